@@ -1,0 +1,1 @@
+//! This crate owns the ASL model, lowering from flow IR to ASL, validation and canonical JSON emission.

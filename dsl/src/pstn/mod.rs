@@ -1,0 +1,1 @@
+//! The typed PSTN audio model.

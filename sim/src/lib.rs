@@ -1,0 +1,1 @@
+//! This crate owns the offline runtime: an ASL interpreter and a PSTN audio simulator.

@@ -1,0 +1,1 @@
+//! This crate owns Switchboard's call flows and the `compile` / `simulate` binaries.
