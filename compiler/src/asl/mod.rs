@@ -1,0 +1,253 @@
+//! The Amazon States Language as plain serde types.
+//!
+//! One file per state type; PascalCase on the wire; struct field order is the canonical
+//! output order (`Type`, `Comment`, `QueryLanguage`, …, `Next`/`End` last). Both query
+//! languages are modelled: JSONPath fields (`InputPath`, `Parameters`, `ResultSelector`,
+//! `ResultPath`, `OutputPath`) and JSONata fields (`Arguments`, `Output`), plus `Assign`.
+//! Free-form JSON is `serde_json::Value` (with `preserve_order`, so keys keep their order).
+//! Closed objects use `deny_unknown_fields`, so a typo in a hand-written definition is an
+//! error that names the field and the state.
+//!
+//! Spec: <https://states-language.net/spec.html>; JSONata fields:
+//! <https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html>.
+
+pub mod choice;
+pub mod common;
+pub mod fail;
+pub mod map;
+pub mod parallel;
+pub mod pass;
+pub mod succeed;
+pub mod task;
+pub mod wait;
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+pub use choice::{Choice, ChoiceRule, Comparison, ComparisonOp, Test};
+pub use common::{Catcher, IntOrExpr, QueryLanguage, Retrier};
+pub use fail::Fail;
+pub use map::{ItemProcessor, Map, ProcessorConfig};
+pub use parallel::{Branch, Parallel};
+pub use pass::Pass;
+pub use succeed::Succeed;
+pub use task::Task;
+pub use wait::Wait;
+
+/// The `States` object of a machine, a branch or an item processor, in declaration order.
+pub type States = IndexMap<String, State>;
+
+/// A whole state machine definition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct StateMachine {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_language: Option<QueryLanguage>,
+    pub start_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(deserialize_with = "deserialize_states")]
+    pub states: States,
+}
+
+impl StateMachine {
+    /// An empty machine that starts at `start_at`; add states to `states`.
+    pub fn new(start_at: impl Into<String>) -> Self {
+        StateMachine {
+            comment: None,
+            query_language: None,
+            start_at: start_at.into(),
+            timeout_seconds: None,
+            version: None,
+            states: States::new(),
+        }
+    }
+
+    /// Parses a definition. Errors name the offending state and field.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
+/// One state, tagged by `"Type"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "Type")]
+pub enum State {
+    Pass(Pass),
+    Task(Task),
+    Choice(Choice),
+    Wait(Wait),
+    Succeed(Succeed),
+    Fail(Fail),
+    Parallel(Parallel),
+    Map(Map),
+}
+
+impl State {
+    /// The `Type` name on the wire.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            State::Pass(_) => "Pass",
+            State::Task(_) => "Task",
+            State::Choice(_) => "Choice",
+            State::Wait(_) => "Wait",
+            State::Succeed(_) => "Succeed",
+            State::Fail(_) => "Fail",
+            State::Parallel(_) => "Parallel",
+            State::Map(_) => "Map",
+        }
+    }
+
+    pub fn comment(&self) -> Option<&str> {
+        match self {
+            State::Pass(s) => s.comment.as_deref(),
+            State::Task(s) => s.comment.as_deref(),
+            State::Choice(s) => s.comment.as_deref(),
+            State::Wait(s) => s.comment.as_deref(),
+            State::Succeed(s) => s.comment.as_deref(),
+            State::Fail(s) => s.comment.as_deref(),
+            State::Parallel(s) => s.comment.as_deref(),
+            State::Map(s) => s.comment.as_deref(),
+        }
+    }
+
+    /// `(Next, End)` of a state that has them; `None` for Choice, Succeed and Fail.
+    pub fn next_end(&self) -> Option<(Option<&str>, Option<bool>)> {
+        match self {
+            State::Pass(s) => Some((s.next.as_deref(), s.end)),
+            State::Task(s) => Some((s.next.as_deref(), s.end)),
+            State::Wait(s) => Some((s.next.as_deref(), s.end)),
+            State::Parallel(s) => Some((s.next.as_deref(), s.end)),
+            State::Map(s) => Some((s.next.as_deref(), s.end)),
+            State::Choice(_) | State::Succeed(_) | State::Fail(_) => None,
+        }
+    }
+
+    /// Whether an execution can stop here: Succeed, Fail, or `"End": true`.
+    pub fn is_terminal(&self) -> bool {
+        match self {
+            State::Succeed(_) | State::Fail(_) => true,
+            _ => matches!(self.next_end(), Some((_, Some(true)))),
+        }
+    }
+
+    /// Every transition out of this state, as `(field, target)`: `Next`, each Choice rule's
+    /// `Next`, `Default`, each catcher's `Next`. In declaration order.
+    pub fn transitions(&self) -> Vec<(Transition, &str)> {
+        let mut out = Vec::new();
+        if let State::Choice(c) = self {
+            for (i, rule) in c.choices.iter().enumerate() {
+                out.push((Transition::Rule(i), rule.next.as_str()));
+            }
+            if let Some(d) = &c.default {
+                out.push((Transition::Default, d.as_str()));
+            }
+        }
+        if let Some((Some(next), _)) = self.next_end() {
+            out.push((Transition::Next, next));
+        }
+        let catchers: &[Catcher] = match self {
+            State::Task(s) => &s.catch,
+            State::Parallel(s) => &s.catch,
+            State::Map(s) => &s.catch,
+            _ => &[],
+        };
+        for (i, c) in catchers.iter().enumerate() {
+            out.push((Transition::Catch(i), c.next.as_str()));
+        }
+        out
+    }
+
+    /// The nested scopes of a Parallel (its branches) or Map (its item processor).
+    pub fn scopes(&self) -> Vec<Scope<'_>> {
+        match self {
+            State::Parallel(p) => p
+                .branches
+                .iter()
+                .enumerate()
+                .map(|(i, b)| Scope {
+                    label: format!("branch {}", i + 1),
+                    start_at: &b.start_at,
+                    states: &b.states,
+                })
+                .collect(),
+            State::Map(m) => m
+                .item_processor
+                .iter()
+                .map(|p| ("ItemProcessor", p))
+                .chain(m.iterator.iter().map(|p| ("Iterator", p)))
+                .map(|(label, p)| Scope {
+                    label: label.to_owned(),
+                    start_at: &p.start_at,
+                    states: &p.states,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Which field a transition comes from, for error messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    Next,
+    Default,
+    /// Index into `Choices`.
+    Rule(usize),
+    /// Index into `Catch`.
+    Catch(usize),
+}
+
+impl fmt::Display for Transition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Transition::Next => f.write_str("Next"),
+            Transition::Default => f.write_str("Default"),
+            Transition::Rule(i) => write!(f, "Choices[{i}].Next"),
+            Transition::Catch(i) => write!(f, "Catch[{i}].Next"),
+        }
+    }
+}
+
+/// A nested scope with a label saying where it sits in its parent state.
+#[derive(Debug, Clone)]
+pub struct Scope<'a> {
+    pub label: String,
+    pub start_at: &'a str,
+    pub states: &'a States,
+}
+
+/// Deserialises a `States` object, rejecting duplicate names (JSON parsers would silently keep
+/// the last one) and prefixing every error with the state it is in.
+pub(crate) fn deserialize_states<'de, D: Deserializer<'de>>(d: D) -> Result<States, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = States;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an object mapping state names to states")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<States, A::Error> {
+            let mut states = States::with_capacity(map.size_hint().unwrap_or(0));
+            while let Some(name) = map.next_key::<String>()? {
+                let raw: serde_json::Value = map.next_value()?;
+                let state = State::deserialize(raw)
+                    .map_err(|e| de::Error::custom(format!("state `{name}`: {e}")))?;
+                if states.contains_key(&name) {
+                    return Err(de::Error::custom(format!(
+                        "duplicate state name `{name}`: state names must be unique, rename one"
+                    )));
+                }
+                states.insert(name, state);
+            }
+            Ok(states)
+        }
+    }
+    d.deserialize_map(V)
+}
