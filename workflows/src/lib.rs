@@ -1,1 +1,11 @@
-//! This crate owns Switchboard's call flows and the `compile` / `simulate` binaries.
+//! This crate owns Switchboard's call flows (examples and the business-phone app) and the
+//! `compile` / `simulate` binaries.
+
+pub mod flows;
+
+use switchboard::FlowDef;
+
+/// Every flow `cargo run --bin compile` builds, in output order.
+pub fn registry() -> Vec<FlowDef> {
+    vec![FlowDef::of::<flows::front_desk::front_desk>()]
+}

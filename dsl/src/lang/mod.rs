@@ -1,0 +1,14 @@
+//! The flow language's runtime side: what `#[call_flow]` bodies call to build IR.
+
+pub mod actions;
+pub mod checks;
+pub mod control;
+pub(crate) mod ctx;
+pub mod results;
+pub mod services;
+pub mod step;
+pub mod val;
+
+/// The action `Type` of [`actions::wait_for_hangup`]: not a PSTN audio action; the compiler sends
+/// an empty action list for it.
+pub const WAIT_KIND: &str = "WaitForHangup";

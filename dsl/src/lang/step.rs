@@ -1,0 +1,260 @@
+//! Steps: actions and service calls as values a flow body binds (`let x = …;`) or runs (`…;`).
+
+use super::ctx;
+use super::results::FromVar;
+use super::val::{ToVal, Val};
+use crate::ir::{Action, Expr, Kind, Loc, ResultShape, Service, StmtKind, Tree};
+use std::marker::PhantomData;
+
+/// What a `let` or an expression statement does with a value in a flow body.
+///
+/// Actions and service calls become states (their result bound to a flow variable); runtime
+/// values bound with `let` become variables; compile-time values stay Rust values.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be bound or run in a call flow",
+    note = "a flow statement is an action (`speak(…)`), a service call, a runtime value, a constant, or a call of another flow function"
+)]
+pub trait Bind {
+    type Out;
+    fn bind(self, loc: Loc, name: Option<&str>) -> Self::Out;
+}
+
+impl Bind for () {
+    type Out = ();
+    fn bind(self, _: Loc, _: Option<&str>) {}
+}
+
+impl Bind for Val {
+    type Out = Val;
+    fn bind(self, loc: Loc, name: Option<&str>) -> Val {
+        let Some(name) = name else { return self };
+        // Constants need no variable: they fold into every use.
+        if self.expr().as_lit().is_some() {
+            return self;
+        }
+        let var = ctx::fresh_var(name);
+        ctx::push(
+            loc,
+            StmtKind::Assign {
+                var: var.clone(),
+                value: self.expr(),
+            },
+        );
+        Val::new(Expr::var(var), self.kind())
+    }
+}
+
+impl<T: ?Sized> Bind for &T {
+    type Out = Self;
+    fn bind(self, _: Loc, _: Option<&str>) -> Self {
+        self
+    }
+}
+
+macro_rules! const_bind {
+    ($($t:ty),*) => {$(
+        impl Bind for $t {
+            type Out = $t;
+            fn bind(self, _: Loc, _: Option<&str>) -> $t { self }
+        }
+    )*};
+}
+const_bind!(String, bool, i8, i16, i32, i64, u8, u16, u32, u64, usize, isize, f32, f64);
+
+/// The kind of an action: its result type and how the result is read from the event.
+pub trait ActionKind {
+    type Out: FromVar;
+    fn shape() -> ResultShape;
+}
+
+/// An action being configured; options are methods, it becomes a state when bound or run.
+#[must_use = "an action does nothing until it is a statement of a flow body"]
+pub struct Step<K: ActionKind> {
+    pub(crate) action: Action,
+    pub(crate) loc: Loc,
+    _k: PhantomData<K>,
+}
+
+impl<K: ActionKind> Step<K> {
+    pub(crate) fn new(kind: &'static str, summary: String, max_seconds: u32, loc: Loc) -> Self {
+        Step {
+            action: Action {
+                kind,
+                params: Tree::Object(Vec::new()),
+                summary,
+                label: None,
+                max_seconds,
+                result: K::shape(),
+            },
+            loc,
+            _k: PhantomData,
+        }
+    }
+    /// Sets (or replaces, keeping its place) a parameter at a nested path.
+    pub(crate) fn set(mut self, path: &[&str], value: Tree) -> Self {
+        set_path(&mut self.action.params, path, value);
+        self
+    }
+    pub(crate) fn set_val(self, path: &[&str], v: impl ToVal) -> Self {
+        self.set(path, Tree::Leaf(v.to_val().expr()))
+    }
+    /// Names the state in Workflow Studio (≤ 80 characters).
+    pub fn label(mut self, label: &str) -> Self {
+        self.action.label = Some(label.to_owned());
+        self
+    }
+    /// Addresses the action to a leg by participant tag (`"LEG-A"`, `"LEG-B"`) instead of the
+    /// caller's `CallId`.
+    pub fn leg(self, tag: &str) -> Self {
+        let mut s = self;
+        if let Tree::Object(kv) = &mut s.action.params {
+            kv.retain(|(k, _)| k != "CallId");
+            kv.insert(0, ("ParticipantTag".into(), Tree::lit(tag)));
+        }
+        s
+    }
+}
+
+pub(crate) fn set_path(tree: &mut Tree, path: &[&str], value: Tree) {
+    let Some((first, rest)) = path.split_first() else {
+        *tree = value;
+        return;
+    };
+    if !matches!(tree, Tree::Object(_)) {
+        *tree = Tree::Object(Vec::new());
+    }
+    let Tree::Object(kv) = tree else { return };
+    match kv.iter_mut().find(|(k, _)| k == first) {
+        Some((_, t)) => set_path(t, rest, value),
+        None => {
+            let mut t = Tree::Object(Vec::new());
+            set_path(&mut t, rest, value);
+            kv.push((first.to_string(), t));
+        }
+    }
+}
+
+impl<K: ActionKind> Bind for Step<K> {
+    type Out = K::Out;
+    fn bind(self, _: Loc, name: Option<&str>) -> K::Out {
+        let var = name.map(ctx::fresh_var);
+        let out = K::Out::from_var(var.as_deref().unwrap_or("_"));
+        ctx::push(
+            self.loc,
+            StmtKind::Action {
+                action: self.action,
+                bind: var,
+            },
+        );
+        out
+    }
+}
+
+/// A Step Functions service integration being configured.
+#[must_use = "a service call does nothing until it is a statement of a flow body"]
+pub struct ServiceStep<R: FromVar> {
+    pub(crate) service: Service,
+    pub(crate) loc: Loc,
+    _r: PhantomData<R>,
+}
+
+impl<R: FromVar> ServiceStep<R> {
+    pub(crate) fn new(resource: String, summary: String, shape: ResultShape, loc: Loc) -> Self {
+        ServiceStep {
+            service: Service {
+                resource,
+                args: Tree::Object(Vec::new()),
+                summary,
+                label: None,
+                result: shape,
+                timeout_seconds: 10,
+            },
+            loc,
+            _r: PhantomData,
+        }
+    }
+    pub(crate) fn set(mut self, path: &[&str], value: Tree) -> Self {
+        set_path(&mut self.service.args, path, value);
+        self
+    }
+    pub(crate) fn set_val(self, path: &[&str], v: impl ToVal) -> Self {
+        self.set(path, Tree::Leaf(v.to_val().expr()))
+    }
+    /// Names the state in Workflow Studio (≤ 80 characters).
+    pub fn label(mut self, label: &str) -> Self {
+        self.service.label = Some(label.to_owned());
+        self
+    }
+    /// Seconds before Step Functions gives up on the call (`TimeoutSeconds`, default 10).
+    #[track_caller]
+    pub fn timeout(mut self, seconds: u32) -> Self {
+        if seconds == 0 {
+            ctx::error(
+                Loc::caller(),
+                "timeout(0): a service call needs at least 1 second",
+            );
+        }
+        self.service.timeout_seconds = seconds.max(1);
+        self
+    }
+}
+
+impl<R: FromVar> Bind for ServiceStep<R> {
+    type Out = R;
+    fn bind(self, _: Loc, name: Option<&str>) -> R {
+        let var = name.map(ctx::fresh_var);
+        let out = R::from_var(var.as_deref().unwrap_or("_"));
+        ctx::push(
+            self.loc,
+            StmtKind::Service {
+                service: self.service,
+                bind: var,
+            },
+        );
+        out
+    }
+}
+
+/// A value's text if it is a compile-time string.
+pub(crate) fn const_str(v: &Val) -> Option<String> {
+    v.expr()
+        .as_lit()
+        .and_then(|j| j.as_str().map(str::to_owned))
+}
+
+/// A short readable form of a value for state names: the text of a constant, `…` for the
+/// runtime parts.
+pub(crate) fn summary_of(v: &Val) -> String {
+    fn go(e: &Expr, out: &mut String) {
+        match e {
+            Expr::Lit(serde_json::Value::String(s)) => out.push_str(s),
+            Expr::Lit(j) => out.push_str(&j.to_string()),
+            Expr::Binary(crate::ir::BinOp::Concat, a, b) => {
+                go(a, out);
+                go(b, out);
+            }
+            _ => {
+                if !out.ends_with('…') {
+                    out.push('…')
+                }
+            }
+        }
+    }
+    let mut s = String::new();
+    go(&v.expr(), &mut s);
+    s
+}
+
+pub(crate) fn expect_kind(v: &Val, kinds: &[Kind], what: &str, loc: Loc) {
+    let k = v.kind();
+    if k != Kind::Any && !kinds.contains(&k) {
+        ctx::error(
+            loc,
+            format!(
+                "{what} must be a {}, found a {}",
+                super::val::kind_name(kinds[0]),
+                super::val::kind_name(k)
+            ),
+        );
+    }
+}

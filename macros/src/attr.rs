@@ -1,0 +1,135 @@
+//! The attribute's arguments: `name = "…"`, `config = "…"`, `on_error = path`.
+
+use proc_macro2::TokenStream;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Expr, ExprLit, ExprPath, Lit, LitStr, MetaNameValue, Token};
+
+pub struct Args {
+    pub name: Option<LitStr>,
+    pub config: Option<LitStr>,
+    pub on_error: Option<ExprPath>,
+}
+
+struct Raw(Punctuated<MetaNameValue, Token![,]>);
+
+impl Parse for Raw {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        Ok(Raw(Punctuated::parse_terminated(input)?))
+    }
+}
+
+/// A flow name: lowercase letters, digits and `-`, starting with a letter, at most 64 characters
+/// (it names a file and an ASL `Comment`).
+pub fn valid_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.ends_with('-')
+}
+
+pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
+    let raw: Raw = syn::parse2(tokens)?;
+    let mut args = Args {
+        name: None,
+        config: None,
+        on_error: None,
+    };
+    let mut errors: Option<syn::Error> = None;
+    let mut push = |e: syn::Error| match &mut errors {
+        Some(all) => all.combine(e),
+        None => errors = Some(e),
+    };
+    for nv in raw.0 {
+        let key = nv
+            .path
+            .get_ident()
+            .map(|i| i.to_string())
+            .unwrap_or_default();
+        match (key.as_str(), &nv.value) {
+            (
+                "name",
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }),
+            ) => {
+                if !valid_name(&s.value()) {
+                    push(syn::Error::new_spanned(s, "flow names are lowercase words joined by `-`, e.g. \"front-desk\" (they name dist/<name>.asl.json)"));
+                }
+                args.name = Some(s.clone());
+            }
+            (
+                "config",
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }),
+            ) => args.config = Some(s.clone()),
+            ("on_error", Expr::Path(p)) => args.on_error = Some(p.clone()),
+            ("name" | "config", v) => push(syn::Error::new_spanned(
+                v,
+                format!("`{key}` takes a string literal: {key} = \"…\""),
+            )),
+            ("on_error", v) => push(syn::Error::new_spanned(
+                v,
+                "`on_error` takes the path of a #[call_flow] function: on_error = my_handler",
+            )),
+            _ => push(syn::Error::new_spanned(
+                &nv.path,
+                format!(
+                    "unknown call_flow option `{key}`; expected `name`, `config` or `on_error`"
+                ),
+            )),
+        }
+    }
+    if args.name.is_none() {
+        if let Some(c) = &args.config {
+            push(syn::Error::new_spanned(
+                c,
+                "`config` is only for entry flows: add name = \"…\"",
+            ));
+        }
+        if let Some(p) = &args.on_error {
+            push(syn::Error::new_spanned(
+                p,
+                "`on_error` is only for entry flows: add name = \"…\"",
+            ));
+        }
+    }
+    match errors {
+        Some(e) => Err(e),
+        None => Ok(args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn parses_all_options() {
+        let a = parse(quote!(
+            name = "front-desk",
+            config = "biz",
+            on_error = handler
+        ))
+        .unwrap();
+        assert_eq!(a.name.unwrap().value(), "front-desk");
+        assert_eq!(a.config.unwrap().value(), "biz");
+        assert!(a.on_error.is_some());
+    }
+
+    #[test]
+    fn rejects_unknown_and_bad_names() {
+        let e = parse(quote!(nam = "x")).err().unwrap().to_string();
+        assert!(e.contains("unknown call_flow option `nam`"), "{e}");
+        let e = parse(quote!(name = "Front Desk"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("lowercase words"), "{e}");
+        assert!(valid_name("ivr-2") && !valid_name("2ivr") && !valid_name("a-"));
+    }
+}

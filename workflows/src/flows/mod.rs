@@ -1,0 +1,3 @@
+//! The call flows, one file each.
+
+pub mod front_desk;
