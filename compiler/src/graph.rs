@@ -13,7 +13,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
-use crate::asl::{State, StateMachine, States};
+use crate::asl::{QueryLanguage, State, StateMachine, States};
 use crate::emit;
 
 /// Step Functions' hard quota on the size of a state machine definition (1 MB).
@@ -50,6 +50,9 @@ pub enum GraphErrorKind {
     EmptyChoice,
     /// A Parallel state without branches.
     EmptyParallel,
+    /// A JSONPath state in a JSONata machine, or a field of the other query language
+    /// (`Parameters` in a JSONata state, `Arguments` in a JSONPath state, …).
+    QueryLanguageMismatch,
     /// The emitted definition is over [`MAX_DEFINITION_BYTES`].
     TooLarge,
 }
@@ -77,11 +80,13 @@ impl std::error::Error for GraphError {}
 
 /// Every finding, in a deterministic order (scope by scope, state by state).
 pub fn check(machine: &StateMachine) -> Vec<GraphError> {
+    let top = machine.query_language.unwrap_or(QueryLanguage::JsonPath);
     let mut ck = Checker {
         errors: Vec::new(),
         names: HashMap::new(),
+        top,
     };
-    ck.scope("", &machine.start_at, &machine.states);
+    ck.scope("", top, &machine.start_at, &machine.states);
     let size = emit::size_bytes(machine);
     if size > MAX_DEFINITION_BYTES {
         ck.errors.push(GraphError {
@@ -170,6 +175,8 @@ struct Checker<'m> {
     errors: Vec<GraphError>,
     /// Every state name seen so far, with the scope it was first seen in.
     names: HashMap<&'m str, String>,
+    /// The machine's `QueryLanguage` (JSONPath when absent).
+    top: QueryLanguage,
 }
 
 impl<'m> Checker<'m> {
@@ -184,7 +191,7 @@ impl<'m> Checker<'m> {
     }
 
     /// `where_` is "" for the top level or e.g. " in branch 2 of `Fan out`".
-    fn scope(&mut self, where_: &str, start_at: &'m str, states: &'m States) {
+    fn scope(&mut self, where_: &str, lang: QueryLanguage, start_at: &'m str, states: &'m States) {
         use GraphErrorKind::*;
         let n = states.len();
         let start = states.get_index_of(start_at);
@@ -207,6 +214,7 @@ impl<'m> Checker<'m> {
         for (i, (name, state)) in states.iter().enumerate() {
             self.name(where_, name, state);
             self.state_fields(name, state);
+            self.language(name, state, lang);
             exit[i] = state.is_terminal();
             if let Some((next, end)) = state.next_end() {
                 let end = end == Some(true);
@@ -306,7 +314,8 @@ impl<'m> Checker<'m> {
         for (name, state) in states {
             for scope in state.scopes() {
                 let label = format!("{where_} in {} of `{name}`", scope.label);
-                self.scope(&label, scope.start_at, scope.states);
+                let inner = scope.query_language.unwrap_or(self.top);
+                self.scope(&label, inner, scope.start_at, scope.states);
             }
         }
     }
@@ -376,6 +385,39 @@ impl<'m> Checker<'m> {
                 "Parallel `{name}` has no branches: add a branch or replace it with a Pass"
             )),
             _ => {}
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// <https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html>: a JSONPath
+    /// machine may contain JSONata states, not the other way round.
+    fn language(&mut self, name: &str, state: &State, lang: QueryLanguage) {
+        let own = state.query_language();
+        if self.top == QueryLanguage::Jsonata && own == Some(QueryLanguage::JsonPath) {
+            self.push(name, Some(state), GraphErrorKind::QueryLanguageMismatch, format!(
+                "state `{name}` sets QueryLanguage JSONPath, but the machine is JSONata and Step Functions \
+                 allows no JSONPath states in it: convert the state to JSONata or drop the machine's QueryLanguage"
+            ));
+            return;
+        }
+        let lang = own.unwrap_or(lang);
+        let foreign = state.foreign_fields(lang);
+        if !foreign.is_empty() {
+            let (mine, other) = match lang {
+                QueryLanguage::JsonPath => ("JSONPath", "JSONata"),
+                QueryLanguage::Jsonata => ("JSONata", "JSONPath"),
+            };
+            self.push(
+                name,
+                Some(state),
+                GraphErrorKind::QueryLanguageMismatch,
+                format!(
+                    "state `{name}` is {mine} but uses {}, which only {other} states have: \
+                 set \"QueryLanguage\": \"{other}\" on it or use the {mine} fields",
+                    foreign.join(", ")
+                ),
+            );
         }
     }
 }

@@ -14,6 +14,7 @@
 pub mod choice;
 pub mod common;
 pub mod fail;
+mod language;
 pub mod map;
 pub mod parallel;
 pub mod pass;
@@ -174,6 +175,7 @@ impl State {
                 .enumerate()
                 .map(|(i, b)| Scope {
                     label: format!("branch {}", i + 1),
+                    query_language: b.query_language,
                     start_at: &b.start_at,
                     states: &b.states,
                 })
@@ -185,6 +187,7 @@ impl State {
                 .chain(m.iterator.iter().map(|p| ("Iterator", p)))
                 .map(|(label, p)| Scope {
                     label: label.to_owned(),
+                    query_language: p.query_language,
                     start_at: &p.start_at,
                     states: &p.states,
                 })
@@ -220,6 +223,8 @@ impl fmt::Display for Transition {
 #[derive(Debug, Clone)]
 pub struct Scope<'a> {
     pub label: String,
+    /// The scope's own `QueryLanguage`, if it sets one; otherwise the machine's applies.
+    pub query_language: Option<QueryLanguage>,
     pub start_at: &'a str,
     pub states: &'a States,
 }
