@@ -156,7 +156,7 @@ fn parse(path: &str) -> Result<Parsed<'_>, EvalError> {
                 let quoted = inner.len() >= 2
                     && ((inner.starts_with('\'') && inner.ends_with('\''))
                         || (inner.starts_with('"') && inner.ends_with('"')));
-                if quoted && !inner[1..inner.len() - 1].contains(['\'', '"', '\\', ',']) {
+                if quoted && !inner[1..inner.len() - 1].contains(['\'', '"', '\\']) {
                     steps.push(Step::Key(inner[1..inner.len() - 1].to_string()));
                 } else if !inner.is_empty() && inner.bytes().all(|c| c.is_ascii_digit()) {
                     let n = inner
