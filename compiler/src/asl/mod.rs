@@ -78,6 +78,10 @@ impl StateMachine {
 }
 
 /// One state, tagged by `"Type"`.
+///
+/// Variants are stored inline (the Map variant is the largest): machines are built once and
+/// kept in an `IndexMap`, and unboxed variants keep construction by the lowering plain.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "Type")]
 pub enum State {
