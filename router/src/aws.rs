@@ -38,14 +38,20 @@ impl AwsQueue {
 
 /// Classifies an SDK error by its code; transport failures and unknown codes are
 /// [`ErrorKind::Service`].
-fn classify<E, R>(what: &str, err: SdkError<E, R>) -> BackendError
+/// `modeled` recognises the operation's modelled errors (which carry no code when built in tests).
+fn classify<E, R>(
+    what: &str,
+    err: SdkError<E, R>,
+    modeled: impl Fn(&E) -> Option<ErrorKind>,
+) -> BackendError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug + 'static,
 {
     let code = err.code().unwrap_or("").to_owned();
     let text = err.message().map(str::to_owned);
-    let kind = match code.as_str() {
+    let by_model = err.as_service_error().and_then(&modeled);
+    let kind = by_model.unwrap_or(match code.as_str() {
         "InvalidToken" | "TaskDoesNotExist" | "TaskTimedOut" => ErrorKind::TokenGone,
         "ExecutionAlreadyExists" => ErrorKind::ExecutionExists,
         "ExecutionDoesNotExist" | "StateMachineDoesNotExist" | "InvalidArn" => ErrorKind::NotFound,
@@ -53,10 +59,11 @@ where
             ErrorKind::QueueGone
         }
         _ => ErrorKind::Service,
-    };
+    });
     let detail = match (code.is_empty(), text) {
         (false, Some(t)) => format!("{what}: {code}: {t}"),
         (false, None) => format!("{what}: {code}"),
+        (true, Some(t)) if by_model.is_some() => format!("{what}: {t}"),
         (true, _) => format!("{what}: {}", aws_smithy_error_chain(&err)),
     };
     BackendError::new(kind, detail)
@@ -97,7 +104,12 @@ impl Engine for AwsEngine {
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| classify("StartExecution", e))
+            .map_err(|e| {
+                classify("StartExecution", e, |s| {
+                    s.is_execution_already_exists()
+                        .then_some(ErrorKind::ExecutionExists)
+                })
+            })
     }
 
     async fn send_task_success(&self, token: &str, output: &str) -> BackendResult<()> {
@@ -108,7 +120,12 @@ impl Engine for AwsEngine {
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| classify("SendTaskSuccess", e))
+            .map_err(|e| {
+                classify("SendTaskSuccess", e, |s| {
+                    (s.is_invalid_token() || s.is_task_does_not_exist() || s.is_task_timed_out())
+                        .then_some(ErrorKind::TokenGone)
+                })
+            })
     }
 
     async fn send_task_failure(&self, token: &str, error: &str, cause: &str) -> BackendResult<()> {
@@ -120,7 +137,12 @@ impl Engine for AwsEngine {
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| classify("SendTaskFailure", e))
+            .map_err(|e| {
+                classify("SendTaskFailure", e, |s| {
+                    (s.is_invalid_token() || s.is_task_does_not_exist() || s.is_task_timed_out())
+                        .then_some(ErrorKind::TokenGone)
+                })
+            })
     }
 
     async fn execution_running(&self, state_machine_arn: &str, name: &str) -> BackendResult<bool> {
@@ -130,7 +152,12 @@ impl Engine for AwsEngine {
             .execution_arn(execution_arn(state_machine_arn, name))
             .send()
             .await
-            .map_err(|e| classify("DescribeExecution", e))?;
+            .map_err(|e| {
+                classify("DescribeExecution", e, |s| {
+                    s.is_execution_does_not_exist()
+                        .then_some(ErrorKind::NotFound)
+                })
+            })?;
         Ok(out.status() == &ExecutionStatus::Running)
     }
 }
@@ -146,7 +173,7 @@ impl ActionQueue for AwsQueue {
             .attributes(QueueAttributeName::MessageRetentionPeriod, "3600")
             .send()
             .await
-            .map_err(|e| classify("CreateQueue", e))?;
+            .map_err(|e| classify("CreateQueue", e, |_| None))?;
         out.queue_url().map(str::to_owned).ok_or_else(|| {
             BackendError::new(ErrorKind::Service, "CreateQueue returned no QueueUrl")
         })
@@ -167,7 +194,11 @@ impl ActionQueue for AwsQueue {
             .visibility_timeout(0)
             .send()
             .await
-            .map_err(|e| classify("ReceiveMessage", e))?;
+            .map_err(|e| {
+                classify("ReceiveMessage", e, |s| {
+                    s.is_queue_does_not_exist().then_some(ErrorKind::QueueGone)
+                })
+            })?;
         let Some(msg) = out.messages.unwrap_or_default().into_iter().next() else {
             return Ok(None);
         };
@@ -188,7 +219,11 @@ impl ActionQueue for AwsQueue {
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| classify("DeleteMessage", e))
+            .map_err(|e| {
+                classify("DeleteMessage", e, |s| {
+                    s.is_queue_does_not_exist().then_some(ErrorKind::QueueGone)
+                })
+            })
     }
 
     async fn delete(&self, url: &str) -> BackendResult<()> {
@@ -198,7 +233,11 @@ impl ActionQueue for AwsQueue {
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| classify("DeleteQueue", e))
+            .map_err(|e| {
+                classify("DeleteQueue", e, |s| {
+                    s.is_queue_does_not_exist().then_some(ErrorKind::QueueGone)
+                })
+            })
     }
 }
 

@@ -81,8 +81,10 @@ impl Leg<'_> {
             .is_none_or(|s| s.eq_ignore_ascii_case("Connected"))
     }
     /// The leg's tag is `LEG-A`.
+    /// Tags are compared ignoring case: the documentation's examples spell them `Leg-A` too.
     pub fn is_leg_a(&self) -> bool {
-        self.tag == Some(wire::LEG_A)
+        self.tag
+            .is_some_and(|t| t.eq_ignore_ascii_case(wire::LEG_A))
     }
 }
 
@@ -136,6 +138,7 @@ impl<'a> CallEvent<'a> {
             sequence,
         };
         if let Some(text) = raw.get(UNPARSED_PAYLOAD) {
+            let text = text.as_str().unwrap_or_default();
             return Err(bad("$", format!("payload is not JSON: {text}")));
         }
         if !raw.is_object() {

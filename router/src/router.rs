@@ -354,7 +354,11 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
     async fn hangup(&self, cx: &mut Cx<'_>) -> Value {
         let over = cx.ev.call_over();
         // The bridged party left and the caller is still there: progress for the flow.
-        if cx.ev.hung_up_tag() == Some(wire::LEG_B) && !over {
+        let leg_b = cx
+            .ev
+            .hung_up_tag()
+            .is_some_and(|t| t.eq_ignore_ascii_case(wire::LEG_B));
+        if leg_b && !over {
             return self.progress(cx, Completion::Success).await;
         }
         let url = cx.ev.attribute(wire::ATTR_QUEUE_URL);

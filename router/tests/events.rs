@@ -1,0 +1,718 @@
+//! Every event type and every error path, through the AWS SDK backends with mocked clients
+//! (aws-smithy-mocks), driven by the PSTN audio documentation's own event examples
+//! (`dsl/tests/fixtures/pstn/events`, sources in its SOURCES.md).
+
+use std::time::{Duration, Instant};
+
+use aws_sdk_sfn::operation::describe_execution::DescribeExecutionOutput;
+use aws_sdk_sfn::operation::send_task_failure::{SendTaskFailureError, SendTaskFailureOutput};
+use aws_sdk_sfn::operation::send_task_success::{SendTaskSuccessError, SendTaskSuccessOutput};
+use aws_sdk_sfn::operation::start_execution::{StartExecutionError, StartExecutionOutput};
+use aws_sdk_sfn::types::error::{ExecutionAlreadyExists, TaskTimedOut};
+use aws_sdk_sfn::types::ExecutionStatus;
+use aws_sdk_sqs::operation::create_queue::CreateQueueOutput;
+use aws_sdk_sqs::operation::delete_message::DeleteMessageOutput;
+use aws_sdk_sqs::operation::delete_queue::DeleteQueueOutput;
+use aws_sdk_sqs::operation::receive_message::{ReceiveMessageError, ReceiveMessageOutput};
+use aws_sdk_sqs::types::error::QueueDoesNotExist;
+use aws_sdk_sqs::types::Message;
+use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
+use serde_json::{json, Value};
+use switchboard::wire;
+use switchboard_router::aws::{AwsEngine, AwsQueue};
+use switchboard_router::lambda::guard_payload;
+use switchboard_router::{Config, Reply, Router};
+
+const ARN: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:front-desk";
+const URL: &str = "https://sqs.us-east-1.amazonaws.com/123456789012/switchboard-transaction-id";
+
+fn fixture(name: &str) -> Value {
+    let path = format!(
+        "{}/../dsl/tests/fixtures/pstn/events/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The event as PSTN audio sends it mid-call: with the attributes of the previous response.
+fn mid_call(name: &str, token: Option<&str>) -> Value {
+    let mut ev = fixture(name);
+    let mut attrs = serde_json::Map::new();
+    attrs.insert(wire::ATTR_QUEUE_URL.into(), URL.into());
+    if let Some(t) = token {
+        attrs.insert(wire::ATTR_WAIT_TOKEN.into(), t.into());
+    }
+    ev["CallDetails"]["TransactionAttributes"] = Value::Object(attrs);
+    ev
+}
+
+fn actions(token: &str, text: &str) -> String {
+    json!({
+        "SchemaVersion": "1.0",
+        "Actions": [{"Type": "Speak", "Parameters": {"CallId": "call-id-1", "Text": text}}],
+        "TransactionAttributes": {"WaitToken": token, "QueueUrl": URL},
+    })
+    .to_string()
+}
+
+fn message(body: String, receipt: &str) -> ReceiveMessageOutput {
+    ReceiveMessageOutput::builder()
+        .messages(
+            Message::builder()
+                .body(body)
+                .receipt_handle(receipt)
+                .build(),
+        )
+        .build()
+}
+
+fn config(budget_ms: u64) -> Config {
+    let mut c = Config::with_flows(
+        [
+            ("+12065551212".to_owned(), ARN.to_owned()),
+            ("+15105550101".to_owned(), ARN.to_owned()),
+        ]
+        .into(),
+    );
+    c.response_budget = Duration::from_millis(budget_ms);
+    c.keep_alive = Duration::from_millis(700);
+    c.max_keep_alives = 3;
+    c
+}
+
+struct Mocks {
+    sfn: Vec<Rule>,
+    sqs: Vec<Rule>,
+    budget_ms: u64,
+}
+
+impl Mocks {
+    fn new() -> Self {
+        Mocks {
+            sfn: vec![],
+            sqs: vec![],
+            budget_ms: 1500,
+        }
+    }
+    fn router(&self) -> Router<AwsEngine, AwsQueue> {
+        let sfn: Vec<&Rule> = self.sfn.iter().collect();
+        let sqs: Vec<&Rule> = self.sqs.iter().collect();
+        let sfn = mock_client!(aws_sdk_sfn, RuleMode::MatchAny, &sfn);
+        let sqs = mock_client!(aws_sdk_sqs, RuleMode::MatchAny, &sqs);
+        Router::new(
+            AwsEngine::new(sfn),
+            AwsQueue::new(sqs),
+            config(self.budget_ms),
+        )
+    }
+}
+
+async fn run(router: &Router<AwsEngine, AwsQueue>, ev: &Value) -> Reply {
+    let budget = router.config().response_budget;
+    let reply = router.handle(ev, Instant::now() + budget).await;
+    assert_eq!(
+        reply.response["SchemaVersion"], "1.0",
+        "{:#}",
+        reply.response
+    );
+    assert!(reply.response["Actions"].is_array(), "{:#}", reply.response);
+    reply
+}
+
+fn kinds(reply: &Reply) -> Vec<&'static str> {
+    reply.incidents.iter().map(|i| i.kind).collect()
+}
+
+fn receive_rule(body: String) -> Rule {
+    mock!(aws_sdk_sqs::Client::receive_message)
+        .sequence()
+        .output(move || message(body.clone(), "r-new"))
+        .repeatedly()
+        .build()
+}
+
+fn success_rule(token: &'static str) -> Rule {
+    mock!(aws_sdk_sfn::Client::send_task_success)
+        .match_requests(move |r| r.task_token() == Some(token))
+        .sequence()
+        .output(|| SendTaskSuccessOutput::builder().build())
+        .repeatedly()
+        .build()
+}
+
+fn failure_rule(token: &'static str, error: &'static str, cause: &'static str) -> Rule {
+    mock!(aws_sdk_sfn::Client::send_task_failure)
+        .match_requests(move |r| {
+            r.task_token() == Some(token) && r.error() == Some(error) && r.cause() == Some(cause)
+        })
+        .sequence()
+        .output(|| SendTaskFailureOutput::builder().build())
+        .repeatedly()
+        .build()
+}
+
+#[tokio::test]
+async fn new_inbound_call_creates_the_queue_starts_the_execution_and_returns_the_first_actions() {
+    let event = fixture("new-inbound-call");
+    let tx = event["CallDetails"]["TransactionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let expected_input = json!({"QueueUrl": URL, "Event": event.clone()});
+    let mut m = Mocks::new();
+    let queue_name = format!("switchboard-{tx}");
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::create_queue)
+            .match_requests(move |r| r.queue_name() == Some(queue_name.as_str()))
+            .then_output(|| CreateQueueOutput::builder().queue_url(URL).build()),
+    );
+    m.sqs.push(receive_rule(actions("tok-1", "Welcome")));
+    m.sfn.push(
+        mock!(aws_sdk_sfn::Client::start_execution)
+            .match_requests(move |r| {
+                r.state_machine_arn() == Some(ARN)
+                    && r.name() == Some(tx.as_str())
+                    && r.input()
+                        .and_then(|i| serde_json::from_str::<Value>(i).ok())
+                        == Some(expected_input.clone())
+            })
+            .then_output(|| {
+                StartExecutionOutput::builder()
+                    .execution_arn("arn:x")
+                    .start_date(aws_sdk_sfn::primitives::DateTime::from_secs(0))
+                    .build()
+                    .unwrap()
+            }),
+    );
+    let router = m.router();
+    let reply = run(&router, &event).await;
+    assert_eq!(
+        reply.response,
+        serde_json::from_str::<Value>(&actions("tok-1", "Welcome")).unwrap()
+    );
+    assert!(reply.incidents.is_empty(), "{:?}", reply.incidents);
+    assert_eq!(m.sfn[0].num_calls(), 1);
+    assert_eq!(m.sqs[0].num_calls(), 1);
+}
+
+fn start_rules(m: &mut Mocks, start: Rule) {
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::create_queue)
+            .then_output(|| CreateQueueOutput::builder().queue_url(URL).build()),
+    );
+    m.sqs.push(receive_rule(actions("tok-1", "Welcome")));
+    m.sfn.push(start);
+}
+
+#[tokio::test]
+async fn new_outbound_call_is_routed_by_the_calling_number() {
+    let event = fixture("new-outbound-call");
+    let from = event["CallDetails"]["Participants"][0]["From"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut m = Mocks::new();
+    let mut c = config(1500);
+    c.flows = [(from, ARN.to_owned())].into();
+    start_rules(
+        &mut m,
+        mock!(aws_sdk_sfn::Client::start_execution)
+            .match_requests(|r| r.state_machine_arn() == Some(ARN))
+            .then_output(|| {
+                StartExecutionOutput::builder()
+                    .execution_arn("a")
+                    .start_date(aws_sdk_sfn::primitives::DateTime::from_secs(0))
+                    .build()
+                    .unwrap()
+            }),
+    );
+    let sfn: Vec<&Rule> = m.sfn.iter().collect();
+    let sqs: Vec<&Rule> = m.sqs.iter().collect();
+    let router = Router::new(
+        AwsEngine::new(mock_client!(aws_sdk_sfn, RuleMode::MatchAny, &sfn)),
+        AwsQueue::new(mock_client!(aws_sdk_sqs, RuleMode::MatchAny, &sqs)),
+        c,
+    );
+    let reply = run(&router, &event).await;
+    assert_eq!(
+        reply.response["Actions"][0]["Parameters"]["Text"],
+        "Welcome"
+    );
+    assert_eq!(m.sfn[0].num_calls(), 1);
+}
+
+#[tokio::test]
+async fn unknown_number_is_rejected_without_touching_aws() {
+    let mut event = fixture("new-inbound-call");
+    event["CallDetails"]["Participants"][0]["To"] = "+19995550000".into();
+    let mut m = Mocks::new();
+    start_rules(
+        &mut m,
+        mock!(aws_sdk_sfn::Client::start_execution)
+            .then_error(|| StartExecutionError::unhandled("unused")),
+    );
+    let router = m.router();
+    let reply = run(&router, &event).await;
+    assert_eq!(kinds(&reply), ["unknown_number"]);
+    assert_eq!(
+        reply.incidents[0].transaction_id.as_deref(),
+        Some("transaction-id")
+    );
+    let acts = reply.response["Actions"].as_array().unwrap();
+    assert_eq!(acts.len(), 1);
+    assert_eq!(acts[0]["Type"], "Hangup");
+    assert_eq!(acts[0]["Parameters"]["SipResponseCode"], "480");
+    assert_eq!(m.sqs[0].num_calls() + m.sfn[0].num_calls(), 0);
+}
+
+#[tokio::test]
+async fn retried_new_call_with_existing_execution_still_gets_the_actions() {
+    let mut m = Mocks::new();
+    start_rules(
+        &mut m,
+        mock!(aws_sdk_sfn::Client::start_execution).then_error(|| {
+            StartExecutionError::ExecutionAlreadyExists(
+                ExecutionAlreadyExists::builder().message("exists").build(),
+            )
+        }),
+    );
+    let router = m.router();
+    let reply = run(&router, &fixture("new-inbound-call")).await;
+    assert_eq!(kinds(&reply), ["retry"]);
+    assert_eq!(
+        reply.response["Actions"][0]["Parameters"]["Text"],
+        "Welcome"
+    );
+}
+
+#[tokio::test]
+async fn failed_start_rejects_the_call_and_deletes_the_queue() {
+    let mut m = Mocks::new();
+    start_rules(
+        &mut m,
+        mock!(aws_sdk_sfn::Client::start_execution)
+            .then_error(|| StartExecutionError::unhandled("boom")),
+    );
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::delete_queue)
+            .then_output(|| DeleteQueueOutput::builder().build()),
+    );
+    let router = m.router();
+    let reply = run(&router, &fixture("new-inbound-call")).await;
+    assert_eq!(kinds(&reply), ["backend"]);
+    assert_eq!(reply.response["Actions"][0]["Type"], "Hangup");
+    assert_eq!(m.sqs[2].num_calls(), 1);
+}
+
+/// Progress events complete the token with the event as output and return the next actions;
+/// the already-delivered message (same token) is acknowledged and skipped.
+#[tokio::test]
+async fn progress_events_complete_the_token_with_the_event() {
+    for name in [
+        "action-successful-speak-and-get-digits",
+        "digits-received",
+        "call-answered",
+        "call-update-requested",
+    ] {
+        let event = mid_call(name, Some("tok-1"));
+        let expected_output = event.clone();
+        let mut m = Mocks::new();
+        m.sfn.push(
+            mock!(aws_sdk_sfn::Client::send_task_success)
+                .match_requests(move |r| {
+                    r.task_token() == Some("tok-1")
+                        && r.output()
+                            .and_then(|o| serde_json::from_str::<Value>(o).ok())
+                            == Some(expected_output.clone())
+                })
+                .then_output(|| SendTaskSuccessOutput::builder().build()),
+        );
+        m.sqs.push(
+            mock!(aws_sdk_sqs::Client::receive_message)
+                .sequence()
+                .output(|| message(actions("tok-1", "old"), "r-old"))
+                .output(|| message(actions("tok-2", "next"), "r-new"))
+                .build(),
+        );
+        m.sqs.push(
+            mock!(aws_sdk_sqs::Client::delete_message)
+                .match_requests(|r| r.receipt_handle() == Some("r-old"))
+                .then_output(|| DeleteMessageOutput::builder().build()),
+        );
+        let router = m.router();
+        let reply = run(&router, &event).await;
+        assert_eq!(
+            reply.response["Actions"][0]["Parameters"]["Text"], "next",
+            "{name}"
+        );
+        assert!(reply.incidents.is_empty(), "{name}: {:?}", reply.incidents);
+        assert_eq!(m.sfn[0].num_calls(), 1, "{name}");
+        assert_eq!(
+            m.sqs[1].num_calls(),
+            1,
+            "{name}: stale message acknowledged"
+        );
+    }
+}
+
+#[tokio::test]
+async fn action_failed_fails_the_token_with_the_service_message() {
+    let mut m = Mocks::new();
+    m.sfn.push(failure_rule(
+        "tok-1",
+        wire::ERROR_ACTION_FAILED,
+        "InvalidAudioSource: Audio Source parameter value is invalid.",
+    ));
+    m.sqs
+        .push(receive_rule(actions("tok-2", "Sorry, that failed")));
+    let router = m.router();
+    let reply = run(
+        &router,
+        &mid_call("action-failed-play-audio", Some("tok-1")),
+    )
+    .await;
+    assert_eq!(m.sfn[0].num_calls(), 1);
+    assert_eq!(
+        reply.response["Actions"][0]["Parameters"]["Text"],
+        "Sorry, that failed"
+    );
+}
+
+#[tokio::test]
+async fn invalid_lambda_response_fails_the_token() {
+    let mut m = Mocks::new();
+    let event = mid_call("invalid-lambda-response", Some("tok-1"));
+    // The documentation's example carries ErrorType and ErrorMessage at the top level.
+    let cause = format!(
+        "{}: {}",
+        event["ErrorType"].as_str().unwrap(),
+        event["ErrorMessage"].as_str().unwrap()
+    );
+    let cause: &'static str = Box::leak(cause.into_boxed_str());
+    m.sfn.push(failure_rule(
+        "tok-1",
+        wire::ERROR_INVALID_LAMBDA_RESPONSE,
+        cause,
+    ));
+    m.sqs.push(receive_rule(actions("tok-2", "again")));
+    let router = m.router();
+    let reply = run(&router, &event).await;
+    assert_eq!(m.sfn[0].num_calls(), 1);
+    assert_eq!(reply.response["Actions"][0]["Parameters"]["Text"], "again");
+}
+
+#[tokio::test]
+async fn informational_events_touch_nothing() {
+    let mut failed_after_caller_left = mid_call("action-failed-play-audio", Some("tok-1"));
+    failed_after_caller_left["CallDetails"]["Participants"][0]["Status"] = "Disconnected".into();
+    for event in [
+        mid_call("action-interrupted", Some("tok-1")),
+        mid_call("ringing", Some("tok-1")),
+        failed_after_caller_left,
+    ] {
+        let mut m = Mocks::new();
+        m.sfn.push(success_rule("tok-1"));
+        m.sfn.push(failure_rule("tok-1", "ACTION_FAILED", "x"));
+        m.sqs.push(receive_rule(actions("tok-2", "x")));
+        let router = m.router();
+        let reply = run(&router, &event).await;
+        assert_eq!(
+            reply.response,
+            json!({"SchemaVersion": "1.0", "Actions": []})
+        );
+        assert!(reply.incidents.is_empty());
+        assert_eq!(
+            m.sfn[0].num_calls() + m.sfn[1].num_calls() + m.sqs[0].num_calls(),
+            0
+        );
+    }
+}
+
+#[tokio::test]
+async fn caller_hangup_fails_the_token_and_deletes_the_queue() {
+    let mut event = mid_call("hangup", Some("tok-1"));
+    event["CallDetails"]["Participants"] = json!([event["CallDetails"]["Participants"][0].clone()]);
+    event["CallDetails"]["Participants"][0]["Status"] = "Disconnected".into();
+    let mut m = Mocks::new();
+    m.sfn
+        .push(failure_rule("tok-1", wire::ERROR_HANGUP, "HANGUP"));
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::delete_queue)
+            .match_requests(|r| r.queue_url() == Some(URL))
+            .then_output(|| DeleteQueueOutput::builder().build()),
+    );
+    let router = m.router();
+    let reply = run(&router, &event).await;
+    assert_eq!(reply.response["Actions"], json!([]));
+    assert_eq!((m.sfn[0].num_calls(), m.sqs[0].num_calls()), (1, 1));
+}
+
+#[tokio::test]
+async fn bridged_leg_hangup_is_progress_for_the_flow() {
+    let mut m = Mocks::new();
+    m.sfn.push(success_rule("tok-1"));
+    m.sqs
+        .push(receive_rule(actions("tok-2", "The other party left")));
+    let router = m.router();
+    let reply = run(&router, &mid_call("hangup-leg-b", Some("tok-1"))).await;
+    assert_eq!(m.sfn[0].num_calls(), 1);
+    assert_eq!(
+        reply.response["Actions"][0]["Parameters"]["Text"],
+        "The other party left"
+    );
+}
+
+#[tokio::test]
+async fn caller_hangup_with_the_bridged_leg_still_up_waits_for_the_flow() {
+    let mut event = mid_call("hangup-leg-b", Some("tok-1"));
+    let parts = &mut event["CallDetails"]["Participants"];
+    parts[0]["Status"] = "Disconnected".into();
+    parts[1]["Status"] = "Connected".into();
+    event["ActionData"]["Parameters"]["ParticipantTag"] = "LEG-A".into();
+    let mut m = Mocks::new();
+    m.sfn
+        .push(failure_rule("tok-1", wire::ERROR_HANGUP, "HANGUP"));
+    m.sqs.push(receive_rule(actions("tok-2", "hang up leg B")));
+    let router = m.router();
+    let reply = run(&router, &event).await;
+    assert_eq!(m.sfn[0].num_calls(), 1);
+    assert_eq!(
+        reply.response["Actions"][0]["Parameters"]["Text"],
+        "hang up leg B"
+    );
+}
+
+fn token_gone(m: &mut Mocks, status: ExecutionStatus) {
+    m.sfn.push(
+        mock!(aws_sdk_sfn::Client::send_task_success).then_error(|| {
+            SendTaskSuccessError::TaskTimedOut(TaskTimedOut::builder().message("gone").build())
+        }),
+    );
+    m.sfn.push(
+        mock!(aws_sdk_sfn::Client::describe_execution)
+            .match_requests(|r| {
+                r.execution_arn()
+                    == Some(
+                        "arn:aws:states:us-east-1:123456789012:execution:front-desk:transaction-id",
+                    )
+            })
+            .then_output(move || {
+                DescribeExecutionOutput::builder()
+                    .execution_arn("a")
+                    .state_machine_arn(ARN)
+                    .status(status.clone())
+                    .start_date(aws_sdk_sfn::primitives::DateTime::from_secs(0))
+                    .build()
+                    .unwrap()
+            }),
+    );
+}
+
+#[tokio::test]
+async fn stale_token_of_a_running_execution_is_a_retry_and_still_gets_actions() {
+    let mut m = Mocks::new();
+    token_gone(&mut m, ExecutionStatus::Running);
+    m.sqs.push(receive_rule(actions("tok-2", "next")));
+    let router = m.router();
+    let reply = run(&router, &mid_call("digits-received", Some("tok-1"))).await;
+    assert_eq!(kinds(&reply), ["token_gone"]);
+    assert_eq!(reply.response["Actions"][0]["Parameters"]["Text"], "next");
+}
+
+fn assert_apology(reply: &Reply, kind: &str) {
+    assert_eq!(kinds(reply), [kind], "{:?}", reply.incidents);
+    let acts = reply.response["Actions"].as_array().unwrap();
+    assert_eq!(acts.len(), 2, "{:#}", reply.response);
+    assert_eq!(acts[0]["Type"], "Speak");
+    assert_eq!(acts[1]["Type"], "Hangup");
+    assert_eq!(acts[1]["Parameters"]["SipResponseCode"], "480");
+    assert!(reply.response["TransactionAttributes"]
+        .get("WaitToken")
+        .is_none());
+    assert_eq!(
+        reply.incidents[0].transaction_id.as_deref(),
+        Some("transaction-id")
+    );
+}
+
+#[tokio::test]
+async fn stale_token_of_an_ended_execution_ends_the_call_politely() {
+    let mut m = Mocks::new();
+    token_gone(&mut m, ExecutionStatus::Succeeded);
+    let router = m.router();
+    assert_apology(
+        &run(&router, &mid_call("digits-received", Some("tok-1"))).await,
+        "execution_ended",
+    );
+}
+
+#[tokio::test]
+async fn missing_token_ends_the_call_politely() {
+    let router = Mocks::new().router();
+    assert_apology(
+        &run(&router, &mid_call("digits-received", None)).await,
+        "missing_token",
+    );
+    let mut no_attrs = fixture("digits-received");
+    no_attrs["CallDetails"]
+        .as_object_mut()
+        .unwrap()
+        .remove("TransactionAttributes");
+    assert_apology(&run(&router, &no_attrs).await, "missing_token");
+}
+
+#[tokio::test]
+async fn vanished_queue_ends_the_call_politely() {
+    let mut m = Mocks::new();
+    m.sfn.push(success_rule("tok-1"));
+    m.sqs
+        .push(mock!(aws_sdk_sqs::Client::receive_message).then_error(|| {
+            ReceiveMessageError::QueueDoesNotExist(
+                QueueDoesNotExist::builder().message("gone").build(),
+            )
+        }));
+    let router = m.router();
+    assert_apology(
+        &run(&router, &mid_call("digits-received", Some("tok-1"))).await,
+        "queue_gone",
+    );
+}
+
+#[tokio::test]
+async fn aws_error_after_retries_ends_the_call_politely() {
+    let mut m = Mocks::new();
+    m.sfn.push(
+        mock!(aws_sdk_sfn::Client::send_task_failure)
+            .then_error(|| SendTaskFailureError::unhandled("throttled")),
+    );
+    let router = m.router();
+    assert_apology(
+        &run(
+            &router,
+            &mid_call("action-failed-play-audio", Some("tok-1")),
+        )
+        .await,
+        "backend",
+    );
+}
+
+#[tokio::test]
+async fn malformed_message_from_the_flow_ends_the_call_politely() {
+    let mut m = Mocks::new();
+    m.sfn.push(success_rule("tok-1"));
+    m.sqs.push(receive_rule("{\"Actions\": 3}".to_owned()));
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::delete_message)
+            .then_output(|| DeleteMessageOutput::builder().build()),
+    );
+    let router = m.router();
+    assert_apology(
+        &run(&router, &mid_call("digits-received", Some("tok-1"))).await,
+        "bad_message",
+    );
+}
+
+#[tokio::test]
+async fn slow_workflow_gets_a_keep_alive_then_resumes_without_completing_anything() {
+    let mut m = Mocks::new();
+    // Under the 500 ms minimum poll: one empty poll ends the wait.
+    m.budget_ms = 400;
+    m.sfn.push(success_rule("tok-1"));
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::receive_message)
+            .sequence()
+            .output(|| ReceiveMessageOutput::builder().build())
+            .output(|| message(actions("tok-2", "done"), "r-new"))
+            .build(),
+    );
+    let router = m.router();
+    let started = Instant::now();
+    let first = run(&router, &mid_call("digits-received", Some("tok-1"))).await;
+    assert!(started.elapsed() < Duration::from_millis(1500));
+    assert_eq!(first.response["Actions"][0]["Type"], "Pause");
+    assert_eq!(
+        first.response["Actions"][0]["Parameters"]["DurationInMilliseconds"],
+        "700"
+    );
+    let attrs = &first.response["TransactionAttributes"];
+    assert!(attrs.get("WaitToken").is_none());
+    assert_eq!(attrs["QueueUrl"], URL);
+
+    // PSTN audio reports the Pause with the keep-alive's attributes.
+    let mut pause_done = fixture("action-successful-speak-and-get-digits");
+    pause_done["ActionData"] = json!({"Type": "Pause", "Parameters": {"CallId": "call-id-1", "DurationInMilliseconds": "700"}});
+    pause_done["CallDetails"]["TransactionAttributes"] = attrs.clone();
+    let second = run(&router, &pause_done).await;
+    assert_eq!(second.response["Actions"][0]["Parameters"]["Text"], "done");
+    assert_eq!(m.sfn[0].num_calls(), 1, "the keep-alive completed no token");
+}
+
+#[tokio::test]
+async fn a_workflow_silent_past_the_keep_alive_limit_ends_the_call() {
+    let mut m = Mocks::new();
+    m.budget_ms = 300;
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::receive_message)
+            .sequence()
+            .output(|| ReceiveMessageOutput::builder().build())
+            .repeatedly()
+            .build(),
+    );
+    let router = m.router();
+    let mut ev = mid_call("action-successful-speak-and-get-digits", None);
+    ev["ActionData"] = json!({"Type": "Pause", "Parameters": {}});
+    ev["CallDetails"]["TransactionAttributes"]["SwitchboardKeepAlive"] = "3".into();
+    assert_apology(&run(&router, &ev).await, "silent_workflow");
+}
+
+#[tokio::test]
+async fn retried_invocation_does_not_complete_the_token_twice() {
+    let mut m = Mocks::new();
+    m.sfn.push(success_rule("tok-1"));
+    m.sqs.push(receive_rule(actions("tok-2", "next")));
+    let router = m.router();
+    let event = mid_call("digits-received", Some("tok-1"));
+    let first = run(&router, &event).await;
+    let retry = run(&router, &event).await;
+    assert_eq!(first.response, retry.response);
+    assert_eq!(m.sfn[0].num_calls(), 1);
+    assert_eq!(kinds(&retry), ["retry"]);
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_valid_empty_response_and_a_logged_error() {
+    let router = Mocks::new().router();
+    let mut no_details = fixture("digits-received");
+    no_details.as_object_mut().unwrap().remove("CallDetails");
+    let mut unknown = fixture("digits-received");
+    unknown["InvocationEventType"] = "NEW_FAX".into();
+    let mut three = fixture("hangup-leg-b");
+    let extra = three["CallDetails"]["Participants"][1].clone();
+    three["CallDetails"]["Participants"]
+        .as_array_mut()
+        .unwrap()
+        .push(extra);
+    let not_json: Value =
+        serde_json::from_slice(&guard_payload(bytes::Bytes::from_static(b"<xml/>"))).unwrap();
+    let cases = [
+        (no_details, "$.CallDetails"),
+        (unknown, "unknown event type \"NEW_FAX\""),
+        (three, "got 3"),
+        (not_json, "payload is not JSON: <xml/>"),
+        (json!([1, 2]), "expected a JSON object"),
+    ];
+    for (event, want) in cases {
+        let reply = run(&router, &event).await;
+        assert_eq!(
+            reply.response,
+            json!({"SchemaVersion": "1.0", "Actions": []})
+        );
+        assert_eq!(kinds(&reply), ["bad_event"]);
+        assert!(
+            reply.incidents[0].detail.contains(want),
+            "{}",
+            reply.incidents[0].detail
+        );
+    }
+}
