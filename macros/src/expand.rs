@@ -5,7 +5,7 @@
 use crate::attr;
 use crate::rewrite::Rewriter;
 use proc_macro2::TokenStream;
-use quote::{quote, ToTokens};
+use quote::{quote, quote_spanned, ToTokens};
 use syn::{FnArg, ItemFn, Pat, ReturnType, Type};
 
 pub fn call_flow(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -135,7 +135,10 @@ pub fn call_flow(args: TokenStream, item: TokenStream) -> TokenStream {
         };
         let on_error = match &args.on_error {
             Some(path) => quote!(|__call, __failure| #path(__call, __failure)),
-            None => quote!(#p::default_error_handler),
+            // Spanned at the flow's name: the handler's states point at the flow.
+            None => {
+                quote_spanned!(name.span()=> |__call, __failure| #p::default_error_handler(__call, __failure))
+            }
         };
         out.extend(quote! {
             #[allow(non_camel_case_types)]

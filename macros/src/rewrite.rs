@@ -425,7 +425,13 @@ impl Rewriter {
                 let method = &mc.method;
                 let turbofish = &mc.turbofish;
                 let check = self.literal_check(&method.to_string(), &mc.args);
-                quote!({ #check #recv.#method #turbofish(#(#args),*) })
+                // Spanned at the method name so `#[track_caller]` options report the user's line.
+                let call = quote_spanned!(method.span()=> #recv.#method #turbofish(#(#args),*));
+                if check.is_empty() {
+                    call
+                } else {
+                    quote!({ #check #call })
+                }
             }
             Expr::Call(c) => {
                 let func = &c.func;
@@ -437,7 +443,13 @@ impl Rewriter {
                     }
                     _ => TokenStream::new(),
                 };
-                quote!({ #check #func(#(#args),*) })
+                // Spanned at the callee so `#[track_caller]` actions report the user's line.
+                let call = quote_spanned!(c.func.span()=> #func(#(#args),*));
+                if check.is_empty() {
+                    call
+                } else {
+                    quote!({ #check #call })
+                }
             }
             Expr::Field(f) => {
                 let base = self.expr(&f.base);

@@ -261,12 +261,12 @@ pub fn parallel(loc: Loc, branches: Vec<Box<dyn FnOnce() + '_>>) {
 
 /// The error handler used when a flow names none: apologise and hang up; the compiler then ends
 /// the execution with `Fail` carrying the cause.
+#[track_caller]
 pub fn default_error_handler(_call: &Call, _failure: Failure) {
     let loc = Loc::caller();
-    stmt(
-        loc,
-        super::actions::speak("Sorry, something went wrong. Please call again later. Goodbye."),
-    );
+    let sorry =
+        super::actions::speak("Sorry, something went wrong. Please call again later. Goodbye.");
+    stmt(loc, sorry.label("Apologise and hang up"));
     stmt(loc, super::actions::hangup());
 }
 

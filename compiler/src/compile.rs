@@ -1,0 +1,312 @@
+//! The `compile` command's logic: configuration, building every flow, validation, `dist/`,
+//! `--check`, and the one-line-per-flow summary.
+
+use crate::asl::{State, StateMachine};
+use crate::diag::Diagnostic;
+use crate::{check, emit, graph, lower};
+use serde_json::Value as Json;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use switchboard::ir::Flow;
+use switchboard::FlowDef;
+
+/// A compiled flow.
+pub struct Compiled {
+    pub name: String,
+    pub machine: StateMachine,
+    pub json: String,
+    pub stats: Stats,
+}
+
+/// Figures of a compiled definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub states: usize,
+    /// Waiting Tasks (round trips to the caller) on the longest path from start to end, loops
+    /// taken once.
+    pub round_trips: usize,
+    pub bytes: usize,
+}
+
+/// Compiles one flow's IR: lowering, IR checks, graph checks. All errors, or the definition.
+pub fn compile_flow(flow: &Flow) -> Result<Compiled, Vec<Diagnostic>> {
+    let (machine, mut errors) = lower::lower(flow);
+    errors.extend(check::variables(flow));
+    for g in graph::check(&machine) {
+        errors.push(Diagnostic {
+            flow: flow.name.clone(),
+            location: g.location.clone(),
+            message: format!("state `{}`: {}", g.state, g.message),
+        });
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| a.location.cmp(&b.location));
+        errors.dedup();
+        return Err(errors);
+    }
+    let json = emit::to_json(&machine);
+    let stats = Stats {
+        states: count_states(&machine),
+        round_trips: round_trips(&machine),
+        bytes: json.len(),
+    };
+    Ok(Compiled {
+        name: flow.name.clone(),
+        machine,
+        json,
+        stats,
+    })
+}
+
+fn count_states(m: &StateMachine) -> usize {
+    m.states
+        .values()
+        .map(|s| match s {
+            State::Parallel(p) => 1 + p.branches.iter().map(|b| b.states.len()).sum::<usize>(),
+            _ => 1,
+        })
+        .sum()
+}
+
+/// Longest path in waiting Tasks over the graph with back edges removed (depth-first order).
+pub fn round_trips(m: &StateMachine) -> usize {
+    let idx: HashMap<&str, usize> = m
+        .states
+        .keys()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+    let states: Vec<&State> = m.states.values().collect();
+    let weight = |s: &State| usize::from(matches!(s, State::Task(t) if t.waits_for_task_token()));
+    // Iterative DFS computing the longest path from each node, ignoring edges to nodes on the
+    // current stack (back edges).
+    let n = states.len();
+    let mut best = vec![0usize; n];
+    let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
+    let Some(&start) = idx.get(m.start_at.as_str()) else {
+        return 0;
+    };
+    let mut stack = vec![(start, 0usize)];
+    state[start] = 1;
+    while let Some(&mut (v, ref mut i)) = stack.last_mut() {
+        let succ: Vec<usize> = states[v]
+            .transitions()
+            .iter()
+            .filter_map(|(_, t)| idx.get(t).copied())
+            .collect();
+        if *i < succ.len() {
+            let w = succ[*i];
+            *i += 1;
+            if state[w] == 0 {
+                state[w] = 1;
+                stack.push((w, 0));
+            }
+        } else {
+            let longest = succ
+                .iter()
+                .filter(|&&w| state[w] == 2)
+                .map(|&w| best[w])
+                .max()
+                .unwrap_or(0);
+            best[v] = weight(states[v]) + longest;
+            state[v] = 2;
+            stack.pop();
+        }
+    }
+    best[start]
+}
+
+/// Loads a configuration file (TOML, or JSON by extension) into JSON.
+pub fn load_config(path: &Path) -> Result<Json, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read config file {}: {e}", path.display()))?;
+    if path.extension().and_then(|e| e.to_str()) == Some("json") {
+        return serde_json::from_str(&text)
+            .map_err(|e| format!("{}:{}:{}: {e}", path.display(), e.line(), e.column()));
+    }
+    let value: toml::Value = toml::from_str(&text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|s| line_col(&text, s.start))
+            .map(|(l, c)| format!(":{l}:{c}"))
+            .unwrap_or_default();
+        format!("{}{at}: {}", path.display(), e.message())
+    })?;
+    serde_json::to_value(value).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+/// Applies `--set section.field=value` (value parsed as JSON when it is valid JSON, else kept
+/// as a string; dots make nested tables).
+pub fn apply_set(config: &mut Json, assignment: &str) -> Result<(), String> {
+    let (key, value) = assignment
+        .split_once('=')
+        .ok_or_else(|| format!("--set {assignment}: write --set section.field=value"))?;
+    let path: Vec<&str> = key.trim().split('.').collect();
+    if path.iter().any(|p| p.is_empty()) {
+        return Err(format!(
+            "--set {assignment}: `{key}` is not a dotted key like section.field"
+        ));
+    }
+    let value = serde_json::from_str(value).unwrap_or_else(|_| Json::String(value.to_owned()));
+    let mut cur = config;
+    for (i, p) in path.iter().enumerate() {
+        if !cur.is_object() {
+            *cur = Json::Object(Default::default());
+        }
+        let obj = cur
+            .as_object_mut()
+            .ok_or_else(|| format!("--set {assignment}: cannot set inside a non-table"))?;
+        if i + 1 == path.len() {
+            obj.insert((*p).to_owned(), value);
+            return Ok(());
+        }
+        cur = obj
+            .entry((*p).to_owned())
+            .or_insert_with(|| Json::Object(Default::default()));
+    }
+    Ok(())
+}
+
+/// Options of the `compile` command.
+#[derive(Debug, Default)]
+pub struct Options {
+    pub out: PathBuf,
+    pub config: Option<PathBuf>,
+    pub sets: Vec<String>,
+    pub only: Option<String>,
+    pub check: bool,
+}
+
+/// Parses `compile`'s arguments.
+pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
+    let mut o = Options {
+        out: PathBuf::from("dist"),
+        ..Default::default()
+    };
+    let mut it = args.into_iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
+        match a.as_str() {
+            "--out" => o.out = value("--out")?.into(),
+            "--config" => o.config = Some(value("--config")?.into()),
+            "--set" => o.sets.push(value("--set")?),
+            "--flow" => o.only = Some(value("--flow")?),
+            "--check" => o.check = true,
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    Ok(o)
+}
+
+pub const USAGE: &str = "usage: compile [--flow NAME] [--out DIR] [--config FILE] [--set section.key=value]... [--check]
+  compiles every registered call flow to DIR/<name>.asl.json (default dist/)
+  --check   verify DIR is up to date instead of writing (for CI)";
+
+/// Runs the command; returns the report to print and whether it succeeded.
+pub fn run(flows: &[FlowDef], opts: &Options, default_config: Option<&Path>) -> (String, bool) {
+    let mut out = String::new();
+    let mut ok = true;
+    let config_path = opts.config.as_deref().or(default_config);
+    let mut config = match config_path {
+        Some(p) => match load_config(p) {
+            Ok(c) => c,
+            Err(e) => return (format!("error: {e}\n"), false),
+        },
+        None => Json::Object(Default::default()),
+    };
+    for s in &opts.sets {
+        if let Err(e) = apply_set(&mut config, s) {
+            return (format!("error: {e}\n"), false);
+        }
+    }
+    let selected: Vec<&FlowDef> = flows
+        .iter()
+        .filter(|f| opts.only.as_deref().is_none_or(|n| n == f.name))
+        .collect();
+    if selected.is_empty() {
+        let names: Vec<&str> = flows.iter().map(|f| f.name).collect();
+        return (
+            format!(
+                "error: no flow named `{}`; the flows are: {}\n",
+                opts.only.clone().unwrap_or_default(),
+                names.join(", ")
+            ),
+            false,
+        );
+    }
+    let mut compiled = Vec::new();
+    for def in selected {
+        let section = config.get(def.section).cloned().unwrap_or(Json::Null);
+        let flow = match def.build(&section) {
+            Ok(f) => f,
+            Err(e) => {
+                ok = false;
+                out.push_str(&format!("{}\n", Diagnostic::flow(def.name, e)));
+                continue;
+            }
+        };
+        match compile_flow(&flow) {
+            Ok(c) => compiled.push(c),
+            Err(errors) => {
+                ok = false;
+                for e in errors {
+                    out.push_str(&format!("{e}\n"));
+                }
+            }
+        }
+    }
+    if !ok {
+        out.push_str("error: nothing written: fix the errors above\n");
+        return (out, false);
+    }
+    for c in &compiled {
+        let path = opts.out.join(format!("{}.asl.json", c.name));
+        let status = if opts.check {
+            match std::fs::read_to_string(&path) {
+                Ok(existing) if existing == c.json => "up to date",
+                Ok(_) => {
+                    ok = false;
+                    "STALE: run `cargo run --bin compile`"
+                }
+                Err(_) => {
+                    ok = false;
+                    "MISSING: run `cargo run --bin compile`"
+                }
+            }
+        } else {
+            if let Err(e) =
+                std::fs::create_dir_all(&opts.out).and_then(|()| std::fs::write(&path, &c.json))
+            {
+                return (
+                    format!("{out}error: cannot write {}: {e}\n", path.display()),
+                    false,
+                );
+            }
+            "written"
+        };
+        out.push_str(&format!(
+            "{:<24} {:>4} states  {:>3} round trips  {:>8} bytes ({:.2}% of 1 MB)  {}  {}\n",
+            c.name,
+            c.stats.states,
+            c.stats.round_trips,
+            c.stats.bytes,
+            c.stats.bytes as f64 * 100.0 / graph::MAX_DEFINITION_BYTES as f64,
+            path.display(),
+            status
+        ));
+    }
+    (out, ok)
+}

@@ -1,0 +1,129 @@
+//! Groups a block's statements into units: batches of actions sent in one response, service
+//! calls, and assignments folded into the state before them.
+
+use super::Lowerer;
+use switchboard::ir::{Action, Expr, Loc, Service, Stmt, StmtKind};
+use switchboard::lang::WAIT_KIND;
+use switchboard::pstn::limits::MAX_ACTIONS_PER_RESPONSE;
+
+pub struct Batch<'a> {
+    pub actions: Vec<(&'a Action, Loc)>,
+    /// The variable the last action's result is bound to.
+    pub bind: Option<&'a str>,
+    pub assigns: Vec<(&'a str, &'a Expr)>,
+}
+
+pub struct ServiceUnit<'a> {
+    pub service: &'a Service,
+    pub loc: Loc,
+    pub bind: Option<&'a str>,
+    pub assigns: Vec<(&'a str, &'a Expr)>,
+}
+
+pub struct Assigns<'a> {
+    pub loc: Loc,
+    pub assigns: Vec<(&'a str, &'a Expr)>,
+}
+
+pub enum Unit<'a> {
+    Batch(Batch<'a>),
+    Service(ServiceUnit<'a>),
+    Assigns(Assigns<'a>),
+    Stmt(&'a Stmt),
+}
+
+impl<'a> Unit<'a> {
+    /// The variables the unit's state assigns, and its assignments, if it can take more.
+    fn assign_slot(&mut self) -> Option<(Vec<&'a str>, &mut Vec<(&'a str, &'a Expr)>)> {
+        match self {
+            Unit::Batch(b) => Some((b.bind.into_iter().collect(), &mut b.assigns)),
+            Unit::Service(s) => Some((s.bind.into_iter().collect(), &mut s.assigns)),
+            Unit::Assigns(a) => Some((Vec::new(), &mut a.assigns)),
+            Unit::Stmt(_) => None,
+        }
+    }
+}
+
+fn reads(e: &Expr) -> Vec<String> {
+    let mut v = Vec::new();
+    e.for_each_var(&mut |n| v.push(n.to_owned()));
+    v
+}
+
+fn is_jump(s: &Stmt) -> bool {
+    matches!(
+        s.kind,
+        StmtKind::Break | StmtKind::Continue | StmtKind::Return | StmtKind::Fail { .. }
+    )
+}
+
+pub(crate) fn group<'a>(l: &mut Lowerer<'a>, stmts: &'a [Stmt]) -> Vec<Unit<'a>> {
+    let mut units: Vec<Unit<'a>> = Vec::new();
+    for (i, s) in stmts.iter().enumerate() {
+        match &s.kind {
+            StmtKind::Action { action, bind } => {
+                let joinable = match units.last() {
+                    Some(Unit::Batch(b)) => {
+                        b.bind.is_none()
+                            && b.assigns.is_empty()
+                            && b.actions.len() < MAX_ACTIONS_PER_RESPONSE
+                            && b.actions.iter().all(|(a, _)| a.kind != WAIT_KIND)
+                            && action.kind != WAIT_KIND
+                    }
+                    _ => false,
+                };
+                match units.last_mut() {
+                    Some(Unit::Batch(b)) if joinable => {
+                        b.actions.push((action, s.loc));
+                        b.bind = bind.as_deref();
+                    }
+                    _ => units.push(Unit::Batch(Batch {
+                        actions: vec![(action, s.loc)],
+                        bind: bind.as_deref(),
+                        assigns: vec![],
+                    })),
+                }
+            }
+            StmtKind::Service { service, bind } => units.push(Unit::Service(ServiceUnit {
+                service,
+                loc: s.loc,
+                bind: bind.as_deref(),
+                assigns: vec![],
+            })),
+            StmtKind::Assign { var, value } => {
+                let merged = match units.last_mut().and_then(Unit::assign_slot) {
+                    Some((binds, assigns)) => {
+                        let assigned: Vec<&str> = binds
+                            .iter()
+                            .copied()
+                            .chain(assigns.iter().map(|(v, _)| *v))
+                            .collect();
+                        let conflict = assigned.contains(&var.as_str())
+                            || reads(value).iter().any(|r| assigned.contains(&r.as_str()));
+                        if conflict {
+                            false
+                        } else {
+                            assigns.push((var, value));
+                            true
+                        }
+                    }
+                    None => false,
+                };
+                if !merged {
+                    units.push(Unit::Assigns(Assigns {
+                        loc: s.loc,
+                        assigns: vec![(var, value)],
+                    }));
+                }
+            }
+            _ => units.push(Unit::Stmt(s)),
+        }
+        if is_jump(s) {
+            if let Some(dead) = stmts.get(i + 1) {
+                l.error(dead.loc, "unreachable code: nothing after `break`, `continue`, `return` or `fail` in the same block runs; remove it");
+            }
+            break;
+        }
+    }
+    units
+}

@@ -1,0 +1,370 @@
+//! Lowering: flow IR → ASL with `"QueryLanguage": "JSONata"`.
+//!
+//! Blocks are lowered back to front, each statement knowing the state that follows it, so
+//! control flow needs no extra states: `if`/`match` are Choice states, loops are back edges,
+//! `break`/`continue`/`return` are just the right `Next`. Consecutive actions with no decision
+//! between them share one waiting Task (one round trip, ≤ 10 actions), and assignments ride on
+//! the `Assign` of the state before them when that is equivalent (Step Functions evaluates all of
+//! a state's `Assign` expressions against the values before the state:
+//! <https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html>).
+
+mod group;
+pub mod jsonata;
+mod names;
+mod states;
+
+use crate::asl::{Fail, Pass, QueryLanguage, State, StateMachine, Succeed};
+use crate::diag::Diagnostic;
+use group::Unit;
+use names::Names;
+use serde_json::{json, Value as Json};
+use std::collections::HashMap;
+use switchboard::ir::{Flow, Loc, Stmt, StmtKind};
+use switchboard::lang::results::Call;
+use switchboard::wire;
+
+/// Names of the states every flow ends in.
+pub const END_HANGUP: &str = "End of flow: hang up";
+pub const CALL_ENDED: &str = "Call ended";
+pub const FAILED: &str = "Call failed";
+pub const START: &str = "Start call";
+
+/// Where a failure goes, and the variable its `{Error, Cause}` is assigned to.
+#[derive(Clone)]
+pub(crate) struct ErrTarget {
+    pub next: String,
+    pub var: Option<String>,
+}
+
+/// What follows the statement being lowered.
+#[derive(Clone)]
+pub(crate) struct Ctx {
+    pub next: String,
+    pub brk: Option<String>,
+    pub cont: Option<String>,
+    pub ret: String,
+    /// `None` inside Parallel branches: failures propagate to the Parallel state.
+    pub err: Option<ErrTarget>,
+    pub hangup: Option<String>,
+}
+
+impl Ctx {
+    fn then(&self, next: String) -> Ctx {
+        Ctx {
+            next,
+            ..self.clone()
+        }
+    }
+}
+
+pub(crate) struct Lowerer<'f> {
+    pub flow: &'f Flow,
+    pub states: indexmap::IndexMap<String, State>,
+    pub names: Names,
+    /// Placeholder → state name, for loop heads known only after their body is lowered.
+    pub aliases: HashMap<String, String>,
+    pub errors: Vec<Diagnostic>,
+    placeholders: usize,
+}
+
+/// The sentinel `Next` of a Parallel branch's last state (becomes `End: true`).
+pub(crate) const BRANCH_END: &str = "\u{0}end";
+
+/// Lowers a flow to a state machine; errors name the flow and the Rust location.
+pub fn lower(flow: &Flow) -> (StateMachine, Vec<Diagnostic>) {
+    let mut l = Lowerer {
+        flow,
+        states: Default::default(),
+        names: Names::default(),
+        aliases: HashMap::new(),
+        errors: Vec::new(),
+        placeholders: 0,
+    };
+    for e in &flow.errors {
+        l.errors
+            .push(Diagnostic::at(&flow.name, e.loc, e.message.clone()));
+    }
+    for n in [START, END_HANGUP, CALL_ENDED, FAILED] {
+        l.names.reserve(n);
+    }
+    let main_entry = l.lower_main();
+    let mut machine = StateMachine::new(START);
+    machine.comment = Some(machine_comment(flow));
+    machine.query_language = Some(QueryLanguage::Jsonata);
+    let start = Pass {
+        comment: Some(format!(
+            "{} — the call starts: keep its queue and details",
+            flow.loc
+        )),
+        assign: Some(start_assign()),
+        next: Some(main_entry),
+        ..Default::default()
+    };
+    let mut states = std::mem::take(&mut l.states);
+    states.insert(START.to_owned(), State::Pass(start));
+    l.states = states;
+    l.resolve_aliases();
+    l.merge_final_hangup();
+    machine.states = l.ordered_states();
+    (machine, l.errors)
+}
+
+fn machine_comment(flow: &Flow) -> String {
+    let mut c = format!(
+        "{} — compiled by Switchboard from {}",
+        flow.name, flow.loc.file
+    );
+    if !flow.doc.is_empty() {
+        c = format!("{c}: {}", flow.doc);
+    }
+    c
+}
+
+/// `queue_url` and `call` from the execution input `{QueueUrl, Event}` (DESIGN.md wire contract).
+fn start_assign() -> Json {
+    let fields: Vec<String> = Call::FIELDS
+        .iter()
+        .map(|(k, path)| format!("\"{k}\": $states.input.{path}"))
+        .collect();
+    json!({
+        "queue_url": format!("{{% $states.input.{} %}}", wire::INPUT_QUEUE_URL),
+        Call::VAR: format!("{{% {{{}}} %}}", fields.join(", ")),
+    })
+}
+
+impl<'f> Lowerer<'f> {
+    fn lower_main(&mut self) -> String {
+        let flow = self.flow;
+        let fail = Fail {
+            comment: Some(format!(
+                "{} — the flow failed: the error and cause of what went wrong",
+                flow.loc
+            )),
+            error: Some(format!("{{% ${}.Error %}}", handler_var(flow))),
+            cause: Some(format!("{{% ${}.Cause %}}", handler_var(flow))),
+            ..Default::default()
+        };
+        self.states.insert(FAILED.into(), State::Fail(fail));
+        let ended = Succeed {
+            comment: Some(format!("{} — the call ended", flow.loc)),
+            ..Default::default()
+        };
+        self.states.insert(CALL_ENDED.into(), State::Succeed(ended));
+        let hangup_ctx = Ctx {
+            next: CALL_ENDED.into(),
+            brk: None,
+            cont: None,
+            ret: CALL_ENDED.into(),
+            err: Some(ErrTarget {
+                next: FAILED.into(),
+                var: None,
+            }),
+            hangup: Some(CALL_ENDED.into()),
+        };
+        let end = states::final_hangup(self, &hangup_ctx);
+        self.states.insert(END_HANGUP.into(), end);
+        // The error handler: its own failures (a hang-up while apologising) end in Fail too.
+        let handler_ctx = Ctx {
+            next: FAILED.into(),
+            brk: None,
+            cont: None,
+            ret: FAILED.into(),
+            err: Some(ErrTarget {
+                next: FAILED.into(),
+                var: None,
+            }),
+            hangup: Some(FAILED.into()),
+        };
+        let handler_entry = self.block(&flow.on_error.body, &handler_ctx);
+        let ctx = Ctx {
+            next: END_HANGUP.into(),
+            brk: None,
+            cont: None,
+            ret: END_HANGUP.into(),
+            err: Some(ErrTarget {
+                next: handler_entry,
+                var: Some(handler_var(flow)),
+            }),
+            hangup: Some(CALL_ENDED.into()),
+        };
+        self.block(&flow.body, &ctx)
+    }
+
+    pub(crate) fn error(&mut self, loc: Loc, message: impl Into<String>) {
+        self.errors
+            .push(Diagnostic::at(&self.flow.name, loc, message));
+    }
+
+    pub(crate) fn placeholder(&mut self) -> String {
+        self.placeholders += 1;
+        format!("\u{0}loop{}", self.placeholders)
+    }
+
+    /// Lowers a block; returns the name of its first state (or `k.next` when it is empty).
+    pub(crate) fn block(&mut self, stmts: &'f [Stmt], k: &Ctx) -> String {
+        let units = group::group(self, stmts);
+        let mut next = k.next.clone();
+        for u in units.iter().rev() {
+            next = self.unit(u, &k.then(next));
+        }
+        next
+    }
+
+    fn unit(&mut self, u: &Unit<'f>, k: &Ctx) -> String {
+        match u {
+            Unit::Batch(b) => states::batch(self, b, k),
+            Unit::Service(s) => states::service(self, s, k),
+            Unit::Assigns(a) => states::assigns(self, a, k),
+            Unit::Stmt(s) => self.stmt(s, k),
+        }
+    }
+
+    fn stmt(&mut self, s: &'f Stmt, k: &Ctx) -> String {
+        match &s.kind {
+            StmtKind::If { cond, then, els } => {
+                let t = self.block(then, k);
+                let e = self.block(els, k);
+                states::choice_if(self, s.loc, cond, t, e)
+            }
+            StmtKind::Match {
+                subject,
+                arms,
+                default,
+            } => {
+                let d = self.block(default, k);
+                let arms: Vec<_> = arms.iter().map(|a| (a, self.block(&a.body, k))).collect();
+                states::choice_match(self, s.loc, subject, arms, d)
+            }
+            StmtKind::Loop { body } => {
+                let head = self.placeholder();
+                let inner = Ctx {
+                    next: head.clone(),
+                    brk: Some(k.next.clone()),
+                    cont: Some(head.clone()),
+                    ..k.clone()
+                };
+                let entry = self.block(body, &inner);
+                if entry == head {
+                    self.error(s.loc, "this loop has an empty body and would spin forever: add a step or a `break`");
+                    return k.next.clone();
+                }
+                self.aliases.insert(head, entry.clone());
+                entry
+            }
+            StmtKind::Break => k.brk.clone().unwrap_or_else(|| {
+                self.error(s.loc, "`break` outside a loop");
+                k.next.clone()
+            }),
+            StmtKind::Continue => k.cont.clone().unwrap_or_else(|| {
+                self.error(s.loc, "`continue` outside a loop");
+                k.next.clone()
+            }),
+            StmtKind::Return => k.ret.clone(),
+            StmtKind::Inline { body, .. } => {
+                let inner = Ctx {
+                    ret: k.next.clone(),
+                    ..k.clone()
+                };
+                self.block(body, &inner)
+            }
+            StmtKind::Try {
+                step,
+                ok,
+                err,
+                hangup,
+            } => {
+                let ok_entry = self.block(ok, k);
+                let err_target = match err {
+                    Some(h) => Some(ErrTarget {
+                        next: self.block(&h.body, k),
+                        var: h.bind.clone(),
+                    }),
+                    None => k.err.clone(),
+                };
+                let hangup_target = match hangup {
+                    Some(h) => Some(self.block(h, k)),
+                    None => k.hangup.clone(),
+                };
+                let inner = Ctx {
+                    next: ok_entry,
+                    err: err_target,
+                    hangup: hangup_target,
+                    ..k.clone()
+                };
+                self.block(step, &inner)
+            }
+            StmtKind::Wait { seconds } => states::wait(self, s.loc, seconds, k),
+            StmtKind::Parallel { branches } => states::parallel(self, s.loc, branches, k),
+            StmtKind::Fail { error, cause } => states::fail(self, s.loc, error, cause),
+            // Grouped into units before we get here.
+            StmtKind::Action { .. } | StmtKind::Service { .. } | StmtKind::Assign { .. } => {
+                k.next.clone()
+            }
+        }
+    }
+
+    fn resolve_aliases(&mut self) {
+        let aliases = std::mem::take(&mut self.aliases);
+        let resolve = |name: &mut String| {
+            let mut hops = 0;
+            while let Some(t) = aliases.get(name.as_str()) {
+                *name = t.clone();
+                hops += 1;
+                if hops > aliases.len() {
+                    break;
+                }
+            }
+        };
+        for state in self.states.values_mut() {
+            states::for_each_target(state, &mut |t| resolve(t));
+        }
+    }
+
+    /// The flow's last caller Task hangs up itself (one round trip fewer) instead of going to
+    /// the shared "Hang up" state, which is then dropped if nothing else reaches it.
+    fn merge_final_hangup(&mut self) {
+        let names: Vec<String> = self.states.keys().cloned().collect();
+        for name in names {
+            if let Some(State::Task(t)) = self.states.get_mut(&name) {
+                if t.next.as_deref() == Some(END_HANGUP) && states::append_hangup(t) {
+                    t.next = Some(CALL_ENDED.into());
+                }
+            }
+        }
+    }
+
+    /// States in a readable order: depth-first from `StartAt`, `Next` before branches; states
+    /// nothing reaches (the shared ends when unused) are left out.
+    fn ordered_states(&mut self) -> indexmap::IndexMap<String, State> {
+        let mut out = indexmap::IndexMap::new();
+        let mut stack = vec![START.to_owned()];
+        while let Some(name) = stack.pop() {
+            if out.contains_key(&name) {
+                continue;
+            }
+            let Some(state) = self.states.swap_remove(&name) else {
+                continue;
+            };
+            let mut targets = Vec::new();
+            states::for_each_target_ref(&state, &mut |t| targets.push(t.to_owned()));
+            for t in targets.into_iter().rev() {
+                if !out.contains_key(&t) {
+                    stack.push(t);
+                }
+            }
+            out.insert(name, state);
+        }
+        // Anything left is unreachable: user code (reported by the graph check) is kept so the
+        // error names it; the shared end states are simply unused.
+        for (name, state) in std::mem::take(&mut self.states) {
+            if ![END_HANGUP, CALL_ENDED, FAILED].contains(&name.as_str()) {
+                out.insert(name, state);
+            }
+        }
+        out
+    }
+}
+
+fn handler_var(flow: &Flow) -> String {
+    flow.on_error.bind.clone().unwrap_or_else(|| "error".into())
+}

@@ -1,0 +1,464 @@
+//! Building the states of each unit.
+
+use super::group::{Assigns, Batch, ServiceUnit};
+use super::jsonata::{print, template, tree};
+use super::{Ctx, Lowerer, BRANCH_END};
+use crate::asl::{
+    Branch, Catcher, Choice, ChoiceRule, Fail, IntOrExpr, Parallel, Pass, State, Task, Test, Wait,
+};
+use serde_json::{json, Map, Value as Json};
+use switchboard::ir::{Action, Arm, Expr, Loc, ResultShape, Stmt, StmtKind};
+use switchboard::lang::results::Call;
+use switchboard::lang::WAIT_KIND;
+use switchboard::pstn;
+use switchboard::wire;
+
+/// Seconds added to a waiting Task's timeout beyond its actions' own durations: the router's
+/// round trip and PSTN audio's processing.
+const SLACK_SECONDS: u64 = 20;
+
+fn comment(loc: Loc, what: &str) -> Option<String> {
+    Some(format!("{loc} — {what}"))
+}
+
+fn catchers(k: &Ctx, caller: bool) -> Vec<Catcher> {
+    let mut out = Vec::new();
+    if caller {
+        if let Some(h) = &k.hangup {
+            out.push(Catcher::new([wire::ERROR_HANGUP], h.clone()));
+        }
+    }
+    if let Some(e) = &k.err {
+        let mut c = Catcher::new([wire::ERROR_ALL], e.next.clone());
+        if let Some(var) = &e.var {
+            c.assign = Some(json!({ var: "{% $states.errorOutput %}" }));
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `{% {"digits": $states.result.ActionData.ReceivedDigits} %}` for a bound result.
+fn result_assign(shape: &ResultShape) -> Option<Json> {
+    match shape {
+        ResultShape::None => None,
+        ResultShape::Whole => Some(Json::String("{% $states.result %}".into())),
+        ResultShape::Fields(fields) => {
+            let parts: Vec<String> = fields
+                .iter()
+                .map(|(name, path)| {
+                    let mut e = Expr::StatesResult;
+                    for p in path {
+                        e = e.field(*p);
+                    }
+                    format!("\"{name}\": {}", print(&e))
+                })
+                .collect();
+            Some(Json::String(format!("{{% {{{}}} %}}", parts.join(", "))))
+        }
+    }
+}
+
+fn assign_object(bind: Option<(&str, &ResultShape)>, assigns: &[(&str, &Expr)]) -> Option<Json> {
+    let mut m = Map::new();
+    if let Some((var, shape)) = bind {
+        if let Some(v) = result_assign(shape) {
+            m.insert(var.to_owned(), v);
+        }
+    }
+    for (var, e) in assigns {
+        m.insert((*var).to_owned(), template(e));
+    }
+    (!m.is_empty()).then_some(Json::Object(m))
+}
+
+/// The JSON of one action, checked against the PSTN audio model.
+fn action_json(l: &mut Lowerer<'_>, a: &Action, loc: Loc) -> Json {
+    let params = tree(&a.params);
+    let j = json!({ "Type": a.kind, "Parameters": params });
+    match serde_json::from_value::<pstn::Action>(j.clone()) {
+        Ok(typed) => {
+            if let Err(errs) = typed.validate() {
+                for e in errs {
+                    l.error(loc, format!("{}: {} — {}", e.action, e.field, e.message));
+                }
+            }
+        }
+        Err(e) => l.error(
+            loc,
+            format!(
+                "{}: the parameters do not match PSTN audio's action: {e}",
+                a.kind
+            ),
+        ),
+    }
+    j
+}
+
+fn message(actions: Vec<Json>) -> Json {
+    let queue = format!("{{% ${} %}}", "queue_url");
+    json!({
+        wire::INPUT_QUEUE_URL: queue,
+        "MessageBody": {
+            "SchemaVersion": wire::SCHEMA_VERSION,
+            "Actions": actions,
+            "TransactionAttributes": {
+                wire::ATTR_WAIT_TOKEN: "{% $states.context.Task.Token %}",
+                wire::ATTR_QUEUE_URL: queue,
+            }
+        }
+    })
+}
+
+pub(crate) fn batch(l: &mut Lowerer<'_>, b: &Batch<'_>, k: &Ctx) -> String {
+    let (first, first_loc) = b.actions[0];
+    let base = match b.actions.iter().find_map(|(a, _)| a.label.clone()) {
+        Some(label) => label,
+        None => b
+            .actions
+            .iter()
+            .map(|(a, _)| a.summary.clone())
+            .collect::<Vec<_>>()
+            .join(" · "),
+    };
+    let name = l.names.fresh(&base);
+    let actions: Vec<Json> = b
+        .actions
+        .iter()
+        .filter(|(a, _)| a.kind != WAIT_KIND)
+        .map(|(a, loc)| action_json(l, a, *loc))
+        .collect();
+    let seconds: u64 = b
+        .actions
+        .iter()
+        .map(|(a, _)| u64::from(a.max_seconds))
+        .sum::<u64>()
+        + SLACK_SECONDS;
+    let kinds: Vec<&str> = b.actions.iter().map(|(a, _)| a.kind).collect();
+    let last = b
+        .actions
+        .last()
+        .map(|(a, _)| &a.result)
+        .unwrap_or(&first.result);
+    let task = Task {
+        comment: comment(first_loc, &kinds.join(", ")),
+        resource: wire::RESOURCE_SEND_AND_WAIT.into(),
+        arguments: Some(message(actions)),
+        assign: assign_object(b.bind.map(|v| (v, last)), &b.assigns),
+        timeout_seconds: Some(IntOrExpr::Int(seconds)),
+        catch: catchers(k, true),
+        next: Some(k.next.clone()),
+        ..Default::default()
+    };
+    l.states.insert(name.clone(), State::Task(task));
+    name
+}
+
+pub(crate) fn service(l: &mut Lowerer<'_>, s: &ServiceUnit<'_>, k: &Ctx) -> String {
+    let name = l
+        .names
+        .fresh(s.service.label.as_deref().unwrap_or(&s.service.summary));
+    let task = Task {
+        comment: comment(s.loc, &s.service.resource),
+        resource: s.service.resource.clone(),
+        arguments: Some(tree(&s.service.args)),
+        assign: assign_object(s.bind.map(|v| (v, &s.service.result)), &s.assigns),
+        timeout_seconds: Some(IntOrExpr::Int(u64::from(s.service.timeout_seconds))),
+        catch: catchers(k, false),
+        next: Some(k.next.clone()),
+        ..Default::default()
+    };
+    l.states.insert(name.clone(), State::Task(task));
+    name
+}
+
+pub(crate) fn assigns(l: &mut Lowerer<'_>, a: &Assigns<'_>, k: &Ctx) -> String {
+    let vars: Vec<&str> = a.assigns.iter().map(|(v, _)| *v).collect();
+    let name = l.names.fresh(&format!("Set {}", vars.join(", ")));
+    let pass = Pass {
+        comment: comment(a.loc, "assign variables"),
+        assign: assign_object(None, &a.assigns),
+        next: Some(k.next.clone()),
+        ..Default::default()
+    };
+    l.states.insert(name.clone(), State::Pass(pass));
+    name
+}
+
+fn condition(e: &Expr) -> Test {
+    Test::Condition(template(e))
+}
+
+pub(crate) fn choice_if(
+    l: &mut Lowerer<'_>,
+    loc: Loc,
+    cond: &Expr,
+    then: String,
+    els: String,
+) -> String {
+    let name = l
+        .names
+        .fresh(&format!("If {}", print(cond).replace('$', "")));
+    let choice = Choice {
+        comment: comment(loc, "if"),
+        choices: vec![ChoiceRule::new(condition(cond), then)],
+        default: Some(els),
+        ..Default::default()
+    };
+    l.states.insert(name.clone(), State::Choice(choice));
+    name
+}
+
+pub(crate) fn choice_match(
+    l: &mut Lowerer<'_>,
+    loc: Loc,
+    subject: &Expr,
+    arms: Vec<(&Arm, String)>,
+    default: String,
+) -> String {
+    let subj = print(subject);
+    let name = l.names.fresh(&format!("Match {}", subj.replace('$', "")));
+    let rules = arms
+        .into_iter()
+        .map(|(arm, next)| {
+            let pats: Vec<Expr> = arm.patterns.iter().cloned().map(Expr::Lit).collect();
+            let test = match pats.as_slice() {
+                [one] => format!("{subj} = {}", print(one)),
+                many => format!("{subj} in {}", print(&Expr::Array(many.to_vec()))),
+            };
+            let mut rule = ChoiceRule::new(
+                Test::Condition(Json::String(format!("{{% {test} %}}"))),
+                next,
+            );
+            rule.comment = Some(format!("{} — arm", arm.loc));
+            rule
+        })
+        .collect();
+    let choice = Choice {
+        comment: comment(loc, "match"),
+        choices: rules,
+        default: Some(default),
+        ..Default::default()
+    };
+    l.states.insert(name.clone(), State::Choice(choice));
+    name
+}
+
+pub(crate) fn wait(l: &mut Lowerer<'_>, loc: Loc, seconds: &Expr, k: &Ctx) -> String {
+    let (label, secs) = match seconds.as_lit().and_then(Json::as_u64) {
+        Some(n) => (format!("Wait {n} s"), IntOrExpr::Int(n)),
+        None => (
+            format!("Wait {}", print(seconds).replace('$', "")),
+            IntOrExpr::Expr(format!("{{% {} %}}", print(seconds))),
+        ),
+    };
+    let name = l.names.fresh(&label);
+    let w = Wait {
+        comment: comment(loc, "timer"),
+        seconds: Some(secs),
+        next: Some(k.next.clone()),
+        ..Default::default()
+    };
+    l.states.insert(name.clone(), State::Wait(w));
+    name
+}
+
+pub(crate) fn fail(l: &mut Lowerer<'_>, loc: Loc, error: &str, cause: &Expr) -> String {
+    let name = l.names.fresh(&format!("Fail {error}"));
+    let cause = match template(cause) {
+        Json::String(s) => s,
+        other => other.to_string(),
+    };
+    let f = Fail {
+        comment: comment(loc, "fail"),
+        error: Some(error.to_owned()),
+        cause: Some(cause),
+        ..Default::default()
+    };
+    l.states.insert(name.clone(), State::Fail(f));
+    name
+}
+
+fn has_action(stmts: &[Stmt]) -> Option<Loc> {
+    stmts.iter().find_map(|s| match &s.kind {
+        StmtKind::Action { .. } => Some(s.loc),
+        StmtKind::If { then, els, .. } => has_action(then).or_else(|| has_action(els)),
+        StmtKind::Match { arms, default, .. } => arms
+            .iter()
+            .find_map(|a| has_action(&a.body))
+            .or_else(|| has_action(default)),
+        StmtKind::Loop { body } | StmtKind::Inline { body, .. } => has_action(body),
+        StmtKind::Try {
+            step,
+            ok,
+            err,
+            hangup,
+        } => has_action(step)
+            .or_else(|| has_action(ok))
+            .or_else(|| err.as_ref().and_then(|h| has_action(&h.body)))
+            .or_else(|| hangup.as_ref().and_then(|h| has_action(h))),
+        StmtKind::Parallel { branches } => branches.iter().find_map(|b| has_action(b)),
+        _ => None,
+    })
+}
+
+pub(crate) fn parallel<'f>(
+    l: &mut Lowerer<'f>,
+    loc: Loc,
+    branches: &'f [Vec<Stmt>],
+    k: &Ctx,
+) -> String {
+    let name = l.names.fresh("Run in parallel");
+    let mut out = Vec::new();
+    for b in branches {
+        if let Some(at) = has_action(b) {
+            l.error(at, "parallel branches cannot talk to the caller (one call hears one thing at a time): keep actions outside parallel!");
+        }
+        let saved = std::mem::take(&mut l.states);
+        let inner = Ctx {
+            next: BRANCH_END.into(),
+            brk: None,
+            cont: None,
+            ret: BRANCH_END.into(),
+            err: None,
+            hangup: None,
+        };
+        let mut entry = l.block(b, &inner);
+        let mut states = std::mem::replace(&mut l.states, saved);
+        if entry == BRANCH_END {
+            entry = l.names.fresh("Nothing to do");
+            states.insert(
+                entry.clone(),
+                State::Pass(Pass {
+                    end: Some(true),
+                    ..Default::default()
+                }),
+            );
+        }
+        for s in states.values_mut() {
+            end_branch(s);
+        }
+        out.push(Branch {
+            comment: None,
+            query_language: None,
+            start_at: entry,
+            states,
+        });
+    }
+    let p = Parallel {
+        comment: comment(loc, "parallel"),
+        branches: out,
+        catch: catchers(k, false),
+        next: Some(k.next.clone()),
+        ..Default::default()
+    };
+    l.states.insert(name.clone(), State::Parallel(p));
+    name
+}
+
+fn end_branch(s: &mut State) {
+    let fix = |next: &mut Option<String>, end: &mut Option<bool>| {
+        if next.as_deref() == Some(BRANCH_END) {
+            *next = None;
+            *end = Some(true);
+        }
+    };
+    match s {
+        State::Pass(x) => fix(&mut x.next, &mut x.end),
+        State::Task(x) => fix(&mut x.next, &mut x.end),
+        State::Wait(x) => fix(&mut x.next, &mut x.end),
+        State::Parallel(x) => fix(&mut x.next, &mut x.end),
+        State::Map(x) => fix(&mut x.next, &mut x.end),
+        _ => {}
+    }
+}
+
+fn hangup_action() -> Json {
+    json!({ "Type": "Hangup", "Parameters": { "CallId": format!("{{% ${}.CallId %}}", Call::VAR), "SipResponseCode": "0" } })
+}
+
+/// The shared "Hang up" Task the flow's end goes to.
+pub(crate) fn final_hangup(l: &Lowerer<'_>, k: &Ctx) -> State {
+    State::Task(Task {
+        comment: comment(l.flow.loc, "the flow ended: hang up"),
+        resource: wire::RESOURCE_SEND_AND_WAIT.into(),
+        arguments: Some(message(vec![hangup_action()])),
+        timeout_seconds: Some(IntOrExpr::Int(SLACK_SECONDS)),
+        catch: catchers(k, true),
+        next: Some(k.next.clone()),
+        ..Default::default()
+    })
+}
+
+/// Appends a Hangup to a caller Task's actions (unless it already ends with one). `false` when
+/// the Task cannot take it: not a caller Task, an empty wait, or already 10 actions.
+pub(crate) fn append_hangup(t: &mut Task) -> bool {
+    if t.resource != wire::RESOURCE_SEND_AND_WAIT {
+        return false;
+    }
+    let Some(actions) = t
+        .arguments
+        .as_mut()
+        .and_then(|a| a.pointer_mut("/MessageBody/Actions"))
+        .and_then(Json::as_array_mut)
+    else {
+        return false;
+    };
+    if actions.is_empty() {
+        return false;
+    }
+    if actions
+        .last()
+        .and_then(|a| a.get("Type"))
+        .and_then(Json::as_str)
+        == Some("Hangup")
+    {
+        return true;
+    }
+    if actions.len() >= pstn::limits::MAX_ACTIONS_PER_RESPONSE {
+        return false;
+    }
+    actions.push(hangup_action());
+    if let Some(IntOrExpr::Int(n)) = &mut t.timeout_seconds {
+        *n += 10;
+    }
+    true
+}
+
+/// Calls `f` on every transition target of a state (top level; branches have their own scope).
+pub(crate) fn for_each_target(s: &mut State, f: &mut dyn FnMut(&mut String)) {
+    match s {
+        State::Choice(c) => {
+            c.choices.iter_mut().for_each(|r| f(&mut r.next));
+            if let Some(d) = &mut c.default {
+                f(d);
+            }
+        }
+        State::Pass(x) => x.next.iter_mut().for_each(|n| f(n)),
+        State::Wait(x) => x.next.iter_mut().for_each(|n| f(n)),
+        State::Task(x) => {
+            x.next.iter_mut().for_each(|n| f(n));
+            x.catch.iter_mut().for_each(|c| f(&mut c.next));
+        }
+        State::Parallel(x) => {
+            x.next.iter_mut().for_each(|n| f(n));
+            x.catch.iter_mut().for_each(|c| f(&mut c.next));
+            for b in &mut x.branches {
+                for st in b.states.values_mut() {
+                    for_each_target(st, f);
+                }
+            }
+        }
+        State::Map(x) => {
+            x.next.iter_mut().for_each(|n| f(n));
+            x.catch.iter_mut().for_each(|c| f(&mut c.next));
+        }
+        State::Succeed(_) | State::Fail(_) => {}
+    }
+}
+
+pub(crate) fn for_each_target_ref(s: &State, f: &mut dyn FnMut(&str)) {
+    for (_, t) in s.transitions() {
+        f(t);
+    }
+}
