@@ -7,5 +7,9 @@ use switchboard::FlowDef;
 
 /// Every flow `cargo run --bin compile` builds, in output order.
 pub fn registry() -> Vec<FlowDef> {
-    vec![FlowDef::of::<flows::front_desk::front_desk>()]
+    vec![
+        FlowDef::of::<flows::front_desk::front_desk>(),
+        FlowDef::of::<flows::transfer::transfer>(),
+        FlowDef::of::<flows::voicemail::voicemail>(),
+    ]
 }

@@ -57,9 +57,49 @@ fn is_jump(s: &Stmt) -> bool {
     )
 }
 
-pub(crate) fn group<'a>(l: &mut Lowerer<'a>, stmts: &'a [Stmt]) -> Vec<Unit<'a>> {
+/// Whether a `return` in `body` leaves this function (not a nested inlined one).
+fn returns(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match &s.kind {
+        StmtKind::Return => true,
+        StmtKind::If { then, els, .. } => returns(then) || returns(els),
+        StmtKind::Match { arms, default, .. } => {
+            arms.iter().any(|a| returns(&a.body)) || returns(default)
+        }
+        StmtKind::Loop { body } => returns(body),
+        StmtKind::Try {
+            step,
+            ok,
+            err,
+            hangup,
+        } => {
+            returns(step)
+                || returns(ok)
+                || err.as_ref().is_some_and(|h| returns(&h.body))
+                || hangup.as_deref().is_some_and(returns)
+        }
+        StmtKind::Parallel { branches } => branches.iter().any(|b| returns(b)),
+        _ => false,
+    })
+}
+
+/// The block with inlined sub-flows spliced in where no `return` needs their boundary, so
+/// actions on both sides of a call can share one response.
+fn flatten<'a>(stmts: &'a [Stmt], out: &mut Vec<&'a Stmt>) {
+    for s in stmts {
+        match &s.kind {
+            StmtKind::Inline { body, .. } if !returns(body) => flatten(body, out),
+            _ => out.push(s),
+        }
+    }
+}
+
+pub(crate) fn group<'a>(l: &mut Lowerer<'a>, stmts: &[&'a Stmt]) -> Vec<Unit<'a>> {
+    let mut flat = Vec::new();
+    for s in stmts {
+        flatten(std::slice::from_ref(*s), &mut flat);
+    }
     let mut units: Vec<Unit<'a>> = Vec::new();
-    for (i, s) in stmts.iter().enumerate() {
+    for (i, &s) in flat.iter().enumerate() {
         match &s.kind {
             StmtKind::Action { action, bind } => {
                 let joinable = match units.last() {
@@ -119,7 +159,7 @@ pub(crate) fn group<'a>(l: &mut Lowerer<'a>, stmts: &'a [Stmt]) -> Vec<Unit<'a>>
             _ => units.push(Unit::Stmt(s)),
         }
         if is_jump(s) {
-            if let Some(dead) = stmts.get(i + 1) {
+            if let Some(dead) = flat.get(i + 1) {
                 l.error(dead.loc, "unreachable code: nothing after `break`, `continue`, `return` or `fail` in the same block runs; remove it");
             }
             break;

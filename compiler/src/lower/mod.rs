@@ -202,6 +202,11 @@ impl<'f> Lowerer<'f> {
 
     /// Lowers a block; returns the name of its first state (or `k.next` when it is empty).
     pub(crate) fn block(&mut self, stmts: &'f [Stmt], k: &Ctx) -> String {
+        let refs: Vec<&'f Stmt> = stmts.iter().collect();
+        self.block_refs(&refs, k)
+    }
+
+    fn block_refs(&mut self, stmts: &[&'f Stmt], k: &Ctx) -> String {
         let units = group::group(self, stmts);
         let mut next = k.next.clone();
         for u in units.iter().rev() {
@@ -273,7 +278,24 @@ impl<'f> Lowerer<'f> {
                 err,
                 hangup,
             } => {
-                let ok_entry = self.block(ok, k);
+                // Assignments that open the `Ok` arm ride on the step's own `Assign`, which Step
+                // Functions evaluates only when the step succeeds (a caught failure uses the
+                // catcher's `Assign` instead):
+                // https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+                let ends_in_step = matches!(
+                    step.last().map(|s| &s.kind),
+                    Some(StmtKind::Action { .. } | StmtKind::Service { .. })
+                );
+                let lead = if ends_in_step {
+                    ok.iter()
+                        .take_while(|s| matches!(s.kind, StmtKind::Assign { .. }))
+                        .count()
+                } else {
+                    0
+                };
+                let rest: Vec<&'f Stmt> = ok[lead..].iter().collect();
+                let step: Vec<&'f Stmt> = step.iter().chain(&ok[..lead]).collect();
+                let ok_entry = self.block_refs(&rest, k);
                 let err_target = match err {
                     Some(h) => Some(ErrTarget {
                         next: self.block(&h.body, k),
@@ -281,8 +303,23 @@ impl<'f> Lowerer<'f> {
                     }),
                     None => k.err.clone(),
                 };
+                // After a hang-up nobody is listening: the arm runs (service calls only) and the
+                // flow ends instead of falling through to statements that talk to the caller.
                 let hangup_target = match hangup {
-                    Some(h) => Some(self.block(h, k)),
+                    Some(h) => {
+                        if let Some(at) = states::first_action(h) {
+                            self.error(at, "the caller has hung up here: an `Err(Hangup)` arm can only run service calls (DynamoDB, Lambda…), not actions");
+                        }
+                        let ended = Ctx {
+                            next: CALL_ENDED.into(),
+                            brk: None,
+                            cont: None,
+                            ret: CALL_ENDED.into(),
+                            hangup: Some(CALL_ENDED.into()),
+                            ..k.clone()
+                        };
+                        Some(self.block(h, &ended))
+                    }
                     None => k.hangup.clone(),
                 };
                 let inner = Ctx {
@@ -291,7 +328,7 @@ impl<'f> Lowerer<'f> {
                     hangup: hangup_target,
                     ..k.clone()
                 };
-                self.block(step, &inner)
+                self.block_refs(&step, &inner)
             }
             StmtKind::Wait { seconds } => states::wait(self, s.loc, seconds, k),
             StmtKind::Parallel { branches } => states::parallel(self, s.loc, branches, k),

@@ -279,25 +279,26 @@ pub(crate) fn fail(l: &mut Lowerer<'_>, loc: Loc, error: &str, cause: &Expr) -> 
     name
 }
 
-fn has_action(stmts: &[Stmt]) -> Option<Loc> {
+/// The location of the first caller action in a block, if any.
+pub(crate) fn first_action(stmts: &[Stmt]) -> Option<Loc> {
     stmts.iter().find_map(|s| match &s.kind {
         StmtKind::Action { .. } => Some(s.loc),
-        StmtKind::If { then, els, .. } => has_action(then).or_else(|| has_action(els)),
+        StmtKind::If { then, els, .. } => first_action(then).or_else(|| first_action(els)),
         StmtKind::Match { arms, default, .. } => arms
             .iter()
-            .find_map(|a| has_action(&a.body))
-            .or_else(|| has_action(default)),
-        StmtKind::Loop { body } | StmtKind::Inline { body, .. } => has_action(body),
+            .find_map(|a| first_action(&a.body))
+            .or_else(|| first_action(default)),
+        StmtKind::Loop { body } | StmtKind::Inline { body, .. } => first_action(body),
         StmtKind::Try {
             step,
             ok,
             err,
             hangup,
-        } => has_action(step)
-            .or_else(|| has_action(ok))
-            .or_else(|| err.as_ref().and_then(|h| has_action(&h.body)))
-            .or_else(|| hangup.as_ref().and_then(|h| has_action(h))),
-        StmtKind::Parallel { branches } => branches.iter().find_map(|b| has_action(b)),
+        } => first_action(step)
+            .or_else(|| first_action(ok))
+            .or_else(|| err.as_ref().and_then(|h| first_action(&h.body)))
+            .or_else(|| hangup.as_ref().and_then(|h| first_action(h))),
+        StmtKind::Parallel { branches } => branches.iter().find_map(|b| first_action(b)),
         _ => None,
     })
 }
@@ -311,7 +312,7 @@ pub(crate) fn parallel<'f>(
     let name = l.names.fresh("Run in parallel");
     let mut out = Vec::new();
     for b in branches {
-        if let Some(at) = has_action(b) {
+        if let Some(at) = first_action(b) {
             l.error(at, "parallel branches cannot talk to the caller (one call hears one thing at a time): keep actions outside parallel!");
         }
         let saved = std::mem::take(&mut l.states);

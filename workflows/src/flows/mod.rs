@@ -1,3 +1,5 @@
 //! The call flows, one file each.
 
 pub mod front_desk;
+pub mod transfer;
+pub mod voicemail;
