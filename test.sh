@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test of Switchboard on a fresh machine: installs the test tools (asl-validator and
+# jsonata from npm, moto from PyPI), checks dist/ is current, validates every compiled ASL
+# definition, runs the whole Rust test suite, then the router's end-to-end tests against moto
+# started on 127.0.0.1. `.ci/run` calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Installing the Node test tools (tools/node: asl-validator, jsonata)"
+npm ci --prefix tools/node --no-audit --no-fund --loglevel=error
+
+step "Checking dist/ holds the current compiled flows"
+cargo run --quiet --bin compile -- --check
+
+step "Validating every compiled definition with asl-validator"
+node tools/node/validate.js dist/*.asl.json
+
+step "Running the Rust test suite"
+# insta never accepts snapshots here: a changed snapshot fails the run.
+CI=true INSTA_UPDATE=no cargo test --workspace --quiet
+
+if [ -x router/emulator/run-e2e.sh ]; then
+  step "Running the router end to end against moto (installs it in target/moto-venv)"
+  router/emulator/run-e2e.sh --quiet
+fi
+
+step "All tests passed"
