@@ -1,0 +1,12 @@
+use switchboard::prelude::*;
+
+#[call_flow(name = "menu")]
+fn menu(_call: &Call) {
+    let d = speak_and_get_digits("Press a key.");
+    match d.digits.as_str() {
+        "1" => speak("One."),
+        "2" => speak("Two."),
+    }
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use switchboard::prelude::*;
+
+#[call_flow(name = "menu")]
+struct Menu;
+
+fn main() {}
