@@ -1,0 +1,214 @@
+//! Snapshots of the ASL each language construct compiles to (one small flow per construct in
+//! `fixtures/`), checks that compiling twice gives byte-identical JSON, and the compiler's
+//! validation errors for flows that are wrong in ways only the IR or the graph shows.
+//!
+//! Snapshots are reviewed output: regenerate with `INSTA_UPDATE=always cargo test -p
+//! switchboard-workflows --test constructs`, read the diff, commit. CI never accepts them.
+
+#[path = "fixtures/mod.rs"]
+mod fixtures;
+
+use serde_json::{json, Value as Json};
+use switchboard::ir::Flow;
+use switchboard::{CallFlow, FlowDef};
+use switchboard_compiler::asl::StateMachine;
+use switchboard_compiler::{compile_flow, graph, Compiled};
+
+fn build<F: CallFlow>(config: Json) -> Flow {
+    let flow = FlowDef::of::<F>()
+        .build(&config)
+        .expect("config fits the flow");
+    assert!(flow.errors.is_empty(), "{}: {:?}", flow.name, flow.errors);
+    flow
+}
+
+fn compile(flow: &Flow) -> Compiled {
+    match compile_flow(flow) {
+        Ok(c) => c,
+        Err(errors) => panic!(
+            "{} does not compile:\n{}",
+            flow.name,
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    }
+}
+
+/// Compiles, checks determinism and the graph, and snapshots the JSON under the flow's name.
+fn snapshot<F: CallFlow>(config: Json) -> Compiled {
+    let first = compile(&build::<F>(config.clone()));
+    let second = compile(&build::<F>(config));
+    assert_eq!(
+        first.json, second.json,
+        "{}: two compilations differ",
+        first.name
+    );
+    assert!(graph::check(&first.machine).is_empty());
+    let reparsed: StateMachine = serde_json::from_str(&first.json).expect("output re-parses");
+    assert_eq!(reparsed, first.machine, "{}: JSON round trip", first.name);
+    insta::assert_snapshot!(first.name.clone(), first.json);
+    first
+}
+
+fn unit() -> Json {
+    Json::Null
+}
+
+/// Names of the states, and how many actions each waiting Task sends.
+fn task_actions(c: &Compiled) -> Vec<(String, usize)> {
+    let v: Json = serde_json::from_str(&c.json).unwrap();
+    v["States"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter_map(|(name, s)| {
+            s.pointer("/Arguments/MessageBody/Actions")
+                .and_then(Json::as_array)
+                .map(|a| (name.clone(), a.len()))
+        })
+        .collect()
+}
+
+mod constructs {
+    use super::fixtures::{basics, control, services, steps};
+    use super::*;
+
+    #[test]
+    fn batching_sends_speak_speak_ask_in_one_task() {
+        let c = snapshot::<basics::batching>(unit());
+        let tasks = task_actions(&c);
+        // The three actions in one Task; the last Speak carries the final Hangup; the error
+        // handler's apology is the third Task.
+        let counts: Vec<usize> = tasks.iter().map(|t| t.1).collect();
+        assert_eq!(counts, [3, 2, 2], "{tasks:?}");
+    }
+
+    #[test]
+    fn value_if() {
+        let c = snapshot::<basics::value_if>(unit());
+        assert!(
+            c.json.contains("? \\\"Hello\\\" : \\\"Hi there\\\""),
+            "{}",
+            c.json
+        );
+    }
+
+    #[test]
+    fn json_values() {
+        snapshot::<basics::json_values>(unit());
+    }
+
+    #[test]
+    fn config_folding_keeps_one_branch() {
+        let day = snapshot::<basics::config_folding>(
+            json!({"night_mode": false, "company": "Acme", "ring": 20}),
+        );
+        assert!(!day.json.contains("closed"), "{}", day.json);
+        assert!(!day.json.contains("\"Choice\""), "{}", day.json);
+        assert!(
+            day.json.contains("\"CallTimeoutSeconds\": 20"),
+            "{}",
+            day.json
+        );
+        let night = compile(&build::<basics::config_folding>(
+            json!({"night_mode": true, "company": "Acme", "ring": 20}),
+        ));
+        assert!(night.json.contains("Acme is closed."), "{}", night.json);
+        assert!(!night.json.contains("CallAndBridge"), "{}", night.json);
+    }
+
+    #[test]
+    fn custom_on_error() {
+        let c = snapshot::<basics::custom_on_error>(unit());
+        assert!(c.json.contains("We hit a problem"), "{}", c.json);
+        assert!(
+            !c.json.contains("Sorry, something went wrong"),
+            "{}",
+            c.json
+        );
+    }
+
+    #[test]
+    fn if_else_if_else() {
+        let c = snapshot::<control::if_else>(unit());
+        assert_eq!(c.json.matches("\"Type\": \"Choice\"").count(), 2);
+    }
+
+    #[test]
+    fn match_with_alternatives_and_default() {
+        let c = snapshot::<control::match_arms>(unit());
+        assert!(c.json.contains(" in [\\\"1\\\", \\\"2\\\"]"), "{}", c.json);
+    }
+
+    #[test]
+    fn loop_with_counter_break_continue() {
+        snapshot::<control::loop_counter>(unit());
+    }
+
+    #[test]
+    fn while_loop() {
+        snapshot::<control::while_loop>(unit());
+    }
+
+    #[test]
+    fn early_return_from_sub_flow() {
+        snapshot::<control::early_return>(unit());
+    }
+
+    #[test]
+    fn sub_flows_across_modules_with_parameters() {
+        let c = snapshot::<control::composition>(unit());
+        assert!(c.json.contains("Thanks for calling Acme, goodbye."));
+        assert!(c.json.contains("Thanks for calling Acmé France, goodbye."));
+    }
+
+    #[test]
+    fn match_on_step_ok_err_hangup() {
+        let c = snapshot::<steps::step_match>(unit());
+        assert!(c.json.contains("\"HANGUP\""), "{}", c.json);
+    }
+
+    #[test]
+    fn if_let_ok() {
+        snapshot::<steps::if_let>(unit());
+    }
+
+    #[test]
+    fn wait_timer() {
+        let c = snapshot::<steps::wait_timer>(unit());
+        assert!(c.json.contains("\"Type\": \"Wait\""), "{}", c.json);
+    }
+
+    #[test]
+    fn parallel_service_calls() {
+        let c = snapshot::<steps::parallel_calls>(unit());
+        assert!(c.json.contains("\"Type\": \"Parallel\""), "{}", c.json);
+    }
+
+    #[test]
+    fn dynamodb_put_get_query_update_delete() {
+        let c = snapshot::<services::dynamodb>(unit());
+        for api in [
+            "dynamodb:putItem",
+            "dynamodb:getItem",
+            "aws-sdk:dynamodb:query",
+            "dynamodb:updateItem",
+            "dynamodb:deleteItem",
+        ] {
+            assert!(c.json.contains(api), "{api} missing");
+        }
+    }
+
+    #[test]
+    fn create_schedule() {
+        snapshot::<services::schedule>(unit());
+    }
+
+    #[test]
+    fn invoke_lambda_and_aws_sdk() {
+        snapshot::<services::lambda_and_sdk>(unit());
+    }
+}
