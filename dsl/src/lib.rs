@@ -2,6 +2,9 @@
 //! model, and the prelude. `#[call_flow]` (from `switchboard-macros`) rewrites a flow function's
 //! body into calls of [`__private`], which build [`ir::Flow`]s that `switchboard-compiler` lowers
 //! to Amazon States Language.
+//!
+//! The rest of these docs is the project README (its example is compiled as a doctest).
+#![doc = include_str!("../../README.md")]
 
 pub mod flowdef;
 pub mod ir;

@@ -8,6 +8,7 @@ use switchboard::FlowDef;
 /// Every flow `cargo run --bin compile` builds, in output order.
 pub fn registry() -> Vec<FlowDef> {
     vec![
+        FlowDef::of::<flows::hello::hello>(),
         FlowDef::of::<flows::front_desk::front_desk>(),
         FlowDef::of::<flows::transfer::transfer>(),
         FlowDef::of::<flows::voicemail::voicemail>(),

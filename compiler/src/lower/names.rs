@@ -18,7 +18,9 @@ impl Names {
     /// ` (2)`, ` (3)`… appended on collisions.
     pub fn fresh(&mut self, base: &str) -> String {
         let clean: String = base.split_whitespace().collect::<Vec<_>>().join(" ");
-        let clean: String = clean.chars().filter(|c| !c.is_control()).collect();
+        // Double quotes would need escaping wherever the name is quoted (console, CLI, JSONPath
+        // error messages): single quotes read the same.
+        let clean: String = clean.chars().filter(|c| !c.is_control()).map(|c| if c == '"' { '\'' } else { c }).collect();
         let clean = if clean.is_empty() {
             "Step".to_owned()
         } else {
