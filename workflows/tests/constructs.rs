@@ -212,3 +212,132 @@ mod constructs {
         snapshot::<services::lambda_and_sdk>(unit());
     }
 }
+
+/// Where a fixture's line is, found by searching its source (so moving code does not break it).
+fn line_of(source: &str, needle: &str) -> u32 {
+    let i = source
+        .lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} not in fixture"));
+    i as u32 + 1
+}
+
+mod validation {
+    use super::fixtures::invalid;
+    use super::*;
+
+    const SRC: &str = include_str!("fixtures/invalid.rs");
+    const FILE: &str = "workflows/tests/fixtures/invalid.rs";
+
+    fn errors(config: Json) -> Vec<String> {
+        let flow = FlowDef::of::<invalid::bad_config>()
+            .build(&config)
+            .expect("config fits");
+        match compile_flow(&flow) {
+            Ok(c) => panic!("expected errors, got:\n{}", c.json),
+            Err(e) => e.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn valid_config_compiles() {
+        compile(&build::<invalid::bad_config>(
+            json!({"secs": 30, "text": "Connecting you."}),
+        ));
+    }
+
+    #[test]
+    fn ring_for_from_config_out_of_range() {
+        let errs = errors(json!({"secs": 500, "text": "Connecting you."}));
+        let line = line_of(SRC, ".ring_for(cfg.secs)");
+        let prefix = format!("error: flow `bad-config`: {FILE}:{line}: ");
+        let hit = errs
+            .iter()
+            .find(|e| e.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("no error at {prefix}: {errs:#?}"));
+        assert!(hit.contains("500") && hit.contains("120"), "{hit}");
+    }
+
+    #[test]
+    #[ignore = "bug: ring_for(cfg.secs) = 500 is reported twice — by the builder at the \
+                `.ring_for` line and again by the compiler's PSTN validation of CallAndBridge \
+                (compiler/src/lower/states.rs action_json) at the `call_and_bridge` line"]
+    fn ring_for_from_config_is_reported_once() {
+        let errs = errors(json!({"secs": 500, "text": "Connecting you."}));
+        assert_eq!(errs.len(), 1, "one mistake, one error: {errs:#?}");
+    }
+
+    #[test]
+    fn speak_text_from_config_over_1000_characters() {
+        let errs = errors(json!({"secs": 30, "text": "x".repeat(1001)}));
+        let line = line_of(SRC, "speak(&cfg.text)");
+        let prefix = format!("error: flow `bad-config`: {FILE}:{line}: ");
+        let hit = errs
+            .iter()
+            .find(|e| e.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("no error at {prefix}: {errs:#?}"));
+        assert!(hit.contains("1001") && hit.contains("1000"), "{hit}");
+        assert!(hit.contains("split"), "says what to do: {hit}");
+    }
+}
+
+/// Every path into a `Fail` state that reads `$error` must have assigned `error` first (a Catch
+/// with `Assign`), or Step Functions evaluates `$error.Error` on an unassigned variable.
+fn fail_reads_unassigned_error(c: &Compiled) -> Vec<String> {
+    let v: Json = serde_json::from_str(&c.json).unwrap();
+    let states = v["States"].as_object().unwrap();
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![(v["StartAt"].as_str().unwrap().to_owned(), false)];
+    let mut bad = Vec::new();
+    while let Some((name, assigned)) = stack.pop() {
+        if !seen.insert((name.clone(), assigned)) {
+            continue;
+        }
+        let s = &states[&name];
+        if s["Type"] == "Fail" && !assigned && s.to_string().contains("$error") {
+            bad.push(name.clone());
+        }
+        let assigns_error = |x: &Json| x.get("Assign").is_some_and(|a| a.get("error").is_some());
+        let here = assigned || assigns_error(s);
+        for key in ["Next", "Default"] {
+            if let Some(n) = s[key].as_str() {
+                stack.push((n.to_owned(), here));
+            }
+        }
+        for rule in s["Choices"].as_array().into_iter().flatten() {
+            stack.push((rule["Next"].as_str().unwrap().to_owned(), here));
+        }
+        for c in s["Catch"].as_array().into_iter().flatten() {
+            stack.push((
+                c["Next"].as_str().unwrap().to_owned(),
+                assigned || assigns_error(c),
+            ));
+        }
+    }
+    bad
+}
+
+#[test]
+#[ignore = "bug: the shared `End of flow: hang up` Task catches States.ALL into `Call failed` \
+            without assigning `error`, so a failed final Hangup evaluates `$error.Error` unassigned \
+            (compiler/src/lower/mod.rs lower_main: hangup_ctx.err has var: None)"]
+fn every_fail_state_has_its_error_assigned() {
+    let c = compile(&build::<fixtures::control::while_loop>(unit()));
+    assert!(
+        fail_reads_unassigned_error(&c).is_empty(),
+        "reached without `error`: {:?}",
+        fail_reads_unassigned_error(&c)
+    );
+}
+
+#[test]
+fn error_assignment_check_finds_the_handler_path_fine() {
+    // The check itself: through the default handler, `error` is assigned before `Call failed`.
+    let c = compile(&build::<fixtures::basics::batching>(unit()));
+    let v: Json = serde_json::from_str(&c.json).unwrap();
+    assert!(v["States"]["Call failed"]["Error"]
+        .as_str()
+        .unwrap()
+        .contains("$error"));
+    assert!(fail_reads_unassigned_error(&c).is_empty());
+}
