@@ -64,6 +64,8 @@ pub enum Expr {
     StatesInput,
     Unary(UnOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// A JSONata regular expression literal: `/pattern/`.
+    Regex(String),
     /// A JSONata function call: `$name(args…)` (name without the `$`).
     Call(&'static str, Vec<Expr>),
     /// `cond ? then : else`.
@@ -117,7 +119,11 @@ impl Expr {
     pub fn for_each_var(&self, f: &mut dyn FnMut(&str)) {
         match self {
             Expr::Var(v) => f(v),
-            Expr::Lit(_) | Expr::StatesResult | Expr::StatesError | Expr::StatesInput => {}
+            Expr::Lit(_)
+            | Expr::Regex(_)
+            | Expr::StatesResult
+            | Expr::StatesError
+            | Expr::StatesInput => {}
             Expr::Field(e, _) | Expr::Unary(_, e) => e.for_each_var(f),
             Expr::Binary(_, a, b) | Expr::Index(a, b) => {
                 a.for_each_var(f);

@@ -31,6 +31,7 @@ pub mod prelude {
         aws_sdk, create_schedule, delete_item, get_item, invoke_lambda, put_item, query,
         update_item, BOOL, N, S,
     };
+    pub use crate::lang::time::{local_time, LocalTime};
     pub use crate::lang::val::{from_millis, millis, now, ToVal, Val};
     pub use crate::wire::{LEG_A, LEG_B};
     pub use crate::{CallFlow, FlowDef};

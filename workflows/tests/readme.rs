@@ -4,7 +4,9 @@
 use std::path::Path;
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
 }
 
 fn fenced_blocks<'a>(text: &'a str, lang: &str) -> Vec<&'a str> {
@@ -37,18 +39,30 @@ fn readme_flow_is_the_hello_flow_source() {
 #[test]
 fn readme_asl_is_what_hello_compiles_to() {
     let defs = switchboard_workflows::registry();
-    let def = defs.iter().find(|d| d.name == "hello").expect("hello is registered");
-    let config = switchboard_compiler::compile::load_config(&root().join("workflows/switchboard.toml")).unwrap();
+    let def = defs
+        .iter()
+        .find(|d| d.name == "hello")
+        .expect("hello is registered");
+    let config =
+        switchboard_compiler::compile::load_config(&root().join("workflows/switchboard.toml"))
+            .unwrap();
     let flow = def.build(&config["hello"]).unwrap();
     let compiled = switchboard_compiler::compile_flow(&flow).unwrap();
     let readme = readme();
     let shown: serde_json::Value = serde_json::from_str(fenced_blocks(&readme, "json")[0]).unwrap();
     let actual = serde_json::to_value(&compiled.machine).unwrap();
     for (name, state) in shown.as_object().unwrap() {
-        assert_eq!(Some(state), actual["States"].get(name), "README state `{name}` is not what hello compiles to");
+        assert_eq!(
+            Some(state),
+            actual["States"].get(name),
+            "README state `{name}` is not what hello compiles to"
+        );
     }
     let summary = fenced_blocks(&readme, "text")[0];
-    let line = summary.lines().find(|l| l.starts_with("hello ")).expect("summary line for hello");
+    let line = summary
+        .lines()
+        .find(|l| l.starts_with("hello "))
+        .expect("summary line for hello");
     let fields: Vec<&str> = line.split_whitespace().collect();
     assert_eq!(fields[1], compiled.stats.states.to_string(), "{line}");
     assert_eq!(fields[3], compiled.stats.round_trips.to_string(), "{line}");

@@ -97,6 +97,11 @@ fn write(e: &Expr, s: &mut String) {
             write(index, s);
             s.push(']');
         }
+        Expr::Regex(r) => {
+            s.push('/');
+            s.push_str(&r.replace('/', "\\/"));
+            s.push('/');
+        }
         Expr::StatesResult => s.push_str("$states.result"),
         Expr::StatesError => s.push_str("$states.errorOutput"),
         Expr::StatesInput => s.push_str("$states.input"),

@@ -20,7 +20,11 @@ impl Names {
         let clean: String = base.split_whitespace().collect::<Vec<_>>().join(" ");
         // Double quotes would need escaping wherever the name is quoted (console, CLI, JSONPath
         // error messages): single quotes read the same.
-        let clean: String = clean.chars().filter(|c| !c.is_control()).map(|c| if c == '"' { '\'' } else { c }).collect();
+        let clean: String = clean
+            .chars()
+            .filter(|c| !c.is_control())
+            .map(|c| if c == '"' { '\'' } else { c })
+            .collect();
         let clean = if clean.is_empty() {
             "Step".to_owned()
         } else {

@@ -7,6 +7,7 @@ pub(crate) mod ctx;
 pub mod results;
 pub mod services;
 pub mod step;
+pub mod time;
 pub mod val;
 
 /// The action `Type` of [`actions::wait_for_hangup`]: not a PSTN audio action; the compiler sends

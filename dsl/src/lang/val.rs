@@ -432,6 +432,24 @@ impl Val {
         self.expect(Kind::Num, "abs", Loc::caller());
         call("abs", vec![self.expr()], Kind::Num)
     }
+    /// Whether the text matches a regular expression (JSONata `$contains(s, /re/)`; anchor with
+    /// `^…$` for a whole-string match).
+    #[track_caller]
+    pub fn matches(&self, regex: &str) -> Val {
+        self.expect(Kind::Str, "matches", Loc::caller());
+        call(
+            "contains",
+            vec![self.expr(), Expr::Regex(regex.to_owned())],
+            Kind::Bool,
+        )
+    }
+    /// The SHA-256 of the text, as lowercase hex (Step Functions' `$hash(s, "SHA-256")`:
+    /// <https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html>).
+    #[track_caller]
+    pub fn sha256(&self) -> Val {
+        self.expect(Kind::Str, "sha256", Loc::caller());
+        call("hash", vec![self.expr(), Expr::str("SHA-256")], Kind::Str)
+    }
     /// A field of a JSON value (service results, call arguments).
     pub fn get(&self, field: &str) -> Val {
         Val::new(self.expr().field(field), Kind::Any)

@@ -15,7 +15,9 @@ pub fn hello(call: &Call, cfg: &Hello) {
     speak(format!("Thanks for calling {}.", cfg.name));
     let choice = speak_and_get_digits("Press 1 for sales.").digits(1..=1);
     if choice.digits == "1" {
-        call_and_bridge(pstn(&cfg.sales)).caller_id(call.to).ring_for(30);
+        call_and_bridge(pstn(&cfg.sales))
+            .caller_id(call.to)
+            .ring_for(30);
         wait_for_hangup();
     } else {
         speak("Goodbye.");
