@@ -65,6 +65,8 @@ pub(crate) struct Lowerer<'f> {
     pub aliases: HashMap<String, String>,
     pub errors: Vec<Diagnostic>,
     placeholders: usize,
+    /// Compiler-made states (the error handler) that may go unused without it being a mistake.
+    optional: std::collections::HashSet<String>,
 }
 
 /// The sentinel `Next` of a Parallel branch's last state (becomes `End: true`).
@@ -79,6 +81,7 @@ pub fn lower(flow: &Flow) -> (StateMachine, Vec<Diagnostic>) {
         aliases: HashMap::new(),
         errors: Vec::new(),
         placeholders: 0,
+        optional: Default::default(),
     };
     for e in &flow.errors {
         l.errors
@@ -150,6 +153,8 @@ impl<'f> Lowerer<'f> {
             ..Default::default()
         };
         self.states.insert(CALL_ENDED.into(), State::Succeed(ended));
+        // The final hang-up failing (a timeout) is reported like any failure: `Call failed`
+        // reads the error variable, so this catcher assigns it.
         let hangup_ctx = Ctx {
             next: CALL_ENDED.into(),
             brk: None,
@@ -157,7 +162,7 @@ impl<'f> Lowerer<'f> {
             ret: CALL_ENDED.into(),
             err: Some(ErrTarget {
                 next: FAILED.into(),
-                var: None,
+                var: Some(handler_var(flow)),
             }),
             hangup: Some(CALL_ENDED.into()),
         };
@@ -175,7 +180,12 @@ impl<'f> Lowerer<'f> {
             }),
             hangup: Some(FAILED.into()),
         };
+        let before: std::collections::HashSet<String> = self.states.keys().cloned().collect();
         let handler_entry = self.block(&flow.on_error.body, &handler_ctx);
+        // A flow where nothing can fail never reaches its handler: its states are dropped
+        // rather than reported as unreachable.
+        self.optional
+            .extend(self.states.keys().filter(|k| !before.contains(*k)).cloned());
         let ctx = Ctx {
             next: END_HANGUP.into(),
             brk: None,
@@ -306,6 +316,14 @@ impl<'f> Lowerer<'f> {
                 // After a hang-up nobody is listening: the arm runs (service calls only) and the
                 // flow ends instead of falling through to statements that talk to the caller.
                 let hangup_target = match hangup {
+                    Some(_)
+                        if step
+                            .iter()
+                            .all(|s| states::first_action(std::slice::from_ref(*s)).is_none()) =>
+                    {
+                        self.error(s.loc, "this `Err(Hangup)` arm can never run: only a step that talks to the caller (an action or a sub-flow with actions) sees the caller hang up; remove the arm");
+                        k.hangup.clone()
+                    }
                     Some(h) => {
                         if let Some(at) = states::first_action(h) {
                             self.error(at, "the caller has hung up here: an `Err(Hangup)` arm can only run service calls (DynamoDB, Lambda…), not actions");
@@ -394,7 +412,9 @@ impl<'f> Lowerer<'f> {
         // Anything left is unreachable: user code (reported by the graph check) is kept so the
         // error names it; the shared end states are simply unused.
         for (name, state) in std::mem::take(&mut self.states) {
-            if ![END_HANGUP, CALL_ENDED, FAILED].contains(&name.as_str()) {
+            if ![END_HANGUP, CALL_ENDED, FAILED].contains(&name.as_str())
+                && !self.optional.contains(&name)
+            {
                 out.insert(name, state);
             }
         }

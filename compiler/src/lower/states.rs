@@ -76,6 +76,11 @@ fn assign_object(bind: Option<(&str, &ResultShape)>, assigns: &[(&str, &Expr)]) 
 fn action_json(l: &mut Lowerer<'_>, a: &Action, loc: Loc) -> Json {
     let params = tree(&a.params);
     let j = json!({ "Type": a.kind, "Parameters": params });
+    // The builder already checked the options it sets; when it found mistakes, the same values
+    // would be reported a second time here, at the action's line instead of the option's.
+    if !l.flow.errors.is_empty() {
+        return j;
+    }
     match serde_json::from_value::<pstn::Action>(j.clone()) {
         Ok(typed) => {
             if let Err(errs) = typed.validate() {
