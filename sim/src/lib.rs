@@ -1,6 +1,10 @@
 //! This crate owns the offline runtime: an ASL interpreter and a PSTN audio simulator.
 //!
 //! [`expr`] is the interpreter's expression layer: JSONata, JSONPath, intrinsic functions and
-//! Choice rules, with time and randomness from a simulated [`expr::Clock`].
+//! Choice rules, with time and randomness from a simulated [`expr::Clock`]. [`interp`] runs
+//! state machines as resumable executions; [`services`] holds the in-memory integrations
+//! (SQS, DynamoDB, Scheduler, S3, Lambda) their Tasks call.
 
 pub mod expr;
+pub mod interp;
+pub mod services;
