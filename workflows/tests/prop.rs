@@ -18,7 +18,7 @@ use switchboard_compiler::{compile_flow, graph};
 #[call_flow(name = "templates")]
 fn templates(call: &Call) {
     speak("Hello.");
-    let d = speak_and_get_digits("Press a key.");
+    let _d = speak_and_get_digits("Press a key.");
     put_item("calls").item("pk", S(call.from));
 }
 
