@@ -32,6 +32,8 @@ pub struct Execution {
     history: History,
     cost: Cost,
     token_seq: u64,
+    /// The top-level variables once the top-level frame is gone.
+    final_vars: Vars,
 }
 
 impl Execution {
@@ -68,6 +70,7 @@ impl Execution {
             history: Vec::new(),
             cost: Cost::default(),
             token_seq: 0,
+            final_vars: Vars::new(),
         }
     }
 
@@ -111,8 +114,8 @@ impl Execution {
     }
 
     /// The top-level variables (`Assign` at the machine's top level).
-    pub fn variables(&self) -> Option<&Vars> {
-        self.stack.first().map(|f| &f.vars)
+    pub fn variables(&self) -> &Vars {
+        self.stack.first().map_or(&self.final_vars, |f| &f.vars)
     }
 
     /// The final status, once finished.
@@ -481,6 +484,11 @@ impl Execution {
         }
         if e.is_terminal() {
             self.exited(&frame, now);
+            if let Some(root) = self.stack.first() {
+                self.final_vars = root.vars.clone();
+            } else {
+                self.final_vars = std::mem::take(&mut frame.vars);
+            }
             self.stack.clear();
             self.end_execution(now, Err(e));
             return;
@@ -567,7 +575,9 @@ impl Execution {
         result: Result<Value, StateError>,
     ) {
         let now = env.clock.now_millis();
-        drop(frame);
+        if self.stack.is_empty() {
+            self.final_vars = frame.vars;
+        }
         let Some(mut parent) = self.stack.pop() else {
             self.end_execution(now, result);
             return;
@@ -590,6 +600,9 @@ impl Execution {
     }
 
     fn end_execution(&mut self, now: i64, result: Result<Value, StateError>) {
+        if let Some(root) = self.stack.first() {
+            self.final_vars = root.vars.clone();
+        }
         self.stack.clear();
         let (status, kind) = match result {
             Ok(output) => (Status::Succeeded(output), EventKind::ExecutionSucceeded),
