@@ -259,9 +259,6 @@ mod validation {
     }
 
     #[test]
-    #[ignore = "bug: ring_for(cfg.secs) = 500 is reported twice — by the builder at the \
-                `.ring_for` line and again by the compiler's PSTN validation of CallAndBridge \
-                (compiler/src/lower/states.rs action_json) at the `call_and_bridge` line"]
     fn ring_for_from_config_is_reported_once() {
         let errs = errors(json!({"secs": 500, "text": "Connecting you."}));
         assert_eq!(errs.len(), 1, "one mistake, one error: {errs:#?}");
@@ -318,9 +315,6 @@ fn fail_reads_unassigned_error(c: &Compiled) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "bug: the shared `End of flow: hang up` Task catches States.ALL into `Call failed` \
-            without assigning `error`, so a failed final Hangup evaluates `$error.Error` unassigned \
-            (compiler/src/lower/mod.rs lower_main: hangup_ctx.err has var: None)"]
 fn every_fail_state_has_its_error_assigned() {
     let c = compile(&build::<fixtures::control::while_loop>(unit()));
     assert!(
