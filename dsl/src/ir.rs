@@ -64,6 +64,8 @@ pub enum Expr {
     StatesInput,
     Unary(UnOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// A local binding: `($name := value; body)`; `body` reads it as `Var(name)`.
+    Let(String, Box<Expr>, Box<Expr>),
     /// A JSONata regular expression literal: `/pattern/`.
     Regex(String),
     /// A JSONata function call: `$name(args…)` (name without the `$`).
@@ -134,6 +136,14 @@ impl Expr {
                 c.for_each_var(f);
                 a.for_each_var(f);
                 b.for_each_var(f);
+            }
+            Expr::Let(name, value, body) => {
+                value.for_each_var(f);
+                body.for_each_var(&mut |v| {
+                    if v != name {
+                        f(v)
+                    }
+                });
             }
             Expr::Object(kv) => kv.iter().for_each(|(_, e)| e.for_each_var(f)),
         }

@@ -97,6 +97,15 @@ fn write(e: &Expr, s: &mut String) {
             write(index, s);
             s.push(']');
         }
+        Expr::Let(name, value, body) => {
+            s.push_str("($");
+            s.push_str(name);
+            s.push_str(" := ");
+            write(value, s);
+            s.push_str("; ");
+            write(body, s);
+            s.push(')');
+        }
         Expr::Regex(r) => {
             s.push('/');
             s.push_str(&r.replace('/', "\\/"));

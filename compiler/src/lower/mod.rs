@@ -19,7 +19,7 @@ use group::Unit;
 use names::Names;
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
-use switchboard::ir::{Flow, Loc, Stmt, StmtKind};
+use switchboard::ir::{Expr, Flow, Loc, Stmt, StmtKind};
 use switchboard::lang::results::Call;
 use switchboard::wire;
 
@@ -107,6 +107,7 @@ pub fn lower(flow: &Flow) -> (StateMachine, Vec<Diagnostic>) {
     states.insert(START.to_owned(), State::Pass(start));
     l.states = states;
     l.resolve_aliases();
+    l.merge_into_start();
     l.merge_final_hangup();
     machine.states = l.ordered_states();
     (machine, l.errors)
@@ -237,9 +238,16 @@ impl<'f> Lowerer<'f> {
     fn stmt(&mut self, s: &'f Stmt, k: &Ctx) -> String {
         match &s.kind {
             StmtKind::If { cond, then, els } => {
-                let t = self.block(then, k);
+                let (assigns, rest) = leading_assigns(then);
+                let t = self.block_refs(&rest, k);
                 let e = self.block(els, k);
-                states::choice_if(self, s.loc, cond, t, e)
+                states::choice_if(
+                    self,
+                    s.loc,
+                    cond,
+                    (t, states::assign_object(None, &assigns)),
+                    e,
+                )
             }
             StmtKind::Match {
                 subject,
@@ -247,7 +255,17 @@ impl<'f> Lowerer<'f> {
                 default,
             } => {
                 let d = self.block(default, k);
-                let arms: Vec<_> = arms.iter().map(|a| (a, self.block(&a.body, k))).collect();
+                let arms: Vec<_> = arms
+                    .iter()
+                    .map(|a| {
+                        let (assigns, rest) = leading_assigns(&a.body);
+                        (
+                            a,
+                            self.block_refs(&rest, k),
+                            states::assign_object(None, &assigns),
+                        )
+                    })
+                    .collect();
                 states::choice_match(self, s.loc, subject, arms, d)
             }
             StmtKind::Loop { body } => {
@@ -375,6 +393,50 @@ impl<'f> Lowerer<'f> {
         }
     }
 
+    /// A flow that opens with assignments (configuration-free ones: not reading the call) gets
+    /// them on the start state instead of a Pass of their own: one transition fewer per call.
+    fn merge_into_start(&mut self) {
+        let Some(State::Pass(start)) = self.states.get(START) else {
+            return;
+        };
+        let Some(first) = start.next.clone() else {
+            return;
+        };
+        let Some(State::Pass(p)) = self.states.get(&first) else {
+            return;
+        };
+        let plain = p.input_path.is_none()
+            && p.parameters.is_none()
+            && p.result.is_none()
+            && p.output.is_none();
+        let Some(Json::Object(assigns)) = p.assign.clone().filter(|_| plain) else {
+            return;
+        };
+        let text = serde_json::to_string(&assigns).unwrap_or_default();
+        let reads_start = ["$call", "$queue_url"].iter().any(|v| {
+            text.match_indices(v).any(|(i, _)| {
+                !text[i + v.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            })
+        });
+        let mut targeted = false;
+        for (name, state) in &self.states {
+            if name != START {
+                states::for_each_target_ref(state, &mut |t| targeted |= t == first);
+            }
+        }
+        if reads_start || targeted {
+            return;
+        }
+        let next = p.next.clone();
+        self.states.swap_remove(&first);
+        if let Some(State::Pass(start)) = self.states.get_mut(START) {
+            if let Some(Json::Object(m)) = &mut start.assign {
+                m.extend(assigns);
+            }
+            start.next = next;
+        }
+    }
+
     /// The flow's last caller Task hangs up itself (one round trip fewer) instead of going to
     /// the shared "Hang up" state, which is then dropped if nothing else reaches it.
     fn merge_final_hangup(&mut self) {
@@ -420,6 +482,27 @@ impl<'f> Lowerer<'f> {
         }
         out
     }
+}
+
+/// Splits the assignments that open a branch (as long as none reads another's variable) from
+/// the rest: they ride on the Choice rule's own `Assign`, evaluated only when the rule matches
+/// (<https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html>).
+fn leading_assigns(block: &[Stmt]) -> (Vec<(&str, &Expr)>, Vec<&Stmt>) {
+    let mut assigns: Vec<(&str, &Expr)> = Vec::new();
+    let mut n = 0;
+    for s in block {
+        let StmtKind::Assign { var, value } = &s.kind else {
+            break;
+        };
+        let mut reads_earlier = false;
+        value.for_each_var(&mut |v| reads_earlier |= assigns.iter().any(|(a, _)| *a == v));
+        if reads_earlier || assigns.iter().any(|(a, _)| a == var) {
+            break;
+        }
+        assigns.push((var, value));
+        n += 1;
+    }
+    (assigns, block[n..].iter().collect())
 }
 
 fn handler_var(flow: &Flow) -> String {

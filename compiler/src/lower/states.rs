@@ -59,7 +59,10 @@ fn result_assign(shape: &ResultShape) -> Option<Json> {
     }
 }
 
-fn assign_object(bind: Option<(&str, &ResultShape)>, assigns: &[(&str, &Expr)]) -> Option<Json> {
+pub(crate) fn assign_object(
+    bind: Option<(&str, &ResultShape)>,
+    assigns: &[(&str, &Expr)],
+) -> Option<Json> {
     let mut m = Map::new();
     if let Some((var, shape)) = bind {
         if let Some(v) = result_assign(shape) {
@@ -198,7 +201,7 @@ pub(crate) fn choice_if(
     l: &mut Lowerer<'_>,
     loc: Loc,
     cond: &Expr,
-    then: String,
+    (then, then_assign): (String, Option<Json>),
     els: String,
 ) -> String {
     let name = l
@@ -206,7 +209,11 @@ pub(crate) fn choice_if(
         .fresh(&format!("If {}", print(cond).replace('$', "")));
     let choice = Choice {
         comment: comment(loc, "if"),
-        choices: vec![ChoiceRule::new(condition(cond), then)],
+        choices: vec![{
+            let mut rule = ChoiceRule::new(condition(cond), then);
+            rule.assign = then_assign;
+            rule
+        }],
         default: Some(els),
         ..Default::default()
     };
@@ -218,14 +225,14 @@ pub(crate) fn choice_match(
     l: &mut Lowerer<'_>,
     loc: Loc,
     subject: &Expr,
-    arms: Vec<(&Arm, String)>,
+    arms: Vec<(&Arm, String, Option<Json>)>,
     default: String,
 ) -> String {
     let subj = print(subject);
     let name = l.names.fresh(&format!("Match {}", subj.replace('$', "")));
     let rules = arms
         .into_iter()
-        .map(|(arm, next)| {
+        .map(|(arm, next, assign)| {
             let pats: Vec<Expr> = arm.patterns.iter().cloned().map(Expr::Lit).collect();
             let test = match pats.as_slice() {
                 [one] => format!("{subj} = {}", print(one)),
@@ -235,6 +242,7 @@ pub(crate) fn choice_match(
                 Test::Condition(Json::String(format!("{{% {test} %}}"))),
                 next,
             );
+            rule.assign = assign;
             rule.comment = Some(format!("{} — arm", arm.loc));
             rule
         })

@@ -105,7 +105,12 @@ pub fn match_(
         let mut patterns = Vec::new();
         for p in &arm.patterns {
             match p.expr() {
-                Expr::Lit(j) => patterns.push(j),
+                lit @ Expr::Lit(_) => {
+                    match super::val::text_if_compared_to_text(lit, subject.kind()) {
+                        Expr::Lit(j) => patterns.push(j),
+                        _ => {}
+                    }
+                }
                 _ => ctx::error(
                     arm.loc,
                     "a match pattern must be a literal (\"1\", 2, true)",

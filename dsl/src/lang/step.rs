@@ -61,6 +61,38 @@ macro_rules! const_bind {
 }
 const_bind!(String, bool, i8, i16, i32, i64, u8, u16, u32, u64, usize, isize, f32, f64);
 
+// Handles whose fields are already expressions over variables (or `$millis()`), so binding them
+// again needs no state: they pass through.
+const_bind!(
+    super::results::Call,
+    super::results::Digits,
+    super::results::Recording,
+    super::results::Failure,
+    super::results::Item,
+    super::results::Items,
+    super::results::Done
+);
+
+/// Compile-time collections stay Rust values.
+impl<T, const N: usize> Bind for [T; N] {
+    type Out = Self;
+    fn bind(self, _: Loc, _: Option<&str>) -> Self {
+        self
+    }
+}
+impl<T> Bind for Vec<T> {
+    type Out = Self;
+    fn bind(self, _: Loc, _: Option<&str>) -> Self {
+        self
+    }
+}
+impl<T> Bind for Option<T> {
+    type Out = Self;
+    fn bind(self, _: Loc, _: Option<&str>) -> Self {
+        self
+    }
+}
+
 /// The kind of an action: its result type and how the result is read from the event.
 pub trait ActionKind {
     type Out: FromVar;

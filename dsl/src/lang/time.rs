@@ -7,8 +7,9 @@
 //! same throughout one evaluation, so every part of the expression sees one instant.
 
 use super::ctx;
+use super::step::Bind;
 use super::val::{ops, ToVal, Val};
-use crate::ir::{Expr, Kind, Loc};
+use crate::ir::{Expr, Kind, Loc, StmtKind};
 use chrono::{Offset, TimeZone, Utc};
 
 /// The first and last year whose offset changes are compiled in.
@@ -106,29 +107,39 @@ pub fn local_time(tz: &str) -> LocalTime {
         );
         expr = Expr::Cond(Box::new(test), Box::new(before), Box::new(expr));
     }
-    let offset = Val::new(expr, Kind::Str);
+    // One object, the offset computed once:
+    // `($utc_offset := …; {"hhmm": $fromMillis($millis(), "[H01]:[m01]", $utc_offset), …})`.
+    let o = Expr::var(LOCAL);
     let fmt = |picture: &str| {
-        Val::new(
-            Expr::Call(
-                "fromMillis",
-                vec![
-                    Expr::Call("millis", vec![]),
-                    Expr::str(picture),
-                    offset.expr(),
-                ],
-            ),
-            Kind::Str,
+        Expr::Call(
+            "fromMillis",
+            vec![Expr::Call("millis", vec![]), Expr::str(picture), o.clone()],
         )
     };
-    LocalTime {
-        hhmm: fmt("[H01]:[m01]"),
-        weekday: fmt("[FNn]"),
-        date: fmt("[Y0001]-[M01]-[D01]"),
-        offset,
-    }
+    let object = Expr::Object(vec![
+        ("hhmm".into(), fmt("[H01]:[m01]")),
+        ("weekday".into(), fmt("[FNn]")),
+        ("date".into(), fmt("[Y0001]-[M01]-[D01]")),
+        ("offset".into(), o.clone()),
+    ]);
+    LocalTime::of(Expr::Let(LOCAL.into(), Box::new(expr), Box::new(object)))
 }
 
+/// The JSONata-local variable holding the offset inside the expression.
+const LOCAL: &str = "utc_offset";
+
 impl LocalTime {
+    /// The fields of a local-time object expression (or a variable holding one).
+    pub(crate) fn of(object: Expr) -> LocalTime {
+        let f = |name: &str| Val::new(object.clone().field(name), Kind::Str);
+        LocalTime {
+            hhmm: f("hhmm"),
+            weekday: f("weekday"),
+            date: f("date"),
+            offset: f("offset"),
+        }
+    }
+
     /// Whether the local time is within `[open, close)` (`"HH:MM"` strings) on one of `days`
     /// (`"Monday"`…); constants fold, runtime values compare as text.
     pub fn within(&self, open: impl ToVal, close: impl ToVal, days: &[&str]) -> Val {
@@ -165,5 +176,26 @@ mod tests {
     fn a_zone_without_dst_has_no_changes() {
         let (first, changes) = offset_changes(chrono_tz::Asia::Kolkata);
         assert_eq!((first, changes.len()), (19800, 0));
+    }
+}
+
+/// `let now = local_time(…);` reads the clock once, into a variable: later uses see that instant
+/// and the definition holds the offset table once.
+impl Bind for LocalTime {
+    type Out = LocalTime;
+    fn bind(self, loc: Loc, name: Option<&str>) -> LocalTime {
+        let Some(name) = name else { return self };
+        let Expr::Field(object, _) = self.hhmm.expr() else {
+            return self;
+        };
+        let var = ctx::fresh_var(name);
+        ctx::push(
+            loc,
+            StmtKind::Assign {
+                var: var.clone(),
+                value: *object,
+            },
+        );
+        LocalTime::of(Expr::var(var))
     }
 }

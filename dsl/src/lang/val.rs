@@ -150,8 +150,21 @@ fn as_text(v: &Json) -> Option<String> {
     }
 }
 
+/// A number literal compared with text is compared as text: digits a caller pressed are a
+/// string, and `choice.digits == 1` should mean what it says (JSONata's `"1" = 1` is false).
+pub(crate) fn text_if_compared_to_text(lit: Expr, other: Kind) -> Expr {
+    match lit {
+        Expr::Lit(Json::Number(n)) if other == Kind::Str => Expr::Lit(Json::String(n.to_string())),
+        e => e,
+    }
+}
+
 fn binary(op: BinOp, a: Val, b: Val, kind: Kind) -> Val {
-    let (ea, eb) = (a.expr(), b.expr());
+    let (mut ea, mut eb) = (a.expr(), b.expr());
+    if matches!(op, BinOp::Eq | BinOp::Ne) {
+        ea = text_if_compared_to_text(ea, b.kind());
+        eb = text_if_compared_to_text(eb, a.kind());
+    }
     // Short-circuit folding: `true && x` is `x`, `false && x` is `false`.
     match (op, ea.as_lit(), eb.as_lit()) {
         (BinOp::And, Some(Json::Bool(true)), _) => return b,

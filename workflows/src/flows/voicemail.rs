@@ -16,6 +16,8 @@ pub struct Mailbox {
     pub table: String,
     /// Longest message, in seconds.
     pub max_seconds: i64,
+    /// Lambda function told about each new message (e.g. to text the owner).
+    pub notify_function: String,
 }
 
 /// Records a message after the beep and files it; a sub-flow other flows call.
@@ -28,13 +30,24 @@ pub fn leave_voicemail(call: &Call, mailbox: &Mailbox) {
         .silence_seconds(3)
     {
         Ok(rec) => {
-            put_item(&mailbox.table)
-                .item("mailbox", S(&mailbox.name))
-                .item("at", N(millis()))
-                .item("from", S(call.from))
-                .item("bucket", S(rec.bucket))
-                .item("key", S(rec.key))
-                .item("heard", BOOL(false));
+            // Filing the message and telling the owner don't depend on each other.
+            parallel!(
+                {
+                    put_item(&mailbox.table)
+                        .item("mailbox", S(&mailbox.name))
+                        .item("at", N(millis()))
+                        .item("from", S(call.from))
+                        .item("bucket", S(rec.bucket))
+                        .item("key", S(rec.key))
+                        .item("heard", BOOL(false));
+                },
+                {
+                    invoke_lambda(
+                        &mailbox.notify_function,
+                        json!({ "mailbox": &mailbox.name, "from": call.from, "key": rec.key }),
+                    );
+                }
+            );
             speak("Thank you, your message has been saved. Goodbye.");
         }
         Err(_) => speak("Sorry, we could not record your message. Please try again later."),
