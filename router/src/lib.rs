@@ -27,17 +27,21 @@
 //! # }
 //! ```
 
+#[cfg(feature = "aws")]
 pub mod aws;
 pub mod backend;
 pub mod config;
 pub mod event;
+#[cfg(feature = "aws")]
 pub mod lambda;
 pub mod memory;
+#[cfg(feature = "aws")]
 pub mod package;
 pub mod response;
 pub mod router;
 
 pub use backend::{ActionQueue, BackendError, BackendResult, Engine, ErrorKind, QueueMessage};
 pub use config::{Config, ConfigError};
+#[cfg(feature = "aws")]
 pub use lambda::handle_invocation;
 pub use router::{Incident, Reply, Router, Severity};
