@@ -12,5 +12,6 @@ pub fn registry() -> Vec<FlowDef> {
         FlowDef::of::<flows::front_desk::front_desk>(),
         FlowDef::of::<flows::transfer::transfer>(),
         FlowDef::of::<flows::voicemail::voicemail>(),
+        FlowDef::of::<flows::business::business_phone>(),
     ]
 }

@@ -1,0 +1,64 @@
+//! Destination numbers the owner may dial: North American Numbering Plan rules, no premium-rate
+//! numbers, no service codes; read back digit by digit before anything is dialled.
+
+use switchboard::lang::actions::kinds;
+use switchboard::lang::step::Step;
+use switchboard::lang::val::ops;
+use switchboard::prelude::*;
+
+/// Ten digits: area code and exchange each `[2-9]XX`.
+pub const NANP: &str = "^[2-9][0-9]{2}[2-9][0-9]{6}$";
+/// Service codes (N11: 211 … 911) as area code or exchange.
+pub const N11: &str = "^([2-9]11|[0-9]{3}[2-9]11)";
+/// Premium rate: area codes 900 and 976, and the 976 exchange.
+pub const PREMIUM: &str = "^(900|976|[0-9]{3}976)";
+
+/// Whether the owner may dial these 10 digits.
+pub fn dialable(digits: Val) -> Val {
+    ops::and(
+        digits.matches(NANP),
+        ops::not(ops::or(digits.matches(N11), digits.matches(PREMIUM))),
+    )
+}
+
+/// Why the digits cannot be dialled, to be spoken ("" when they can).
+pub fn problem(digits: Val) -> Val {
+    ops::cond(
+        ops::not(digits.matches("^[0-9]{10}$")),
+        "That is not a 10-digit number. ",
+        ops::cond(
+            ops::not(digits.matches(NANP)),
+            "Area codes and exchanges start with 2 to 9. ",
+            ops::cond(
+                digits.matches(N11),
+                "Service codes such as 4 1 1 and 9 1 1 cannot be dialled from here. ",
+                ops::cond(
+                    digits.matches(PREMIUM),
+                    "Premium-rate numbers cannot be dialled. ",
+                    "",
+                ),
+            ),
+        ),
+    )
+}
+
+/// The digits as SSML that Polly reads one by one.
+pub fn spelled(digits: Val) -> Val {
+    ops::concat(
+        ops::concat("<say-as interpret-as=\"digits\">", digits),
+        "</say-as>",
+    )
+}
+
+/// Asks for a 10-digit US number; `notice` (what happened last) is said first.
+#[call_flow]
+pub fn ask_number(notice: Val, what: &str) -> Step<kinds::SpeakAndGetDigits> {
+    speak_and_get_digits(format!(
+        "{}Enter the 10-digit number {}, area code first.",
+        notice, what
+    ))
+    .digits(10..=10)
+    .failure_text("Sorry, I need all 10 digits, area code first.")
+    .digit_timeout_ms(5000)
+    .retries(2)
+}

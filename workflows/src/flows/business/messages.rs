@@ -1,0 +1,129 @@
+//! Listening to messages: all of them, newest first; replay, next, delete; marked heard.
+
+use super::config::BusinessPhone;
+use switchboard::lang::actions::kinds;
+use switchboard::lang::step::Step;
+use switchboard::lang::val::ops;
+use switchboard::prelude::*;
+
+/// "New message 1 of 3, from 2 0 6 …, received Monday 2025-03-10 at 14:30." as SSML, after
+/// `notice` ("Message deleted. ").
+fn announcement(inbox: Items, i: Val, notice: Val) -> Val {
+    let m = inbox.at(i);
+    let status = ops::cond(m.bool("heard"), "Message ", "New message ");
+    let head = format_parts(&[
+        "<speak>".to_val(),
+        notice,
+        status,
+        ops::add(i, 1),
+        " of ".to_val(),
+        inbox.count,
+        ", from <say-as interpret-as=\"telephone\">".to_val(),
+        m.s("from"),
+        "</say-as>, received ".to_val(),
+        m.s("received"),
+        ".</speak>".to_val(),
+    ]);
+    head
+}
+
+fn format_parts(parts: &[Val]) -> Val {
+    parts
+        .iter()
+        .fold("".to_val(), |acc, p| ops::concat(acc, *p))
+}
+
+/// The owner's key, whether the message is new, and whether it is the last, as one key such
+/// as `"2nl"` (next, new, last): one Choice state picks what to do.
+fn review_key(digits: Val, inbox: Items, i: Val) -> Val {
+    let new = ops::cond(inbox.at(i).bool("heard"), "o", "n");
+    let last = ops::cond(ops::ge(ops::add(i, 1), inbox.count), "l", "m");
+    ops::concat(ops::concat(digits, new), last)
+}
+
+/// Message `i`: who left it and when, the recording (pound skips it), and the choices, in one
+/// response.
+#[call_flow]
+fn present(inbox: Items, i: Val, notice: Val) -> Step<kinds::SpeakAndGetDigits> {
+    speak(announcement(inbox, i, notice)).ssml();
+    play_audio(inbox.at(i).s("bucket"), inbox.at(i).s("key")).terminators("#");
+    speak_and_get_digits(
+        "Press 1 to replay, 2 for the next message, 3 to delete it, or 9 for the main menu.",
+    )
+    .pattern("^[1239]$")
+    .failure_text("Sorry, that is not one of the choices.")
+    .retries(2)
+}
+
+/// Marks message `i` heard.
+#[call_flow]
+fn mark_heard(cfg: &BusinessPhone, inbox: Items, i: Val) {
+    update_item(&cfg.table)
+        .key("mailbox", S(&cfg.number))
+        .key("at", N(inbox.at(i).item.get("at").get("N").as_text()))
+        .update("SET heard = :t")
+        .value(":t", BOOL(true));
+}
+
+/// Deletes message `i` (its recording stays in S3 under the voicemail prefix, for a lifecycle
+/// rule to expire).
+#[call_flow]
+fn delete_message(cfg: &BusinessPhone, inbox: Items, i: Val) {
+    delete_item(&cfg.table)
+        .key("mailbox", S(&cfg.number))
+        .key("at", N(inbox.at(i).item.get("at").get("N").as_text()));
+}
+
+/// Plays the messages newest first until the owner goes back to the menu or none is left.
+#[call_flow]
+pub fn play_messages(cfg: &BusinessPhone, notice: Val) {
+    let inbox = query(&cfg.table)
+        .key_condition("mailbox = :m")
+        .value(":m", S(&cfg.number))
+        .descending();
+    let mut i = 0;
+    if inbox.count == 0 {
+        notice = "You have no messages. ";
+    } else {
+        loop {
+            match present(inbox, i, notice) {
+                Ok(r) => {
+                    notice = "";
+                    match review_key(r.digits, inbox, i).as_str() {
+                        "1nm" | "1nl" => mark_heard(cfg, inbox, i),
+                        "1om" | "1ol" => {}
+                        "2nm" => {
+                            mark_heard(cfg, inbox, i);
+                            i += 1;
+                        }
+                        "2om" => i += 1,
+                        "2nl" => {
+                            mark_heard(cfg, inbox, i);
+                            notice = "That was your last message. ";
+                            break;
+                        }
+                        "3nm" | "3om" => {
+                            delete_message(cfg, inbox, i);
+                            notice = "Message deleted. ";
+                            i += 1;
+                        }
+                        "3nl" | "3ol" => {
+                            delete_message(cfg, inbox, i);
+                            notice = "Message deleted. That was your last message. ";
+                            break;
+                        }
+                        "9nm" | "9nl" => {
+                            mark_heard(cfg, inbox, i);
+                            break;
+                        }
+                        _ => break,
+                    }
+                }
+                Err(_) => {
+                    notice = "Sorry, I could not play that message. ";
+                    break;
+                }
+            }
+        }
+    }
+}
