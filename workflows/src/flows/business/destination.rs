@@ -62,3 +62,7 @@ pub fn ask_number(notice: Val, what: &str) -> Step<kinds::SpeakAndGetDigits> {
     .digit_timeout_ms(5000)
     .retries(2)
 }
+
+/// Nothing to tell the owner before the next prompt. A space, not "": asl-validator rejects an
+/// empty string as an `Assign` value.
+pub const SILENT: &str = " ";

@@ -2,6 +2,7 @@
 //! never the owner's personal phone).
 
 use super::config::BusinessPhone;
+use super::destination::SILENT;
 use super::destination::{ask_number, dialable, problem, spelled};
 use switchboard::lang::actions::kinds;
 use switchboard::lang::step::Step;
@@ -59,7 +60,7 @@ pub fn call_customer(cfg: &BusinessPhone, tries: Val, notice: Val) {
         match ask_number(notice, "you want to call") {
             Ok(number) => {
                 tries += 1;
-                notice = "";
+                notice = SILENT;
                 match confirm_number(number.digits) {
                     Ok(answer) => match decision(answer.digits, number.digits, tries).as_str() {
                         "dial" => {

@@ -1,6 +1,7 @@
 //! Listening to messages: all of them, newest first; replay, next, delete; marked heard.
 
 use super::config::BusinessPhone;
+use super::destination::SILENT;
 use switchboard::lang::actions::kinds;
 use switchboard::lang::step::Step;
 use switchboard::lang::val::ops;
@@ -88,7 +89,7 @@ pub fn play_messages(cfg: &BusinessPhone, notice: Val) {
         loop {
             match present(inbox, i, notice) {
                 Ok(r) => {
-                    notice = "";
+                    notice = SILENT;
                     match review_key(r.digits, inbox, i).as_str() {
                         "1nm" | "1nl" => mark_heard(cfg, inbox, i),
                         "1om" | "1ol" => {}

@@ -1,6 +1,7 @@
 //! The owner's call: a PIN first (the caller ID alone can be spoofed), then the menu.
 
 use super::config::BusinessPhone;
+use super::destination::SILENT;
 use super::dial::call_customer;
 use super::messages::play_messages;
 use super::schedule::schedule_call;
@@ -36,7 +37,7 @@ pub fn owner_call(call: &Call, cfg: &BusinessPhone) {
     let first = ask_pin("Welcome back. Please enter your PIN, then press pound.");
     // Both ride on the PIN prompt's state: no extra transition.
     let mut tries = 1;
-    let mut notice = "";
+    let mut notice = SILENT;
     match pin_verdict(cfg, first.digits, tries).as_str() {
         "ok" => {}
         "retry" => loop {
@@ -74,7 +75,7 @@ fn owner_menu(call: &Call, cfg: &BusinessPhone, tries: Val, notice: Val) {
         .retries(2)
         {
             Ok(choice) => {
-                notice = "";
+                notice = SILENT;
                 tries = 0;
                 match choice.digits.as_str() {
                     "1" => play_messages(cfg, notice),

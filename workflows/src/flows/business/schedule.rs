@@ -2,6 +2,7 @@
 //! time, in the business's time zone, and deletes the schedule once it has run.
 
 use super::config::BusinessPhone;
+use super::destination::SILENT;
 use super::destination::{ask_number, dialable, problem, spelled};
 use switchboard::lang::actions::kinds;
 use switchboard::lang::step::Step;
@@ -102,7 +103,7 @@ pub fn schedule_call(call: &Call, cfg: &BusinessPhone, tries: Val, notice: Val) 
         match ask_number(notice, "of the customer to call later") {
             Ok(number) => {
                 tries += 1;
-                notice = "";
+                notice = SILENT;
                 match ask_time() {
                     Ok(time) => match confirm_booking(cfg, number.digits, time.digits) {
                         Ok(answer) => {
