@@ -8,9 +8,8 @@ use switchboard::wire::ERROR_TIMEOUT;
 use switchboard_compiler::asl::{QueryLanguage, State, StateMachine};
 
 use super::context::ExecutionInfo;
-use super::data::apply_assign;
-use super::errors::{any_matches, max_attempts, retry_delay_ms, StateError, HEARTBEAT_TIMEOUT};
-use super::run::{handlers, scope_states, AfterSleep, Frame, Phase, ScopeStep, Step};
+use super::errors::{StateError, HEARTBEAT_TIMEOUT};
+use super::run::{scope_states, AfterSleep, Frame, Phase, Step};
 use super::states::{map_fields, parallel_fields, task_fields, StateCx};
 use super::{Cost, Env, EventKind, History, HistoryEvent, Integrations, Status, TokenError};
 use crate::expr::{Clock, Vars};
@@ -24,16 +23,16 @@ pub const MAX_TRANSITIONS: u64 = 25_000;
 /// One execution of a state machine. See the [module docs](super).
 #[derive(Debug, Clone)]
 pub struct Execution {
-    machine: Arc<StateMachine>,
-    info: ExecutionInfo,
-    deadline: Option<i64>,
-    stack: Vec<Frame>,
-    finished: Option<Status>,
-    history: History,
-    cost: Cost,
-    token_seq: u64,
+    pub(super) machine: Arc<StateMachine>,
+    pub(super) info: ExecutionInfo,
+    pub(super) deadline: Option<i64>,
+    pub(super) stack: Vec<Frame>,
+    pub(super) finished: Option<Status>,
+    pub(super) history: History,
+    pub(super) cost: Cost,
+    pub(super) token_seq: u64,
     /// The top-level variables once the top-level frame is gone.
-    final_vars: Vars,
+    pub(super) final_vars: Vars,
 }
 
 impl Execution {
@@ -286,7 +285,7 @@ impl Execution {
                     .into_iter()
                     .flatten()
                     .min();
-                (!due.is_some_and(|d| now >= d)).then(|| Status::Waiting {
+                due.is_none_or(|d| now < d).then(|| Status::Waiting {
                     token: token.clone(),
                     state: frame.state.clone(),
                     deadline_ms: due,
@@ -399,228 +398,10 @@ impl Execution {
             ))),
         }
     }
-
-    fn apply<S: Integrations>(
-        &mut self,
-        env: &mut Env<S>,
-        mut frame: Frame,
-        state: &State,
-        step: Step,
-    ) {
-        let now = env.clock.now_millis();
-        match step {
-            Step::Next {
-                next,
-                output,
-                assign,
-            } => {
-                apply_assign(&mut frame.vars, assign);
-                self.exited(&frame, now);
-                frame.transition(next, output, now);
-                self.stack.push(frame);
-            }
-            Step::End { output, assign } => {
-                apply_assign(&mut frame.vars, assign);
-                self.exited(&frame, now);
-                self.scope_done(env, frame, Ok(output));
-            }
-            Step::Fail(e) => {
-                self.exited(&frame, now);
-                self.scope_done(env, frame, Err(e));
-            }
-            Step::Block(Phase::Children(ch)) if ch.next > 0 => {
-                // Start child number `ch.next - 1` above its parent.
-                let index = ch.next - 1;
-                let input = ch.inputs[index].clone();
-                let child = child_frame(state, &frame, index, input, now);
-                frame.phase = Phase::Children(ch);
-                self.stack.push(frame);
-                match child {
-                    Ok(child) => self.stack.push(child),
-                    Err(e) => {
-                        let parent = self
-                            .stack
-                            .pop()
-                            .unwrap_or_else(|| unreachable!("pushed above"));
-                        self.fail_state(env, parent, state, e);
-                    }
-                }
-            }
-            Step::Block(phase) => {
-                frame.phase = phase;
-                self.stack.push(frame);
-            }
-            Step::Error(e) => self.fail_state(env, frame, state, e),
-        }
-    }
-
-    fn exited(&mut self, frame: &Frame, now: i64) {
-        self.history.push(HistoryEvent {
-            at_ms: now,
-            kind: EventKind::StateExited {
-                state: frame.state.clone(),
-                depth: frame.path.len(),
-            },
-        });
-    }
-
-    /// A state failed: retry it, catch the error, or fail its scope.
-    fn fail_state<S: Integrations>(
-        &mut self,
-        env: &mut Env<S>,
-        mut frame: Frame,
-        state: &State,
-        e: StateError,
-    ) {
-        let now = env.clock.now_millis();
-        if matches!(state, State::Task(_)) {
-            self.history.push(HistoryEvent {
-                at_ms: now,
-                kind: EventKind::TaskFailed {
-                    state: frame.state.clone(),
-                    error: e.error.clone(),
-                },
-            });
-        }
-        if e.is_terminal() {
-            self.exited(&frame, now);
-            if let Some(root) = self.stack.first() {
-                self.final_vars = root.vars.clone();
-            } else {
-                self.final_vars = std::mem::take(&mut frame.vars);
-            }
-            self.stack.clear();
-            self.end_execution(now, Err(e));
-            return;
-        }
-        let (retriers, catchers) = handlers(state);
-        if let Some(i) = retriers
-            .iter()
-            .position(|r| any_matches(&r.error_equals, &e.error))
-        {
-            frame.retries.resize(retriers.len(), 0);
-            let used = frame.retries[i];
-            if u64::from(used) < max_attempts(&retriers[i]) {
-                let delay = retry_delay_ms(&retriers[i], used, &mut env.clock);
-                frame.retries[i] += 1;
-                frame.retry_count += 1;
-                self.cost.retries += 1;
-                self.cost.state_transitions += 1;
-                self.history.push(HistoryEvent {
-                    at_ms: now,
-                    kind: EventKind::Retry {
-                        state: frame.state.clone(),
-                        error: e.error.clone(),
-                        attempt: used + 1,
-                        delay_ms: delay,
-                    },
-                });
-                frame.phase = Phase::Sleeping {
-                    until: now + delay,
-                    after: AfterSleep::Retry,
-                };
-                self.stack.push(frame);
-                return;
-            }
-        }
-        if let Some(c) = catchers
-            .iter()
-            .find(|c| any_matches(&c.error_equals, &e.error))
-        {
-            let lang = state.query_language().unwrap_or(frame.lang);
-            let vars = visible_vars(&self.stack, &frame);
-            let mut cx = StateCx {
-                env,
-                info: &self.info,
-                vars: &vars,
-                frame: &frame,
-                lang,
-                cost: &mut self.cost,
-                history: &mut self.history,
-                token_seq: &mut self.token_seq,
-            };
-            let caught = cx.catch(c, &e);
-            drop(vars);
-            match caught {
-                Ok((output, assign)) => {
-                    self.history.push(HistoryEvent {
-                        at_ms: now,
-                        kind: EventKind::Caught {
-                            state: frame.state.clone(),
-                            error: e.error.clone(),
-                            next: c.next.clone(),
-                        },
-                    });
-                    apply_assign(&mut frame.vars, assign);
-                    self.exited(&frame, now);
-                    frame.transition(c.next.clone(), output, now);
-                    self.stack.push(frame);
-                }
-                Err(e2) => {
-                    self.exited(&frame, now);
-                    self.scope_done(env, frame, Err(e2));
-                }
-            }
-            return;
-        }
-        self.exited(&frame, now);
-        self.scope_done(env, frame, Err(e));
-    }
-
-    /// A scope (the machine, a branch, an iteration) ended.
-    fn scope_done<S: Integrations>(
-        &mut self,
-        env: &mut Env<S>,
-        frame: Frame,
-        result: Result<Value, StateError>,
-    ) {
-        let now = env.clock.now_millis();
-        if self.stack.is_empty() {
-            self.final_vars = frame.vars;
-        }
-        let Some(mut parent) = self.stack.pop() else {
-            self.end_execution(now, result);
-            return;
-        };
-        match result {
-            Ok(output) => {
-                if let Phase::Children(ch) = &mut parent.phase {
-                    ch.results.push(output);
-                }
-                self.stack.push(parent);
-            }
-            Err(e) => {
-                let machine = self.machine.clone();
-                match scope_states(&machine, &parent.path).and_then(|s| s.get(&parent.state)) {
-                    Some(state) => self.fail_state(env, parent, state, e),
-                    None => self.end_execution(now, Err(e)),
-                }
-            }
-        }
-    }
-
-    fn end_execution(&mut self, now: i64, result: Result<Value, StateError>) {
-        if let Some(root) = self.stack.first() {
-            self.final_vars = root.vars.clone();
-        }
-        self.stack.clear();
-        let (status, kind) = match result {
-            Ok(output) => (Status::Succeeded(output), EventKind::ExecutionSucceeded),
-            Err(e) => (
-                Status::Failed {
-                    error: e.error.clone(),
-                    cause: e.cause,
-                },
-                EventKind::ExecutionFailed { error: e.error },
-            ),
-        };
-        self.history.push(HistoryEvent { at_ms: now, kind });
-        self.finished = Some(status);
-    }
 }
 
 /// The variables a state in `frame` sees: its own scope's over every outer scope's.
-fn visible_vars<'a>(stack: &'a [Frame], frame: &'a Frame) -> Cow<'a, Vars> {
+pub(super) fn visible_vars<'a>(stack: &'a [Frame], frame: &'a Frame) -> Cow<'a, Vars> {
     if stack.is_empty() {
         return Cow::Borrowed(&frame.vars);
     }
@@ -631,56 +412,6 @@ fn visible_vars<'a>(stack: &'a [Frame], frame: &'a Frame) -> Cow<'a, Vars> {
         }
     }
     Cow::Owned(all)
-}
-
-/// The frame running child `index` of the Parallel or Map `state` in `parent`.
-fn child_frame(
-    state: &State,
-    parent: &Frame,
-    index: usize,
-    input: Value,
-    now: i64,
-) -> Result<Frame, StateError> {
-    let (lang, start, branch) = match state {
-        State::Parallel(p) => {
-            let b = p.branches.get(index).ok_or_else(|| {
-                StateError::runtime(format!("state '{}': no branch {index}", parent.state))
-            })?;
-            (b.query_language, b.start_at.clone(), index)
-        }
-        State::Map(m) => {
-            let p = m
-                .item_processor
-                .as_ref()
-                .or(m.iterator.as_ref())
-                .ok_or_else(|| {
-                    StateError::runtime(format!(
-                        "state '{}': a Map state needs an ItemProcessor",
-                        parent.state
-                    ))
-                })?;
-            (p.query_language, p.start_at.clone(), 0)
-        }
-        other => {
-            return Err(StateError::runtime(format!(
-                "state '{}' ({}) has no branches",
-                parent.state,
-                other.type_name()
-            )))
-        }
-    };
-    let mut path = parent.path.clone();
-    path.push(ScopeStep {
-        state: parent.state.clone(),
-        index: branch,
-    });
-    Ok(Frame::new(
-        path,
-        lang.unwrap_or(parent.lang),
-        start,
-        input,
-        now,
-    ))
 }
 
 fn machine_arn<S>(env: &Env<S>, machine: &str) -> String {

@@ -23,6 +23,8 @@ mod context;
 mod data;
 mod errors;
 mod machine;
+mod outcome;
+mod rules;
 mod run;
 mod states;
 

@@ -10,15 +10,16 @@
 use chrono::DateTime;
 use serde_json::Value;
 use switchboard_compiler::asl::{
-    Catcher, Choice, Fail, Map, Parallel, Pass, QueryLanguage, Succeed, Task, Test, Wait,
+    Catcher, Choice, Fail, Map, Parallel, Pass, QueryLanguage, Succeed, Task, Wait,
 };
 
 use super::context::{ExecutionInfo, StateInfo};
 use super::data::{as_seconds, Eval};
 use super::errors::{StateError, NO_CHOICE_MATCHED};
+use super::rules::test;
 use super::run::{next_or_end, AfterSleep, Children, Frame, Phase, Step};
 use super::{Cost, Env, EventKind, History, HistoryEvent, Integrations, TaskRequest};
-use crate::expr::{eval_choice_rule, names, Bindings, Scope, Vars};
+use crate::expr::{Bindings, Vars};
 
 /// Everything running one state needs.
 pub(crate) struct StateCx<'a, S> {
@@ -564,60 +565,4 @@ fn timestamp_ms(state: &str, field: &str, v: &Value) -> Result<i64, StateError> 
             "state '{state}', field '{field}': expected an RFC 3339 timestamp, got {v}"
         ))
     })
-}
-
-/// Evaluate one Choice rule's test in the state's query language.
-fn test(
-    ev: &mut Eval<'_>,
-    lang: QueryLanguage,
-    t: &Test,
-    eff: &Value,
-    b: &Bindings<'_>,
-    rule: usize,
-) -> Result<bool, StateError> {
-    match t {
-        Test::And(ts) => {
-            for t in ts {
-                if !test(ev, lang, t, eff, b, rule)? {
-                    return Ok(false);
-                }
-            }
-            Ok(true)
-        }
-        Test::Or(ts) => {
-            for t in ts {
-                if test(ev, lang, t, eff, b, rule)? {
-                    return Ok(true);
-                }
-            }
-            Ok(false)
-        }
-        Test::Not(t) => test(ev, lang, t, eff, b, rule).map(|v| !v),
-        Test::Condition(c) if lang == QueryLanguage::Jsonata => ev.condition(c, b),
-        Test::Compare(c) if lang == QueryLanguage::JsonPath => {
-            let mut raw = serde_json::Map::with_capacity(2);
-            raw.insert("Variable".into(), Value::String(c.variable.clone()));
-            raw.insert(c.op.as_str().into(), c.operand.clone());
-            let scope = Scope::new(eff, ev.context, ev.vars);
-            eval_choice_rule(&Value::Object(raw), &scope)
-                .map_err(|e| StateError::eval(ev.state, &format!("Choices[{rule}].Variable"), e))
-        }
-        _ => Err(StateError::new(
-            names::RUNTIME,
-            format!(
-                "state '{}', Choices[{rule}]: a {} rule in a {} state",
-                ev.state,
-                if matches!(t, Test::Condition(_)) {
-                    "JSONata 'Condition'"
-                } else {
-                    "JSONPath 'Variable'"
-                },
-                if lang == QueryLanguage::Jsonata {
-                    "JSONata"
-                } else {
-                    "JSONPath"
-                }
-            ),
-        )),
-    }
 }

@@ -10,6 +10,7 @@
 //! `DynamoDb.ConditionalCheckFailedException`.
 
 pub mod expr;
+mod parse;
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
