@@ -1,0 +1,208 @@
+//! The business-phone app: a snapshot of its compiled definition with the repository's
+//! configuration, what the definition must contain (and must not), and the configuration errors
+//! a newcomer gets for each kind of mistake, before any ASL is written.
+//!
+//! Regenerate the snapshot with `INSTA_UPDATE=always cargo test -p switchboard-workflows --test
+//! business`, read the diff, commit.
+
+use serde_json::Value as Json;
+use std::path::Path;
+use switchboard::FlowDef;
+use switchboard_compiler::compile::load_config;
+use switchboard_compiler::{compile_flow, Compiled};
+use switchboard_workflows::flows::business::business_phone;
+
+fn repo_config() -> Json {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("switchboard.toml");
+    load_config(&path).expect("switchboard.toml loads")["business-phone"].clone()
+}
+
+fn compile(section: &Json) -> Result<Compiled, String> {
+    let flow = FlowDef::of::<business_phone>().build(section)?;
+    if !flow.errors.is_empty() {
+        return Err(format!("{:?}", flow.errors));
+    }
+    compile_flow(&flow).map_err(|e| {
+        e.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+fn with(field: &str, value: Json) -> Json {
+    let mut c = repo_config();
+    let mut cur = &mut c;
+    let path: Vec<&str> = field.split('.').collect();
+    for p in &path[..path.len() - 1] {
+        cur = &mut cur[*p];
+    }
+    match value {
+        Json::Null => {
+            cur.as_object_mut().unwrap().remove(path[path.len() - 1]);
+        }
+        v => cur[path[path.len() - 1]] = v,
+    }
+    c
+}
+
+fn error_for(field: &str, value: Json) -> String {
+    match compile(&with(field, value.clone())) {
+        Ok(_) => panic!("{field} = {value} was accepted"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn definition_snapshot() {
+    let c = compile(&repo_config()).unwrap();
+    let again = compile(&repo_config()).unwrap();
+    assert_eq!(c.json, again.json, "compiling twice gives the same bytes");
+    insta::assert_snapshot!("business-phone", c.json);
+}
+
+#[test]
+fn the_definition_keeps_the_pin_hash_and_schedules_without_a_lambda() {
+    let cfg = repo_config();
+    let c = compile(&cfg).unwrap();
+    let json: Json = serde_json::from_str(&c.json).unwrap();
+    let text = c.json.as_str();
+    assert!(text.contains(cfg["pin_hash"].as_str().unwrap()));
+    assert!(text.contains("SHA-256"), "the PIN is compared by hash");
+    assert!(
+        !text.contains("lambda:invoke"),
+        "no Lambda function places calls"
+    );
+    let states = json["States"].as_object().unwrap();
+    let schedule = states
+        .values()
+        .find(|s| s["Resource"] == "arn:aws:states:::aws-sdk:scheduler:createSchedule")
+        .expect("a createSchedule task");
+    let args = &schedule["Arguments"];
+    assert_eq!(
+        args["Target"]["Arn"],
+        "arn:aws:scheduler:::aws-sdk:chimesdkvoice:createSipMediaApplicationCall"
+    );
+    assert_eq!(args["ActionAfterCompletion"], "DELETE");
+    assert_eq!(args["ScheduleExpressionTimezone"], cfg["timezone"]);
+    // Every message is its own item (a sort key), retrieval is newest first.
+    assert!(states.values().any(
+        |s| s["Resource"] == "arn:aws:states:::aws-sdk:dynamodb:query"
+            && s["Arguments"]["ScanIndexForward"] == false
+    ));
+    // The owner's phone is rung with the business number as caller ID.
+    let bridges: Vec<&Json> = states
+        .values()
+        .flat_map(|s| {
+            s["Arguments"]["MessageBody"]["Actions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+        })
+        .filter(|a| a["Type"] == "CallAndBridge")
+        .collect();
+    assert_eq!(bridges.len(), 3, "owner, customer now, scheduled customer");
+    assert!(bridges
+        .iter()
+        .all(|b| b["Parameters"]["CallerIdNumber"] == cfg["number"]));
+}
+
+#[test]
+fn missing_values_are_named() {
+    for field in [
+        "name",
+        "number",
+        "owner",
+        "pin_hash",
+        "timezone",
+        "hours",
+        "table",
+        "bucket",
+        "scheduler_role_arn",
+    ] {
+        let e = error_for(field, Json::Null);
+        assert!(
+            e.contains(&format!("missing field `{field}`")),
+            "{field}: {e}"
+        );
+    }
+}
+
+#[test]
+fn invalid_values_say_what_to_write() {
+    let cases: &[(&str, Json, &str)] = &[
+        ("number", "2125550100".into(), "not an E.164 phone number"),
+        (
+            "owner",
+            "+1 212 555 0199".into(),
+            "not an E.164 phone number",
+        ),
+        (
+            "owner",
+            "+12125550100".into(),
+            "must differ from the business number",
+        ),
+        ("pin_hash", "2468".into(), "printf '%s'"),
+        ("pin_attempts", 0.into(), "allow 1 to 9 attempts"),
+        ("timezone", "-0500".into(), "not an IANA time zone"),
+        (
+            "timezone",
+            "Mars/Olympus_Mons".into(),
+            "not an IANA time zone",
+        ),
+        (
+            "hours.monday",
+            serde_json::json!(["9:00", "17:00"]),
+            "\"HH:MM\"",
+        ),
+        (
+            "hours.monday",
+            serde_json::json!(["17:00", "09:00"]),
+            "before the closing time",
+        ),
+        (
+            "hours.monday",
+            serde_json::json!(["09:00"]),
+            "write two times",
+        ),
+        (
+            "hours.someday",
+            serde_json::json!(["09:00", "17:00"]),
+            "unknown field `someday`",
+        ),
+        ("bucket", "Acme_Bucket".into(), "not an S3 bucket name"),
+        ("table", "x".into(), "not a DynamoDB table name"),
+        (
+            "scheduler_role_arn",
+            "BusinessPhoneScheduler".into(),
+            "not an IAM role ARN",
+        ),
+        ("ring_seconds", 500.into(), "ring_for"),
+        ("name", "".into(), "empty text"),
+    ];
+    for (field, value, expected) in cases {
+        let e = error_for(field, value.clone());
+        assert!(e.contains(expected), "{field} = {value}: {e}");
+    }
+}
+
+#[test]
+fn a_closed_week_is_refused() {
+    let mut c = repo_config();
+    c["hours"] = serde_json::json!({});
+    let e = compile(&c).err().expect("refused");
+    assert!(e.contains("no day is open"), "{e}");
+}
+
+#[test]
+fn opening_hours_are_spoken_grouped() {
+    let flow = FlowDef::of::<business_phone>()
+        .build(&repo_config())
+        .unwrap();
+    let c = compile_flow(&flow).unwrap();
+    assert!(
+        c.json
+            .contains("Our hours are Monday to Friday, 9 AM to 5 PM; Saturday, 10 AM to 2 PM."),
+        "the closed greeting lists the hours"
+    );
+}
