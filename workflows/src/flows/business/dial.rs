@@ -3,7 +3,7 @@
 
 use super::config::BusinessPhone;
 use super::destination::SILENT;
-use super::destination::{ask_number, dialable, problem, spelled};
+use super::destination::{ask_number, dialable, problem, spelled, subject};
 use switchboard::lang::actions::kinds;
 use switchboard::lang::step::Step;
 use switchboard::lang::val::ops;
@@ -62,20 +62,22 @@ pub fn call_customer(cfg: &BusinessPhone, tries: Val, notice: Val) {
                 tries += 1;
                 notice = SILENT;
                 match confirm_number(number.digits) {
-                    Ok(answer) => match decision(answer.digits, number.digits, tries).as_str() {
-                        "dial" => {
-                            match connect(cfg, number.digits) {
-                                Ok(_) => {
-                                    wait_for_hangup();
-                                    notice = "The call has ended. ";
+                    Ok(answer) => {
+                        match subject(decision(answer.digits, number.digits, tries)).as_str() {
+                            "dial" => {
+                                match connect(cfg, number.digits) {
+                                    Ok(_) => {
+                                        wait_for_hangup();
+                                        notice = "The call has ended. ";
+                                    }
+                                    Err(_) => notice = "Sorry, the call could not be connected. ",
                                 }
-                                Err(_) => notice = "Sorry, the call could not be connected. ",
+                                break;
                             }
-                            break;
+                            "again" => {}
+                            _ => break,
                         }
-                        "again" => {}
-                        _ => break,
-                    },
+                    }
                     Err(_) => break,
                 }
             }

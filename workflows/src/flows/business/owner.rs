@@ -1,6 +1,7 @@
 //! The owner's call: a PIN first (the caller ID alone can be spoofed), then the menu.
 
 use super::config::BusinessPhone;
+use super::destination::subject;
 use super::destination::SILENT;
 use super::dial::call_customer;
 use super::messages::play_messages;
@@ -38,12 +39,12 @@ pub fn owner_call(call: &Call, cfg: &BusinessPhone) {
     // Both ride on the PIN prompt's state: no extra transition.
     let mut tries = 1;
     let mut notice = SILENT;
-    match pin_verdict(cfg, first.digits, tries).as_str() {
+    match subject(pin_verdict(cfg, first.digits, tries)).as_str() {
         "ok" => {}
         "retry" => loop {
             let again = ask_pin("That PIN is not correct. Please try again, then press pound.");
             tries += 1;
-            match pin_verdict(cfg, again.digits, tries).as_str() {
+            match subject(pin_verdict(cfg, again.digits, tries)).as_str() {
                 "ok" => break,
                 "retry" => {}
                 _ => {
