@@ -206,3 +206,39 @@ fn opening_hours_are_spoken_grouped() {
         "the closed greeting lists the hours"
     );
 }
+
+/// A caller who hangs up at any step ends the execution cleanly: every state that waits for the
+/// caller catches `HANGUP` into a `Succeed` state, except the error handler's apology (the flow
+/// has already failed there).
+#[test]
+fn a_hang_up_at_any_step_ends_in_succeed() {
+    let c = compile(&repo_config()).unwrap();
+    let json: Json = serde_json::from_str(&c.json).unwrap();
+    let states = json["States"].as_object().unwrap();
+    let mut waiting = 0;
+    for (name, s) in states {
+        if s["Resource"] != "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+            || name == "Apologise and hang up"
+        {
+            continue;
+        }
+        waiting += 1;
+        let target = s["Catch"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| {
+                c["ErrorEquals"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&"HANGUP".into())
+            })
+            .and_then(|c| c["Next"].as_str())
+            .unwrap_or_else(|| panic!("`{name}` does not catch HANGUP"));
+        assert_eq!(
+            states[target]["Type"], "Succeed",
+            "`{name}`: a hang-up goes to `{target}`"
+        );
+    }
+    assert!(waiting >= 20, "only {waiting} waiting states");
+}
