@@ -1,7 +1,7 @@
 //! The `compile` command's logic: configuration, building every flow, validation, `dist/`,
 //! `--check`, and the one-line-per-flow summary.
 
-use crate::asl::{State, StateMachine};
+use crate::asl::{State, StateMachine, Transition};
 use crate::diag::Diagnostic;
 use crate::{check, emit, graph, lower};
 use serde_json::Value as Json;
@@ -36,7 +36,13 @@ pub fn compile_flow(flow: &Flow) -> Result<Compiled, Vec<Diagnostic>> {
         errors.push(Diagnostic {
             flow: flow.name.clone(),
             location: g.location.clone(),
-            message: format!("state `{}`: {}", g.state, g.message),
+            message: match g.kind {
+                graph::GraphErrorKind::SpinCycle => format!(
+                    "state `{}`: {} (in the flow: make each pass of the loop wait for the caller with an action, or call `wait(seconds)` in it)",
+                    g.state, g.message
+                ),
+                _ => format!("state `{}`: {}", g.state, g.message),
+            },
         });
     }
     if !errors.is_empty() {
@@ -68,7 +74,9 @@ fn count_states(m: &StateMachine) -> usize {
         .sum()
 }
 
-/// Longest path in waiting Tasks over the graph with back edges removed (depth-first order).
+/// Longest path in waiting Tasks over the graph with back edges removed (depth-first order),
+/// following `Next`, Choice rules and `Default`: the call as the flow means it, not its error
+/// handling (`Catch` edges).
 pub fn round_trips(m: &StateMachine) -> usize {
     let idx: HashMap<&str, usize> = m
         .states
@@ -92,6 +100,7 @@ pub fn round_trips(m: &StateMachine) -> usize {
         let succ: Vec<usize> = states[v]
             .transitions()
             .iter()
+            .filter(|(kind, _)| !matches!(kind, Transition::Catch(_)))
             .filter_map(|(_, t)| idx.get(t).copied())
             .collect();
         if *i < succ.len() {

@@ -504,8 +504,7 @@ impl Rewriter {
         if !CHECKED.contains(&name) || args.len() != 1 {
             return TokenStream::new();
         }
-        let p = p();
-        let f = syn::Ident::new(name, Span::call_site());
+
         let arg = &args[0];
         let span = arg.span();
         let lits: Option<Vec<TokenStream>> = match arg {
@@ -524,7 +523,11 @@ impl Rewriter {
             other => int_lit(other).map(|l| vec![l]),
         };
         match lits {
-            Some(l) => quote_spanned!(span=> const _: () = #p::checks::#f(#(#l),*);),
+            // Every token spanned at the literal, so rustc's const-evaluation error lands on it.
+            Some(l) => {
+                let f = syn::Ident::new(name, span);
+                quote_spanned!(span=> const _: () = ::switchboard::__private::checks::#f(#(#l),*);)
+            }
             None => TokenStream::new(),
         }
     }
@@ -825,7 +828,7 @@ mod tests {
         let mut r = Rewriter::default();
         let out = r.body(&block);
         match r.into_errors() {
-            Some(e) => Err(e.to_string()),
+            Some(e) => Err(e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")),
             None => Ok(out.to_string()),
         }
     }

@@ -419,9 +419,6 @@ fn the_templates_are_what_the_macro_builds() {
 }
 
 #[test]
-#[ignore = "bug: a flow with no Task that can fail (e.g. `fn f(call: &Call) { let x = 1; }`) does \
-            not compile: the error handler's states are emitted but unreachable, and the graph \
-            check rejects `Apologise and hang up` (compiler/src/lower/mod.rs lower_main)"]
 fn flow_that_cannot_fail_compiles() {
     let t = templates_ir();
     let flow = Flow {
@@ -444,9 +441,6 @@ fn flow_that_cannot_fail_compiles() {
 }
 
 #[test]
-#[ignore = "bug: `match put_item(…) { Ok(_) => {}, Err(Hangup) => … }` — an `Err(Hangup)` arm on a \
-            service call can never run; the compiler reports its states as `never reached from \
-            StartAt: remove it or point a Next at it` (ASL terms) instead of naming the arm"]
 fn service_hangup_arm() {
     let t = templates_ir();
     let flow = flow_of(&t, &[Shape::Try(true, vec![], None, false)]);

@@ -453,7 +453,7 @@ impl<'f> Lowerer<'f> {
     /// States in a readable order: depth-first from `StartAt`, `Next` before branches; states
     /// nothing reaches (the shared ends when unused) are left out.
     fn ordered_states(&mut self) -> indexmap::IndexMap<String, State> {
-        let mut out = indexmap::IndexMap::new();
+        let mut out: indexmap::IndexMap<String, State> = indexmap::IndexMap::new();
         let mut stack = vec![START.to_owned()];
         while let Some(name) = stack.pop() {
             if out.contains_key(&name) {
@@ -470,6 +470,30 @@ impl<'f> Lowerer<'f> {
                 }
             }
             out.insert(name, state);
+        }
+        // Number repeated names in reading order ("Hang up", then "Hang up (2)"). Names inside
+        // Parallel branches stay as they are and are not reused.
+        let mut inner = std::collections::HashSet::new();
+        for state in out.values() {
+            if let State::Parallel(p) = state {
+                for b in &p.branches {
+                    inner.extend(b.states.keys().cloned());
+                }
+            }
+        }
+        let rename = self.names.renumber(out.keys(), &inner);
+        if !rename.is_empty() {
+            out = out
+                .into_iter()
+                .map(|(name, mut state)| {
+                    states::for_each_target_top(&mut state, &mut |t| {
+                        if let Some(n) = rename.get(t.as_str()) {
+                            *t = n.clone();
+                        }
+                    });
+                    (rename.get(&name).cloned().unwrap_or(name), state)
+                })
+                .collect();
         }
         // Anything left is unreachable: user code (reported by the graph check) is kept so the
         // error names it; the shared end states are simply unused.

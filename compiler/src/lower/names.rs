@@ -1,12 +1,56 @@
 //! Readable, unique state names (≤ 80 characters, as Step Functions requires).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub const MAX: usize = 80;
 
 #[derive(Default)]
 pub struct Names {
     taken: HashSet<String>,
+    /// The readable base each generated name came from.
+    bases: HashMap<String, String>,
+}
+
+fn clean(base: &str) -> String {
+    let clean: String = base.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Double quotes would need escaping wherever the name is quoted (console, CLI, JSONPath
+    // error messages): single quotes read the same.
+    let clean: String = clean
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| if c == '"' { '\'' } else { c })
+        .collect();
+    if clean.is_empty() {
+        "Step".to_owned()
+    } else {
+        clean
+    }
+}
+
+/// `base`, or `base (2)`, `base (3)`…, the first not in `taken` (which it joins), cut to 80
+/// characters with `…`.
+fn unique(clean: &str, taken: &mut HashSet<String>) -> String {
+    let mut n = 1;
+    loop {
+        let suffix = if n == 1 {
+            String::new()
+        } else {
+            format!(" ({n})")
+        };
+        let room = MAX - suffix.chars().count();
+        let stem: String = if clean.chars().count() > room {
+            let mut s: String = clean.chars().take(room - 1).collect();
+            s.push('…');
+            s
+        } else {
+            clean.to_owned()
+        };
+        let name = format!("{stem}{suffix}");
+        if taken.insert(name.clone()) {
+            return name;
+        }
+        n += 1;
+    }
 }
 
 impl Names {
@@ -17,40 +61,37 @@ impl Names {
     /// A unique name from a readable base: whitespace collapsed, at most 80 characters,
     /// ` (2)`, ` (3)`… appended on collisions.
     pub fn fresh(&mut self, base: &str) -> String {
-        let clean: String = base.split_whitespace().collect::<Vec<_>>().join(" ");
-        // Double quotes would need escaping wherever the name is quoted (console, CLI, JSONPath
-        // error messages): single quotes read the same.
-        let clean: String = clean
-            .chars()
-            .filter(|c| !c.is_control())
-            .map(|c| if c == '"' { '\'' } else { c })
-            .collect();
-        let clean = if clean.is_empty() {
-            "Step".to_owned()
-        } else {
-            clean
-        };
-        let mut n = 1;
-        loop {
-            let suffix = if n == 1 {
-                String::new()
-            } else {
-                format!(" ({n})")
-            };
-            let room = MAX - suffix.chars().count();
-            let stem: String = if clean.chars().count() > room {
-                let mut s: String = clean.chars().take(room - 1).collect();
-                s.push('…');
-                s
-            } else {
-                clean.clone()
-            };
-            let name = format!("{stem}{suffix}");
-            if self.taken.insert(name.clone()) {
-                return name;
+        let c = clean(base);
+        let name = unique(&c, &mut self.taken);
+        self.bases.insert(name.clone(), c);
+        name
+    }
+
+    /// New names for `order` (top-level states in reading order) so that ` (2)` follows the
+    /// unsuffixed name in the file: names not made by [`Names::fresh`] and `keep` are left
+    /// alone. Returns old → new for the names that change.
+    pub fn renumber<'a>(
+        &self,
+        order: impl Iterator<Item = &'a String> + Clone,
+        keep: &HashSet<String>,
+    ) -> HashMap<String, String> {
+        let mut taken: HashSet<String> = keep.clone();
+        taken.extend(
+            order
+                .clone()
+                .filter(|n| !self.bases.contains_key(*n))
+                .cloned(),
+        );
+        let mut out = HashMap::new();
+        for name in order {
+            if let Some(base) = self.bases.get(name) {
+                let new = unique(base, &mut taken);
+                if &new != name {
+                    out.insert(name.clone(), new);
+                }
             }
-            n += 1;
         }
+        out
     }
 }
 

@@ -471,6 +471,17 @@ pub(crate) fn for_each_target(s: &mut State, f: &mut dyn FnMut(&mut String)) {
     }
 }
 
+/// Like [`for_each_target`] without descending into Parallel branches (their own scope).
+pub(crate) fn for_each_target_top(s: &mut State, f: &mut dyn FnMut(&mut String)) {
+    match s {
+        State::Parallel(x) => {
+            x.next.iter_mut().for_each(|n| f(n));
+            x.catch.iter_mut().for_each(|c| f(&mut c.next));
+        }
+        other => for_each_target(other, f),
+    }
+}
+
 pub(crate) fn for_each_target_ref(s: &State, f: &mut dyn FnMut(&str)) {
     for (_, t) in s.transitions() {
         f(t);

@@ -169,6 +169,13 @@ pub(crate) fn set_path(tree: &mut Tree, path: &[&str], value: Tree) {
 impl<K: ActionKind> Bind for Step<K> {
     type Out = K::Out;
     fn bind(self, _: Loc, name: Option<&str>) -> K::Out {
+        if self.action.kind == "CallAndBridge" && self.action.params.get("CallerIdNumber").is_none()
+        {
+            ctx::error(
+                self.loc,
+                "call_and_bridge needs `.caller_id(number)`: the number the callee sees, one of yours (e.g. `call.to`, the number the caller dialled)",
+            );
+        }
         let var = name.map(ctx::fresh_var);
         let out = K::Out::from_var(var.as_deref().unwrap_or("_"));
         ctx::push(

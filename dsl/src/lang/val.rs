@@ -196,7 +196,14 @@ pub mod ops {
     }
     /// String concatenation (JSONata `&`), converting numbers and booleans with `$string`.
     pub fn concat(a: impl ToVal, b: impl ToVal) -> Val {
-        binary(BinOp::Concat, a.to_val(), b.to_val(), Kind::Str)
+        let (a, b) = (a.to_val(), b.to_val());
+        // `"" & text` is `text` (not for numbers: `&` is what turns them into text).
+        let empty = |v: &Val| v.expr().as_lit() == Some(&Json::String(String::new()));
+        match (empty(&a), empty(&b)) {
+            (true, _) if b.kind() == Kind::Str => b,
+            (_, true) if a.kind() == Kind::Str => a,
+            _ => binary(BinOp::Concat, a, b, Kind::Str),
+        }
     }
     pub fn sub(a: impl ToVal, b: impl ToVal) -> Val {
         binary(BinOp::Sub, a.to_val(), b.to_val(), Kind::Num)
@@ -413,10 +420,14 @@ impl Val {
     }
     /// `$string(x)`.
     pub fn to_string(&self) -> Val {
-        if self.kind() == Kind::Str {
-            return *self;
+        match self.expr() {
+            _ if self.kind() == Kind::Str => *self,
+            Expr::Lit(v) => match as_text(&v) {
+                Some(t) => Val::lit(Json::String(t)),
+                None => call("string", vec![Expr::Lit(v)], Kind::Str),
+            },
+            e => call("string", vec![e], Kind::Str),
         }
-        call("string", vec![self.expr()], Kind::Str)
     }
     /// `$number(x)`.
     pub fn to_number(&self) -> Val {
