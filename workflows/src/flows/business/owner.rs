@@ -39,6 +39,7 @@ pub fn owner_call(call: &Call, cfg: &BusinessPhone) {
     // Both ride on the PIN prompt's state: no extra transition.
     let mut tries = 1;
     let mut notice = SILENT;
+    let mut misses = 0;
     match subject(pin_verdict(cfg, first.digits, tries)).as_str() {
         "ok" => {}
         "retry" => loop {
@@ -58,14 +59,33 @@ pub fn owner_call(call: &Call, cfg: &BusinessPhone) {
             return;
         }
     }
-    owner_menu(call, cfg, tries, notice);
+    owner_menu(call, cfg, tries, notice, misses);
+}
+
+/// The menu choice: `"1"`, `"2"`, `"3"`; `"again"` for another key while fewer than three wrong
+/// keys were pressed in this call; else `"bye"` (silence, or too many wrong keys). PSTN audio
+/// already re-prompts on a wrong key (`InputDigitsRegex`); this bounds it if a key gets through.
+pub fn menu_key(digits: Val, misses: Val) -> Val {
+    let valid = ops::or(
+        ops::or(ops::eq(digits, "1"), ops::eq(digits, "2")),
+        ops::eq(digits, "3"),
+    );
+    ops::cond(
+        valid,
+        digits,
+        ops::cond(
+            ops::and(ops::ne(digits, ""), ops::lt(misses, 2)),
+            "again",
+            "bye",
+        ),
+    )
 }
 
 /// The owner menu, until the owner hangs up or stops answering. `notice` (a confirmation, a
 /// failure) is said before the next prompt, in the same response; `tries` counts attempts
-/// within one menu choice.
+/// within one menu choice, `misses` wrong menu keys in the call.
 #[call_flow]
-fn owner_menu(call: &Call, cfg: &BusinessPhone, tries: Val, notice: Val) {
+fn owner_menu(call: &Call, cfg: &BusinessPhone, tries: Val, notice: Val, misses: Val) {
     loop {
         match speak_and_get_digits(format!(
             "{}Press 1 to hear your messages, 2 to call a customer, or 3 to schedule a call.",
@@ -78,10 +98,14 @@ fn owner_menu(call: &Call, cfg: &BusinessPhone, tries: Val, notice: Val) {
             Ok(choice) => {
                 notice = SILENT;
                 tries = 0;
-                match choice.digits.as_str() {
+                match subject(menu_key(choice.digits, misses)).as_str() {
                     "1" => play_messages(cfg, notice),
                     "2" => call_customer(cfg, tries, notice),
                     "3" => schedule_call(call, cfg, tries, notice),
+                    "again" => {
+                        misses += 1;
+                        notice = "Sorry, that is not one of the choices. ";
+                    }
                     _ => {
                         speak("I did not get a choice. Goodbye.");
                         return;
