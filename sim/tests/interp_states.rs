@@ -330,3 +330,22 @@ fn machine_timeout_fails_the_execution_with_states_timeout() {
     let s = exec.advance_by(&mut env, 10_000);
     assert_eq!(failed(&s).0, "States.Timeout");
 }
+
+/// "You can also specify an Assign block at the state level, which applies regardless of which
+/// choice rule matches": https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
+#[test]
+fn choice_state_level_assign_applies_whichever_rule_matches() {
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Assign": {"seen": "{% $states.input.n %}", "who": "state"},
+            "Choices": [{"Condition": "{% $states.input.n > 10 %}", "Assign": {"who": "rule"}, "Next": "Out"}],
+            "Default": "Out"},
+        "Out": {"Type": "Pass", "Output": {"seen": "{% $seen %}", "who": "{% $who %}"}, "End": true}}});
+    assert_eq!(
+        succeeded(&run(def.clone(), json!({"n": 11})).1),
+        &json!({"seen": 11, "who": "rule"})
+    );
+    assert_eq!(
+        succeeded(&run(def, json!({"n": 1})).1),
+        &json!({"seen": 1, "who": "state"})
+    );
+}

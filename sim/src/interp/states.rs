@@ -212,10 +212,21 @@ impl<'a, S: Integrations> StateCx<'a, S> {
                 break;
             }
         }
-        // A matching rule's Assign/Output apply; when none matches, the state's own apply
-        // with Default (https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html).
+        // A matching rule's Assign/Output apply; the state-level Assign applies "regardless of
+        // which choice rule matches", Default included
+        // (https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html). Both are
+        // evaluated against the values before the state, so they merge into one block.
+        let merged;
         let (next, assign, output) = match chosen {
-            Some(c) => c,
+            Some((next, rule_assign, output)) => match (s.assign.as_ref(), rule_assign) {
+                (Some(serde_json::Value::Object(state)), Some(serde_json::Value::Object(rule))) => {
+                    let mut m = state.clone();
+                    m.extend(rule.clone());
+                    merged = serde_json::Value::Object(m);
+                    (next, Some(&merged), output)
+                }
+                (state, rule) => (next, rule.or(state), output),
+            },
             None => match &s.default {
                 Some(d) => (d.clone(), s.assign.as_ref(), None),
                 None => {
