@@ -6,7 +6,7 @@
 //! create the call's queue and start the execution named after the call's `TransactionId`; later
 //! events complete the waiting task token; the router answers with the actions the execution
 //! queued, a keep-alive `Pause` when the workflow is slow, or a deliberate apology and hang-up
-//! when something is broken. See `router/README-events.md` for the table.
+//! when something is broken. See the README ("The router Lambda") for the event table.
 //!
 //! ```no_run
 //! # async fn run(event: serde_json::Value) {

@@ -1,5 +1,5 @@
 //! The call's lifecycle: what each event does to the execution and the queue, and what the router
-//! answers. The table in `router/README-events.md` describes exactly this file.
+//! answers. The event table in the README ("The router Lambda") describes exactly this file.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
