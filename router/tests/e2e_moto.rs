@@ -1,5 +1,6 @@
 //! End-to-end against moto 5.2.5 (see `router/emulator/`): the router's real SDK clients pointed
-//! at the emulator, `tests/fixtures/call-flow.asl.json` deployed into it, scripted PSTN events.
+//! at the emulator, a flow compiled from `tests/e2e/flow.rs` deployed into it, scripted PSTN
+//! events.
 //! Run with `router/emulator/run-e2e.sh`; without `SWITCHBOARD_MOTO_URL` every test is SKIPPED.
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -11,6 +12,9 @@ use aws_sdk_sfn::types::ExecutionStatus;
 use serde_json::{json, Value};
 use switchboard_router::aws::{execution_arn, AwsEngine, AwsQueue};
 use switchboard_router::{Config, Router};
+
+#[path = "e2e/flow.rs"]
+mod flow;
 
 const DID: &str = "+12065551212";
 
@@ -40,12 +44,12 @@ async fn setup(url: &str) -> Env {
         .await;
     let sfn = aws_sdk_sfn::Client::new(&sdk);
     let sqs = aws_sdk_sqs::Client::new(&sdk);
-    let definition = include_str!("fixtures/call-flow.asl.json");
+    let definition = flow::definition();
     let name = format!("call-flow-{}", unique());
     let arn = sfn
         .create_state_machine()
         .name(&name)
-        .definition(definition)
+        .definition(&definition)
         .role_arn("arn:aws:iam::123456789012:role/switchboard-e2e")
         .send()
         .await
