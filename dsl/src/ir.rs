@@ -326,6 +326,32 @@ pub enum StmtKind {
     },
 }
 
+impl StmtKind {
+    /// The blocks nested in this statement, in source order (branches, arms, loop and function
+    /// bodies, a try's step and handlers, parallel branches).
+    pub fn child_blocks(&self) -> Vec<&Block> {
+        match self {
+            StmtKind::If { then, els, .. } => vec![then, els],
+            StmtKind::Match { arms, default, .. } => {
+                arms.iter().map(|a| &a.body).chain([default]).collect()
+            }
+            StmtKind::Loop { body } | StmtKind::Inline { body, .. } => vec![body],
+            StmtKind::Try {
+                step,
+                ok,
+                err,
+                hangup,
+            } => [step, ok]
+                .into_iter()
+                .chain(err.as_ref().map(|h| &h.body))
+                .chain(hangup.as_ref())
+                .collect(),
+            StmtKind::Parallel { branches } => branches.iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// A build error found while running a flow function (a bad option value, a misuse of a value).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildError {

@@ -61,24 +61,9 @@ fn is_jump(s: &Stmt) -> bool {
 fn returns(body: &[Stmt]) -> bool {
     body.iter().any(|s| match &s.kind {
         StmtKind::Return => true,
-        StmtKind::If { then, els, .. } => returns(then) || returns(els),
-        StmtKind::Match { arms, default, .. } => {
-            arms.iter().any(|a| returns(&a.body)) || returns(default)
-        }
-        StmtKind::Loop { body } => returns(body),
-        StmtKind::Try {
-            step,
-            ok,
-            err,
-            hangup,
-        } => {
-            returns(step)
-                || returns(ok)
-                || err.as_ref().is_some_and(|h| returns(&h.body))
-                || hangup.as_deref().is_some_and(returns)
-        }
-        StmtKind::Parallel { branches } => branches.iter().any(|b| returns(b)),
-        _ => false,
+        // A nested function's `return` is its own.
+        StmtKind::Inline { .. } => false,
+        kind => kind.child_blocks().into_iter().any(|b| returns(b)),
     })
 }
 

@@ -296,23 +296,10 @@ pub(crate) fn fail(l: &mut Lowerer<'_>, loc: Loc, error: &str, cause: &Expr) -> 
 pub(crate) fn first_action(stmts: &[Stmt]) -> Option<Loc> {
     stmts.iter().find_map(|s| match &s.kind {
         StmtKind::Action { .. } => Some(s.loc),
-        StmtKind::If { then, els, .. } => first_action(then).or_else(|| first_action(els)),
-        StmtKind::Match { arms, default, .. } => arms
-            .iter()
-            .find_map(|a| first_action(&a.body))
-            .or_else(|| first_action(default)),
-        StmtKind::Loop { body } | StmtKind::Inline { body, .. } => first_action(body),
-        StmtKind::Try {
-            step,
-            ok,
-            err,
-            hangup,
-        } => first_action(step)
-            .or_else(|| first_action(ok))
-            .or_else(|| err.as_ref().and_then(|h| first_action(&h.body)))
-            .or_else(|| hangup.as_ref().and_then(|h| first_action(h))),
-        StmtKind::Parallel { branches } => branches.iter().find_map(|b| first_action(b)),
-        _ => None,
+        kind => kind
+            .child_blocks()
+            .into_iter()
+            .find_map(|b| first_action(b)),
     })
 }
 

@@ -79,7 +79,7 @@ pub const fn e164(s: &str) {
 
 /// The option methods and functions whose literal arguments `#[call_flow]` checks with the
 /// `const fn` of the same name here. The macro crate keeps the same list; a test in
-/// `switchboard-workflows` checks both agree.
+/// `switchboard-workflows` (`tests/checked_options.rs`) checks both agree.
 pub const CHECKED: &[&str] = &[
     "ring_for",
     "sip_code",
