@@ -12,6 +12,13 @@ pub fn print(e: &Expr) -> String {
     s
 }
 
+/// The expression's JSONata text, parenthesised unless it is atomic: safe as an operand.
+pub fn print_operand(e: &Expr) -> String {
+    let mut s = String::new();
+    write_operand(e, &mut s);
+    s
+}
+
 /// A JSON value for an ASL field: constants stay JSON, runtime expressions become `{% … %}`.
 pub fn template(e: &Expr) -> Json {
     match e {
@@ -204,6 +211,17 @@ mod tests {
         );
         assert_eq!(print(&e), r#"($c.digits = "1") and $not($done)"#);
         assert_eq!(print(&Expr::var("x").field("odd key")), "$x.`odd key`");
+    }
+
+    #[test]
+    fn a_conditional_operand_keeps_its_parentheses() {
+        let cond = Expr::Cond(
+            Box::new(Expr::var("a")),
+            Box::new(Expr::str("x")),
+            Box::new(Expr::str("y")),
+        );
+        assert_eq!(print_operand(&cond), r#"($a ? "x" : "y")"#);
+        assert_eq!(print_operand(&Expr::var("a")), "$a");
     }
 
     #[test]

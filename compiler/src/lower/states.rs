@@ -1,7 +1,7 @@
 //! Building the states of each unit.
 
 use super::group::{Assigns, Batch, ServiceUnit};
-use super::jsonata::{print, template, tree};
+use super::jsonata::{print, print_operand, template, tree};
 use super::{Ctx, Lowerer, BRANCH_END};
 use crate::asl::{
     Branch, Catcher, Choice, ChoiceRule, Fail, IntOrExpr, Parallel, Pass, State, Task, Test, Wait,
@@ -228,7 +228,8 @@ pub(crate) fn choice_match(
     arms: Vec<(&Arm, String, Option<Json>)>,
     default: String,
 ) -> String {
-    let subj = print(subject);
+    // An operand of `=`/`in`: a conditional subject must keep its parentheses.
+    let subj = print_operand(subject);
     let name = l.names.fresh(&format!("Match {}", subj.replace('$', "")));
     let rules = arms
         .into_iter()
