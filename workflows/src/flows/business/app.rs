@@ -2,7 +2,6 @@
 
 use super::config::BusinessPhone;
 use super::customer::{customer_closed, customer_open};
-use super::destination::subject;
 use super::hours::open_now;
 use super::owner::owner_call;
 use super::scheduled::scheduled_call;
@@ -30,7 +29,7 @@ pub fn route(call: &Call, cfg: &BusinessPhone) -> Val {
 /// business number and schedules calls; scheduled calls ring the owner, then the customer.
 #[call_flow(name = "business-phone")]
 pub fn business_phone(call: &Call, cfg: &BusinessPhone) {
-    match subject(route(call, cfg)).as_str() {
+    match route(call, cfg).as_str() {
         "scheduled" => scheduled_call(call, cfg),
         "owner" => owner_call(call, cfg),
         "open" => customer_open(call, cfg),

@@ -66,10 +66,3 @@ pub fn ask_number(notice: Val, what: &str) -> Step<kinds::SpeakAndGetDigits> {
 /// Nothing to tell the owner before the next prompt. A space, not "": asl-validator rejects an
 /// empty string as an `Assign` value.
 pub const SILENT: &str = " ";
-
-/// A conditional value used as a `match` subject. The compiler prints a match subject as is in
-/// each rule (`c ? "a" : "b" = "a"`, which JSONata reads as `c ? "a" : ("b" = "a")`), so a
-/// conditional subject is wrapped in a function call (`$trim(…)`) to keep it whole.
-pub fn subject(v: Val) -> Val {
-    v.trim()
-}

@@ -3,7 +3,7 @@
 
 use super::config::BusinessPhone;
 use super::destination::SILENT;
-use super::destination::{ask_number, dialable, problem, spelled, subject};
+use super::destination::{ask_number, dialable, problem, spelled};
 use switchboard::lang::actions::kinds;
 use switchboard::lang::step::Step;
 use switchboard::lang::val::ops;
@@ -62,22 +62,20 @@ pub fn call_customer(cfg: &BusinessPhone, tries: Val, notice: Val) {
                 tries += 1;
                 notice = SILENT;
                 match confirm_number(number.digits) {
-                    Ok(answer) => {
-                        match subject(decision(answer.digits, number.digits, tries)).as_str() {
-                            "dial" => {
-                                match connect(cfg, number.digits) {
-                                    Ok(_) => {
-                                        wait_for_hangup();
-                                        notice = "The call has ended. ";
-                                    }
-                                    Err(_) => notice = "Sorry, the call could not be connected. ",
+                    Ok(answer) => match decision(answer.digits, number.digits, tries).as_str() {
+                        "dial" => {
+                            match connect(cfg, number.digits) {
+                                Ok(_) => {
+                                    wait_for_hangup();
+                                    notice = "The call has ended. ";
                                 }
-                                break;
+                                Err(_) => notice = "Sorry, the call could not be connected. ",
                             }
-                            "again" => {}
-                            _ => break,
+                            break;
                         }
-                    }
+                        "again" => {}
+                        _ => break,
+                    },
                     Err(_) => break,
                 }
             }

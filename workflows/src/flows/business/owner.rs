@@ -1,7 +1,6 @@
 //! The owner's call: a PIN first (the caller ID alone can be spoofed), then the menu.
 
 use super::config::BusinessPhone;
-use super::destination::subject;
 use super::destination::SILENT;
 use super::dial::call_customer;
 use super::messages::play_messages;
@@ -40,12 +39,12 @@ pub fn owner_call(call: &Call, cfg: &BusinessPhone) {
     let mut tries = 1;
     let mut notice = SILENT;
     let mut misses = 0;
-    match subject(pin_verdict(cfg, first.digits, tries)).as_str() {
+    match pin_verdict(cfg, first.digits, tries).as_str() {
         "ok" => {}
         "retry" => loop {
             let again = ask_pin("That PIN is not correct. Please try again, then press pound.");
             tries += 1;
-            match subject(pin_verdict(cfg, again.digits, tries)).as_str() {
+            match pin_verdict(cfg, again.digits, tries).as_str() {
                 "ok" => break,
                 "retry" => {}
                 _ => {
@@ -98,7 +97,7 @@ fn owner_menu(call: &Call, cfg: &BusinessPhone, tries: Val, notice: Val, misses:
             Ok(choice) => {
                 notice = SILENT;
                 tries = 0;
-                match subject(menu_key(choice.digits, misses)).as_str() {
+                match menu_key(choice.digits, misses).as_str() {
                     "1" => play_messages(cfg, notice),
                     "2" => call_customer(cfg, tries, notice),
                     "3" => schedule_call(call, cfg, tries, notice),

@@ -3,7 +3,7 @@
 
 use super::config::BusinessPhone;
 use super::destination::SILENT;
-use super::destination::{ask_number, dialable, problem, spelled, subject};
+use super::destination::{ask_number, dialable, problem, spelled};
 use switchboard::lang::actions::kinds;
 use switchboard::lang::step::Step;
 use switchboard::lang::val::ops;
@@ -107,14 +107,8 @@ pub fn schedule_call(call: &Call, cfg: &BusinessPhone, tries: Val, notice: Val) 
                 match ask_time() {
                     Ok(time) => match confirm_booking(cfg, number.digits, time.digits) {
                         Ok(answer) => {
-                            match subject(decision(
-                                cfg,
-                                answer.digits,
-                                number.digits,
-                                time.digits,
-                                tries,
-                            ))
-                            .as_str()
+                            match decision(cfg, answer.digits, number.digits, time.digits, tries)
+                                .as_str()
                             {
                                 "book" => {
                                     match create_schedule(format!(
