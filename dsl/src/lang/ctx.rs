@@ -12,6 +12,82 @@ use std::collections::HashMap;
 /// Variable names the compiler itself uses; user variables never take them.
 pub const RESERVED_VARS: &[&str] = &["call", "queue_url", "error", "states"];
 
+/// JSONata's built-in functions and Step Functions' additions: a variable `$now` would hide
+/// `$now()` (variables and functions share one namespace), so user variables avoid these names.
+/// <https://docs.jsonata.org/overview>, <https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html>
+pub const JSONATA_FUNCTIONS: &[&str] = &[
+    "abs",
+    "append",
+    "assert",
+    "average",
+    "base64decode",
+    "base64encode",
+    "boolean",
+    "ceil",
+    "clone",
+    "contains",
+    "count",
+    "decodeUrl",
+    "decodeUrlComponent",
+    "distinct",
+    "each",
+    "encodeUrl",
+    "encodeUrlComponent",
+    "error",
+    "eval",
+    "exists",
+    "filter",
+    "floor",
+    "formatBase",
+    "formatInteger",
+    "formatNumber",
+    "fromMillis",
+    "hash",
+    "join",
+    "keys",
+    "length",
+    "lookup",
+    "lowercase",
+    "map",
+    "match",
+    "max",
+    "merge",
+    "millis",
+    "min",
+    "not",
+    "now",
+    "number",
+    "pad",
+    "parse",
+    "parseInteger",
+    "partition",
+    "power",
+    "random",
+    "range",
+    "reduce",
+    "replace",
+    "reverse",
+    "round",
+    "shuffle",
+    "sift",
+    "single",
+    "sort",
+    "split",
+    "spread",
+    "sqrt",
+    "string",
+    "substring",
+    "substringAfter",
+    "substringBefore",
+    "sum",
+    "toMillis",
+    "trim",
+    "type",
+    "uppercase",
+    "uuid",
+    "zip",
+];
+
 #[derive(Default)]
 pub(crate) struct Ctx {
     blocks: Vec<Block>,
@@ -106,7 +182,8 @@ pub(crate) fn fresh_var(base: &str) -> String {
     with(|c| {
         let n = c.names.entry(base.clone()).or_insert(0);
         *n += 1;
-        let taken = RESERVED_VARS.contains(&base.as_str());
+        let taken =
+            RESERVED_VARS.contains(&base.as_str()) || JSONATA_FUNCTIONS.contains(&base.as_str());
         match (*n, taken) {
             (1, false) => base,
             (n, _) => format!("{base}_{n}"),
@@ -124,4 +201,23 @@ fn sanitize(s: &str) -> String {
         out.insert(0, 'v');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variables_never_hide_jsonata_functions_or_compiler_variables() {
+        let (_, names, _) = build(|| {
+            [
+                fresh_var("now"),
+                fresh_var("choice"),
+                fresh_var("choice"),
+                fresh_var("call"),
+                fresh_var("r#type"),
+            ]
+        });
+        assert_eq!(names, ["now_1", "choice", "choice_2", "call_1", "type_1"]);
+    }
 }
