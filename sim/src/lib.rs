@@ -7,4 +7,5 @@
 
 pub mod expr;
 pub mod interp;
+pub mod pstn;
 pub mod services;

@@ -1,0 +1,579 @@
+//! Running the actions of one response, as PSTN audio does.
+//!
+//! Action reference: <https://docs.aws.amazon.com/chime-sdk/latest/dg/specify-actions.html>.
+
+use serde_json::{json, Map, Value};
+use switchboard::pstn::{self, Action, DigitCollection, Int};
+use switchboard::wire::{LEG_A, LEG_B};
+
+use super::call::{Call, Leg, Talk};
+use super::script::{BridgeOutcome, Ender, Moment, Step};
+use super::{Entry, Outbox, Simulator};
+
+/// `ErrorType` of a digit prompt whose attempts all failed. The developer guide documents the
+/// retries ("plays the failure speech and then replays the main speech until the SIP media
+/// application exhausts the number of attempts defined in the Repeat parameter",
+/// <https://docs.aws.amazon.com/chime-sdk/latest/dg/speak-and-get-digits.html>) but not this
+/// name; flows should match `ACTION_FAILED`, not the type.
+pub const DIGITS_NOT_RECEIVED: &str = "InvalidDigitsReceived";
+/// `ErrorType` of a `CallAndBridge` nobody answered
+/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html>).
+pub const CALL_NOT_ANSWERED: &str = "CallNotAnswered";
+/// `ErrorType` the simulator gives a `CallAndBridge` to a busy line (SIP 486).
+pub const BUSY: &str = "Busy";
+/// `ErrorType` of a `PlayAudio` whose object is missing
+/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/play-audio.html>).
+pub const INVALID_AUDIO_SOURCE: &str = "InvalidAudioSource";
+/// `ErrorType` of an action with a parameter the service cannot use.
+pub const INVALID_ACTION_PARAMETER: &str = "InvalidActionParameter";
+
+/// How one action ended.
+pub(super) enum Done {
+    /// Succeeded; these fields go into `ActionData` next to `Type` and `Parameters`.
+    Ok(Map<String, Value>),
+    /// Failed: `ErrorType`, `ErrorMessage`.
+    Failed(&'static str, String),
+    /// A leg hung up (LEG-A: the caller or the flow; LEG-B: the bridged party or the flow).
+    HungUp(&'static str),
+    /// `ReceiveDigits` heard its digits: report `DIGITS_RECEIVED` after the list.
+    Digits(String),
+}
+
+/// Speech at about 150 words a minute.
+pub(super) fn speech_ms(text: &str) -> i64 {
+    (text.split_whitespace().count() as i64 * 400).max(800)
+}
+
+fn int(v: &Option<Int>, default: i64) -> i64 {
+    v.as_ref().and_then(Int::value).unwrap_or(default)
+}
+
+fn ok() -> Done {
+    Done::Ok(Map::new())
+}
+
+/// What a digit prompt says: speech text or an audio object.
+enum Prompt<'a> {
+    Speech(&'a str),
+    Audio(&'a pstn::AudioSource),
+}
+
+impl<Q: Outbox> Simulator<Q> {
+    /// Let `ms` of call time pass. `false` when the caller's `hang_up_after` comes first (the
+    /// clock then stands at that moment).
+    pub(super) fn spend(&mut self, call: &Call, ms: i64) -> bool {
+        let now = self.world.env.clock.now_millis();
+        let end = now.saturating_add(ms.max(0));
+        match call.deadline_ms {
+            Some(d) if d < end => {
+                self.world.advance_to(d.max(now));
+                false
+            }
+            _ => {
+                self.world.advance_to(end);
+                true
+            }
+        }
+    }
+
+    fn entry(
+        &mut self,
+        call: &Call,
+        action: &str,
+        leg: &str,
+        text: Option<String>,
+        target: Option<String>,
+        result: &str,
+    ) {
+        let at_ms = self.world.env.clock.now_millis() - call.start_ms;
+        self.transcript.entries.push(Entry::Action {
+            call: call.number,
+            at_ms,
+            action: action.into(),
+            leg: leg.into(),
+            text,
+            target,
+            result: result.into(),
+        });
+    }
+
+    pub(super) fn hung_up(&mut self, call: &mut Call, leg: &'static str, by: &str) -> Done {
+        let at_ms = self.world.env.clock.now_millis() - call.start_ms;
+        self.transcript.entries.push(Entry::HungUp {
+            call: call.number,
+            at_ms,
+            leg: leg.into(),
+            by: by.into(),
+        });
+        // The flow hanging up LEG-A ends the call; a caller who hangs up leaves a bridged
+        // LEG-B for the flow to hang up (the router fails the waiting task with HANGUP).
+        call.disconnect(leg, by == "flow");
+        Done::HungUp(leg)
+    }
+
+    /// Run one action; `raw` is its `Parameters` as sent.
+    pub(super) fn perform_one(&mut self, call: &mut Call, action: &Action, raw: &Value) -> Done {
+        let name = action.type_name();
+        let leg = call.leg_of(raw);
+        let live = if leg == LEG_B {
+            call.leg_b.as_ref().is_some_and(|b| b.connected)
+        } else {
+            call.leg_a.connected
+        };
+        if !live {
+            self.entry(call, name, leg, None, None, "leg disconnected");
+            return Done::Failed(INVALID_ACTION_PARAMETER, format!("{leg} is not connected"));
+        }
+        match action {
+            Action::Speak(a) => self.say(call, name, leg, &a.speech.text),
+            Action::PlayAudio(a) => {
+                let times = int(&a.repeat, pstn::limits::DEFAULT_REPEAT).max(1);
+                self.play(call, name, leg, &a.audio_source, times)
+            }
+            Action::SpeakAndGetDigits(a) => self.get_digits(
+                call,
+                name,
+                (
+                    Prompt::Speech(&a.speech_parameters.text),
+                    Prompt::Speech(&a.failure_speech_parameters.text),
+                ),
+                &a.digits,
+                a.input_digits_regex.as_deref(),
+            ),
+            Action::PlayAudioAndGetDigits(a) => self.get_digits(
+                call,
+                name,
+                (
+                    Prompt::Audio(&a.audio_source),
+                    Prompt::Audio(&a.failure_audio_source),
+                ),
+                &a.digits,
+                a.input_digits_regex.as_deref(),
+            ),
+            Action::ReceiveDigits(a) => {
+                self.entry(
+                    call,
+                    name,
+                    leg,
+                    None,
+                    Some(a.input_digits_regex.clone()),
+                    "listening",
+                );
+                match self.script.peek() {
+                    Some(Step::Press(d)) if regex_ok(Some(&a.input_digits_regex), d) => {
+                        let d = d.clone();
+                        self.script.take(Moment::Digits, name);
+                        self.pressed(call, &d);
+                        Done::Digits(d)
+                    }
+                    _ => ok(),
+                }
+            }
+            Action::RecordAudio(a) => self.record(call, name, leg, a),
+            Action::CallAndBridge(a) => self.bridge(call, name, a),
+            Action::Hangup(_) => {
+                self.entry(call, name, leg, None, None, "ok");
+                self.hung_up(call, leg, "flow")
+            }
+            Action::Pause(a) => {
+                let ms = int(&Some(a.duration_in_milliseconds.clone()), 0);
+                self.entry(call, name, leg, None, Some(format!("{ms} ms")), "ok");
+                self.timed(call, ms)
+            }
+            Action::SendDigits(a) => {
+                let each = int(&a.tone_duration_in_milliseconds, 250);
+                self.entry(call, name, leg, None, Some(a.digits.clone()), "ok");
+                self.timed(call, each * a.digits.len() as i64)
+            }
+            Action::JoinChimeMeeting(a) => {
+                let target = a.meeting_id.clone().unwrap_or_else(|| "meeting".into());
+                self.entry(call, name, leg, None, Some(target), "joined");
+                ok()
+            }
+            Action::ModifyChimeMeetingAttendees(a) => {
+                let target = format!("{:?} {}", a.operation, a.attendee_list.join(","));
+                self.entry(call, name, leg, None, Some(target), "ok");
+                ok()
+            }
+            Action::StartBotConversation(a) => {
+                self.entry(call, name, leg, None, Some(a.bot_alias_arn.clone()), "ok");
+                let mut data = Map::new();
+                // The shape of an Amazon Lex V2 result, as the action's ACTION_SUCCESSFUL
+                // carries it (https://docs.aws.amazon.com/chime-sdk/latest/dg/start-bot-conversation.html).
+                data.insert(
+                    "IntentResult".into(),
+                    json!({"SessionId": call.leg_a.call_id, "SessionState": {
+                        "Intent": {"Name": "FallbackIntent", "State": "Fulfilled", "Slots": {}},
+                        "SessionAttributes": {}}}),
+                );
+                self.timed_with(call, 5000, data)
+            }
+            Action::StartCallRecording(a) => {
+                let key = format!(
+                    "{}/{}_{}.wav",
+                    a.destination.location.trim_end_matches('/'),
+                    call.transaction_id,
+                    call.sequence
+                );
+                self.entry(
+                    call,
+                    name,
+                    leg,
+                    None,
+                    Some(format!("s3://{key}")),
+                    "recording",
+                );
+                let mut data = Map::new();
+                data.insert(
+                    "CallRecordingDestination".into(),
+                    json!({"Type": "S3", "Location": key}),
+                );
+                Done::Ok(data)
+            }
+            Action::StopCallRecording(_)
+            | Action::PauseCallRecording(_)
+            | Action::ResumeCallRecording(_)
+            | Action::VoiceFocus(_) => {
+                self.entry(call, name, leg, None, None, "ok");
+                ok()
+            }
+        }
+    }
+
+    fn timed(&mut self, call: &mut Call, ms: i64) -> Done {
+        self.timed_with(call, ms, Map::new())
+    }
+
+    fn timed_with(&mut self, call: &mut Call, ms: i64, data: Map<String, Value>) -> Done {
+        if self.spend(call, ms) {
+            Done::Ok(data)
+        } else {
+            self.hung_up(call, LEG_A, "caller")
+        }
+    }
+
+    fn say(&mut self, call: &mut Call, name: &str, leg: &str, text: &str) -> Done {
+        self.entry(call, name, leg, Some(text.to_owned()), None, "ok");
+        self.timed(call, speech_ms(text))
+    }
+
+    fn audio_len(&self, bucket: &str, key: &str) -> Option<i64> {
+        let bytes = self.world.services().s3.get(bucket, key).ok()?;
+        Some(
+            self.audio_ms
+                .get(&format!("{bucket}/{key}"))
+                .copied()
+                // 8 kHz, 16-bit mono WAV: 16,000 bytes a second.
+                .unwrap_or((bytes.len() as i64 * 1000 / 16_000).max(500)),
+        )
+    }
+
+    fn play(
+        &mut self,
+        call: &mut Call,
+        name: &str,
+        leg: &str,
+        src: &pstn::AudioSource,
+        times: i64,
+    ) -> Done {
+        let uri = format!("s3://{}/{}", src.bucket_name, src.key);
+        match self.audio_len(&src.bucket_name, &src.key) {
+            Some(ms) => {
+                self.entry(call, name, leg, Some(uri), None, "ok");
+                self.timed(call, ms * times)
+            }
+            None => {
+                self.entry(call, name, leg, Some(uri.clone()), None, "no such object");
+                Done::Failed(
+                    INVALID_AUDIO_SOURCE,
+                    format!("Audio Source parameter value is invalid: {uri} does not exist."),
+                )
+            }
+        }
+    }
+
+    fn prompt(&mut self, call: &mut Call, name: &str, prompt: &Prompt<'_>) -> Option<Done> {
+        let done = match prompt {
+            Prompt::Speech(text) => self.say(call, name, LEG_A, text),
+            Prompt::Audio(src) => self.play(call, name, LEG_A, src, 1),
+        };
+        match done {
+            Done::Ok(_) => None,
+            other => Some(other),
+        }
+    }
+
+    fn pressed(&mut self, call: &Call, digits: &str) {
+        let at_ms = self.world.env.clock.now_millis() - call.start_ms;
+        self.transcript.entries.push(Entry::Pressed {
+            call: call.number,
+            at_ms,
+            digits: digits.into(),
+        });
+    }
+
+    /// `SpeakAndGetDigits` / `PlayAudioAndGetDigits`: `1 + Repeat` attempts (the DSL's reading
+    /// of `Repeat` as retries), each the prompt and then the caller's keys; a failed attempt
+    /// plays the failure prompt. Collection stops at a terminator (default `#`) or at
+    /// `MaxNumberOfDigits`; it is valid with at least `MinNumberOfDigits` digits that match
+    /// `InputDigitsRegex`.
+    fn get_digits(
+        &mut self,
+        call: &mut Call,
+        name: &str,
+        (main, failure): (Prompt<'_>, Prompt<'_>),
+        d: &DigitCollection,
+        regex: Option<&str>,
+    ) -> Done {
+        let attempts = 1 + int(&d.repeat, pstn::limits::DEFAULT_REPEAT).clamp(0, 20);
+        let min = int(&d.min_number_of_digits, pstn::limits::DEFAULT_MIN_DIGITS);
+        let max = int(&d.max_number_of_digits, pstn::limits::MAX_DIGITS);
+        let between = int(&d.in_between_digits_duration_in_milliseconds, 3000);
+        let wait = int(&Some(d.repeat_duration_in_milliseconds.clone()), 5000);
+        let terminators = d
+            .terminator_digits
+            .clone()
+            .unwrap_or_else(|| vec!["#".into()]);
+        for attempt in 1..=attempts {
+            if let Some(stop) = self.prompt(call, name, &main) {
+                return stop;
+            }
+            let what = format!("{name} (attempt {attempt} of {attempts})");
+            let keys = match self.script.take(Moment::Digits, &what) {
+                None => {
+                    self.note(
+                        call.number,
+                        "the script has no more steps: the caller hangs up",
+                    );
+                    return self.hung_up(call, LEG_A, "caller");
+                }
+                Some(Step::Press(keys)) => keys,
+                Some(Step::Silent) => String::new(),
+                Some(_) => return self.hung_up(call, LEG_A, "caller"),
+            };
+            self.pressed(call, &keys);
+            let (collected, terminated) = collect(&keys, &terminators, max);
+            let ms = if keys.is_empty() {
+                wait
+            } else {
+                keys.len() as i64 * 300 + if terminated { 0 } else { between }
+            };
+            if !self.spend(call, ms) {
+                return self.hung_up(call, LEG_A, "caller");
+            }
+            let long_enough = collected.len() as i64 >= min;
+            let with_terminator = terminated.then(|| {
+                format!(
+                    "{collected}{}",
+                    keys.chars().nth(collected.len()).unwrap_or('#')
+                )
+            });
+            let matches = regex_ok(regex, &collected)
+                || with_terminator
+                    .as_deref()
+                    .is_some_and(|t| regex_ok(regex, t));
+            if long_enough && matches {
+                let mut data = Map::new();
+                data.insert("ReceivedDigits".into(), Value::String(collected));
+                return Done::Ok(data);
+            }
+            if let Some(stop) = self.prompt(call, name, &failure) {
+                return stop;
+            }
+        }
+        Done::Failed(
+            DIGITS_NOT_RECEIVED,
+            format!("no valid digits after {attempts} attempts"),
+        )
+    }
+
+    fn record(&mut self, call: &mut Call, name: &str, leg: &str, a: &pstn::RecordAudio) -> Done {
+        let max_s = int(&a.duration_in_seconds, 86_400);
+        let silence_s = int(&a.silence_duration_in_seconds, 3);
+        let dest = &a.recording_destination;
+        let target = format!(
+            "s3://{}/{}",
+            dest.bucket_name,
+            dest.prefix.clone().unwrap_or_default()
+        );
+        self.entry(call, name, leg, None, Some(target), "recording");
+        let (talk_s, terminator) = match self.script.take(Moment::Record, name) {
+            None => {
+                self.note(
+                    call.number,
+                    "the script has no more steps: the caller hangs up",
+                );
+                return self.hung_up(call, LEG_A, "caller");
+            }
+            Some(Step::Record(r)) => (
+                r.seconds.0 as i64,
+                r.terminator.filter(|t| a.recording_terminators.contains(t)),
+            ),
+            Some(Step::Silent) => (0, None),
+            Some(_) => return self.hung_up(call, LEG_A, "caller"),
+        };
+        let talk_s = talk_s.min(max_s);
+        let ends_with_silence = terminator.is_none() && talk_s < max_s;
+        let total_s = talk_s + if ends_with_silence { silence_s } else { 0 };
+        if !self.spend(call, total_s * 1000) {
+            return self.hung_up(call, LEG_A, "caller");
+        }
+        let prefix = dest.prefix.clone().unwrap_or_default();
+        let sep = if prefix.is_empty() || prefix.ends_with('/') {
+            ""
+        } else {
+            "/"
+        };
+        let key = format!(
+            "{prefix}{sep}{}_{}.wav",
+            call.leg_a.call_id,
+            self.world.env.clock.now_millis()
+        );
+        let body = format!("simulated recording: {talk_s} s of the caller").into_bytes();
+        if let Err(e) = self
+            .world
+            .env
+            .services
+            .services
+            .s3
+            .put(&dest.bucket_name, &key, body)
+        {
+            return Done::Failed(INVALID_ACTION_PARAMETER, e.cause);
+        }
+        self.audio_ms
+            .insert(format!("{}/{key}", dest.bucket_name), total_s * 1000);
+        let at_ms = self.world.env.clock.now_millis() - call.start_ms;
+        self.transcript.entries.push(Entry::Note {
+            call: call.number,
+            at_ms,
+            text: format!(
+                "recording saved: s3://{}/{key} ({talk_s} s)",
+                dest.bucket_name
+            ),
+        });
+        let mut data = Map::new();
+        data.insert(
+            "RecordingDestination".into(),
+            json!({"Type": "S3", "BucketName": dest.bucket_name, "Key": key}),
+        );
+        if let Some(t) = terminator {
+            data.insert("RecordingTerminatorUsed".into(), Value::String(t));
+        }
+        Done::Ok(data)
+    }
+
+    fn bridge(&mut self, call: &mut Call, name: &str, a: &pstn::CallAndBridge) -> Done {
+        let target = a
+            .endpoints
+            .first()
+            .map(|e| e.uri.clone())
+            .unwrap_or_default();
+        let timeout_s = int(
+            &a.call_timeout_seconds,
+            pstn::limits::CALL_AND_BRIDGE_DEFAULT_TIMEOUT_SECONDS,
+        );
+        let step = self
+            .script
+            .take(Moment::Bridge, &format!("{name} to {target}"));
+        let b = match step {
+            Some(Step::Bridge(b)) => b,
+            None => {
+                self.entry(call, name, LEG_A, None, Some(target), "ringing");
+                self.note(
+                    call.number,
+                    "the script has no more steps: the caller hangs up",
+                );
+                return self.hung_up(call, LEG_A, "caller");
+            }
+            Some(_) => {
+                self.entry(call, name, LEG_A, None, Some(target), "ringing");
+                return self.hung_up(call, LEG_A, "caller");
+            }
+        };
+        let (ring_s, result) = match b.outcome {
+            BridgeOutcome::Answered => (4.min(timeout_s), "answered"),
+            BridgeOutcome::NoAnswer => (timeout_s, "not answered"),
+            BridgeOutcome::Busy => (2, "busy"),
+        };
+        self.entry(call, name, LEG_A, None, Some(target.clone()), result);
+        if !self.spend(call, ring_s * 1000) {
+            return self.hung_up(call, LEG_A, "caller");
+        }
+        match b.outcome {
+            BridgeOutcome::Answered => {
+                let now = self.world.env.clock.now_millis();
+                call.leg_b = Some(Leg {
+                    call_id: format!("{}-leg-b", call.transaction_id),
+                    tag: LEG_B,
+                    from: a.caller_id_number.clone(),
+                    to: target,
+                    direction: "Outbound",
+                    start_ms: now,
+                    connected: true,
+                });
+                call.talk = Some(Talk {
+                    until_ms: now + b.talk.millis(),
+                    caller_ends: b.ends == Ender::Caller,
+                });
+                ok()
+            }
+            BridgeOutcome::NoAnswer => Done::Failed(CALL_NOT_ANSWERED, "Call not answered".into()),
+            BridgeOutcome::Busy => {
+                Done::Failed(BUSY, format!("{target} is busy (SIP 486 Busy Here)"))
+            }
+        }
+    }
+
+    /// Nothing to do: the call waits for the network. A bridged conversation ends when the
+    /// script says; otherwise the caller waits `patience` and hangs up.
+    pub(super) fn idle(&mut self, call: &mut Call, patience_ms: i64) -> Done {
+        match call.talk {
+            Some(t) => {
+                let left = t.until_ms - self.world.env.clock.now_millis();
+                if !self.spend(call, left) {
+                    return self.hung_up(call, LEG_A, "caller");
+                }
+                if t.caller_ends {
+                    self.hung_up(call, LEG_A, "caller")
+                } else {
+                    self.hung_up(call, LEG_B, "callee")
+                }
+            }
+            None if !call.leg_a.connected => self.hung_up(call, LEG_B, "callee"),
+            None => {
+                self.spend(call, patience_ms);
+                self.note(
+                    call.number,
+                    format!(
+                        "nothing happens for {} s: the caller hangs up",
+                        patience_ms / 1000
+                    ),
+                );
+                self.hung_up(call, LEG_A, "caller")
+            }
+        }
+    }
+}
+
+/// The digits collected from `keys`: up to a terminator or `max` digits. Also says whether a
+/// terminator ended the collection.
+fn collect(keys: &str, terminators: &[String], max: i64) -> (String, bool) {
+    let mut out = String::new();
+    for c in keys.chars() {
+        if terminators.iter().any(|t| t.starts_with(c)) {
+            return (out, true);
+        }
+        if out.len() as i64 >= max {
+            break;
+        }
+        out.push(c);
+    }
+    (out, false)
+}
+
+fn regex_ok(regex: Option<&str>, digits: &str) -> bool {
+    match regex {
+        None => true,
+        Some(r) => regex::Regex::new(r).is_ok_and(|re| re.is_match(digits)),
+    }
+}

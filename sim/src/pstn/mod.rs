@@ -1,0 +1,327 @@
+//! The PSTN audio simulator: plays the Amazon Chime SDK PSTN audio service and the people on
+//! the phone, and talks to call flows only through the router's logic
+//! ([`switchboard_router::Router::handle`]), with the in-process backends of [`backend`].
+//!
+//! For each call it sends the invocation events PSTN audio sends
+//! (<https://docs.aws.amazon.com/chime-sdk/latest/dg/pstn-invocations.html>), validates each
+//! response with the typed model ([`switchboard::pstn::Response::validate`]; an invalid one is
+//! answered with `INVALID_LAMBDA_RESPONSE`), runs its actions in order and reports once, after
+//! the whole list (<https://docs.aws.amazon.com/chime-sdk/latest/dg/invoke-on-call-leg.html>):
+//! `ACTION_SUCCESSFUL` with the last action's data, `ACTION_FAILED` for the first failing
+//! action (the rest of the list is dropped), `HANGUP` when a leg hangs up. What the caller does
+//! comes from a [`Script`]; everything that happens is written to a [`Transcript`].
+//!
+//! Time is simulated: actions take plausible durations (speech at about 150 words a minute,
+//! audio by its length, digit timeouts, ringing), and while they run the interpreter's timers
+//! and EventBridge Scheduler schedules fire on the same clock.
+
+mod actions;
+pub mod backend;
+pub mod call;
+mod run;
+pub mod script;
+pub mod transcript;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono_tz::Tz;
+use serde_json::{Map, Value};
+use switchboard_compiler::asl::StateMachine;
+use switchboard_router::{Config, Reply, Router};
+use tokio::sync::mpsc;
+
+use crate::expr::Clock;
+use crate::services::Services;
+
+pub use backend::{Outbox, SimEngine, SimQueue, World};
+pub use script::{Answer, Bridge, BridgeOutcome, Ender, Record, Script, Seconds, Step};
+pub use transcript::{Entry, ExecutionReport, Transcript};
+
+/// The ARN prefix of simulated state machines.
+pub const MACHINE_ARN_PREFIX: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:";
+/// EventBridge Scheduler's universal target that places a call
+/// (<https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html>).
+pub const PLACE_CALL_TARGET: &str =
+    "arn:aws:scheduler:::aws-sdk:chimesdkvoice:createSipMediaApplicationCall";
+
+/// Which way a call goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Someone calls the flow's number: `NEW_INBOUND_CALL`.
+    Inbound,
+    /// The SIP media application calls someone (`CreateSipMediaApplicationCall`):
+    /// `NEW_OUTBOUND_CALL` → `RINGING` → `CALL_ANSWERED`.
+    Outbound,
+}
+
+/// A call to simulate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallSpec {
+    pub direction: Direction,
+    /// Caller's number (the flow's number for outbound calls).
+    pub from: String,
+    /// Called number (the flow's number for inbound calls).
+    pub to: String,
+    /// `ArgumentsMap` of an outbound call (`ActionData.Parameters.Arguments`).
+    pub arguments: Map<String, Value>,
+    /// The caller hangs up this long after the call starts, whatever is happening.
+    pub hang_up_after: Option<Seconds>,
+    /// How long the caller waits in silence (nothing to hear, no bridged party) before giving
+    /// up and hanging up.
+    pub patience: Seconds,
+}
+
+impl CallSpec {
+    /// An inbound call from `from` to `to`.
+    pub fn inbound(from: &str, to: &str) -> Self {
+        CallSpec {
+            direction: Direction::Inbound,
+            from: from.into(),
+            to: to.into(),
+            arguments: Map::new(),
+            hang_up_after: None,
+            patience: Seconds(30),
+        }
+    }
+
+    /// An outbound call from the flow's number `from` to `to`.
+    pub fn outbound(from: &str, to: &str, arguments: Map<String, Value>) -> Self {
+        CallSpec {
+            direction: Direction::Outbound,
+            arguments,
+            ..CallSpec::inbound(from, to)
+        }
+    }
+}
+
+/// Calls placed by Lambda stubs (`CreateSipMediaApplicationCall` from a function), waiting for
+/// the simulator to run them. Cloning shares the list.
+#[derive(Debug, Clone, Default)]
+pub struct CallPlacer(Rc<RefCell<Vec<CallSpec>>>);
+
+impl CallPlacer {
+    /// Ask for an outbound call.
+    pub fn place(&self, call: CallSpec) {
+        self.0.borrow_mut().push(call);
+    }
+
+    fn take(&self) -> Vec<CallSpec> {
+        std::mem::take(&mut self.0.borrow_mut())
+    }
+}
+
+/// The simulator: a router in front of one flow, the interpreter and services behind it, and
+/// the PSTN audio service with its callers in front.
+pub struct Simulator<Q: Outbox = SimQueue> {
+    world: World<Q>,
+    router: Router<SimEngine, Q>,
+    rx: mpsc::UnboundedReceiver<Command>,
+    rt: tokio::runtime::Runtime,
+    tz: Tz,
+    script: Script,
+    transcript: Transcript,
+    placer: CallPlacer,
+    /// Lengths of audio objects, by `bucket/key`, in ms.
+    audio_ms: BTreeMap<String, i64>,
+    calls: usize,
+    /// When the current (or last) call started.
+    call_start: i64,
+    /// Total simulated call time.
+    call_ms: i64,
+}
+
+use backend::Command;
+
+/// What the simulator needs to start: the flow and where it runs.
+pub struct Setup {
+    /// The flow's name (the state machine's name in ARNs).
+    pub name: String,
+    /// The definition.
+    pub machine: Arc<StateMachine>,
+    /// The numbers routed to the flow (inbound `To`, outbound `From`).
+    pub numbers: Vec<String>,
+    /// Tables, buckets, functions, schedules.
+    pub services: Services,
+    /// Simulated start time and seed.
+    pub clock: Clock,
+    /// The time zone local times are shown in.
+    pub tz: Tz,
+}
+
+impl<Q: Outbox> Simulator<Q> {
+    /// A simulator for `setup` whose call queues are `queue` ([`SimQueue`], or the router
+    /// crate's `MemoryQueue`).
+    pub fn new(setup: Setup, queue: Q) -> Result<Self, String> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let arn = format!("{MACHINE_ARN_PREFIX}{}", setup.name);
+        let flows = setup
+            .numbers
+            .iter()
+            .map(|n| (n.clone(), arn.clone()))
+            .collect();
+        let router = Router::new(
+            SimEngine::new(tx.clone()),
+            queue.for_router(tx),
+            Config::with_flows(flows),
+        );
+        let mut world = World::new(setup.clock, setup.services, queue);
+        world.budget_ms = router.config().response_budget.as_millis() as i64;
+        world.register(&arn, setup.machine);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+        Ok(Simulator {
+            world,
+            router,
+            rx,
+            rt,
+            tz: setup.tz,
+            script: Script::default(),
+            transcript: Transcript::default(),
+            placer: CallPlacer::default(),
+            audio_ms: BTreeMap::new(),
+            calls: 0,
+            call_start: 0,
+            call_ms: 0,
+        })
+    }
+
+    /// The list Lambda stubs put their calls on.
+    pub fn placer(&self) -> CallPlacer {
+        self.placer.clone()
+    }
+
+    /// Declare how long an audio object plays (recordings made in a run are known already).
+    pub fn set_audio_length(&mut self, bucket: &str, key: &str, ms: i64) {
+        self.audio_ms.insert(format!("{bucket}/{key}"), ms);
+    }
+
+    /// The interpreter side: executions, services, clock.
+    pub fn world(&self) -> &World<Q> {
+        &self.world
+    }
+
+    /// Hand one event to the router and serve its backend calls until it answers.
+    fn dispatch(&mut self, event: &Value) -> Reply {
+        self.transcript.invocations += 1;
+        let Simulator {
+            world,
+            router,
+            rx,
+            rt,
+            ..
+        } = self;
+        rt.block_on(async {
+            // The router's response budget is simulated (the queue moves the clock); in real
+            // time it only has to outlast one in-process poll, and stay under MIN_POLL so an
+            // empty poll ends the wait at once.
+            let answer_by = Instant::now() + Duration::from_millis(450);
+            let handle = router.handle(event, answer_by);
+            tokio::pin!(handle);
+            loop {
+                tokio::select! {
+                    biased;
+                    reply = &mut handle => return reply,
+                    Some(command) = rx.recv() => world.apply(command),
+                }
+            }
+        })
+    }
+
+    /// Run `call` with `steps`, then every call that schedules and Lambda stubs place while
+    /// the script's `wait`s let time pass. Returns the transcript of everything so far.
+    pub fn run(&mut self, call: CallSpec, steps: Vec<Step>) -> &Transcript {
+        self.script = Script::new(steps);
+        self.run_call(call);
+        loop {
+            let mut placed = self.placed_calls();
+            if placed.is_empty() {
+                match self.script.peek() {
+                    Some(Step::Wait(_)) => {
+                        if let Some(Step::Wait(s)) = self
+                            .script
+                            .take(script::Moment::Between, "the call is over")
+                        {
+                            let target = self.world.env.clock.now_millis() + s.millis();
+                            self.world.advance_to(target);
+                        }
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+            for c in placed.drain(..) {
+                self.run_call(c);
+            }
+        }
+        self.finish();
+        &self.transcript
+    }
+
+    /// The transcript so far.
+    pub fn transcript(&self) -> &Transcript {
+        &self.transcript
+    }
+
+    fn local_time(&self, ms: i64) -> String {
+        use chrono::TimeZone;
+        match self.tz.timestamp_millis_opt(ms).single() {
+            Some(t) => t.format("%Y-%m-%d %H:%M:%S %Z (%A)").to_string(),
+            None => format!("{ms} ms"),
+        }
+    }
+
+    fn note(&mut self, call: usize, text: impl Into<String>) {
+        let at_ms = self.world.env.clock.now_millis() - self.call_start;
+        self.transcript.entries.push(Entry::Note {
+            call,
+            at_ms,
+            text: text.into(),
+        });
+    }
+
+    fn finish(&mut self) {
+        let mut problems = std::mem::take(&mut self.script.problems);
+        problems.extend(self.script.unused());
+        let t = &mut self.transcript;
+        t.problems.extend(problems);
+        t.executions.clear();
+        t.state_transitions = 0;
+        t.round_trips = 0;
+        for run in &self.world.runs {
+            let cost = run.execution.cost();
+            let (status, error, cause) = match &run.status {
+                crate::interp::Status::Succeeded(_) => ("succeeded", None, None),
+                crate::interp::Status::Failed { error, cause } => {
+                    ("failed", Some(error.clone()), Some(cause.clone()))
+                }
+                _ => ("running", None, None),
+            };
+            let variables = run.execution.variables().clone();
+            t.state_transitions += cost.state_transitions;
+            t.round_trips += cost.task_tokens;
+            t.executions.push(ExecutionReport {
+                name: run.execution.name().to_owned(),
+                status: status.into(),
+                error,
+                cause,
+                states: run
+                    .execution
+                    .states_entered()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+                state_transitions: cost.state_transitions,
+                round_trips: cost.task_tokens,
+                variables: Value::Object(variables),
+            });
+        }
+        t.call_duration_ms = self.call_ms;
+    }
+}

@@ -1,0 +1,333 @@
+//! One call from its first event to its last, and what placed calls come from.
+
+use serde_json::{json, Map, Value};
+use switchboard::pstn::{Action, Response};
+use switchboard::wire::{event as ev, LEG_A};
+
+use super::actions::Done;
+use super::call::{Call, Leg};
+use super::script::{Answer, Moment, Step};
+use super::{CallSpec, Direction, Entry, Outbox, Simulator, PLACE_CALL_TARGET};
+
+/// A call that goes on longer than this many events is stopped and reported.
+const MAX_EVENTS: u64 = 1000;
+
+/// The next event to send.
+struct Next {
+    kind: &'static str,
+    data: Option<Value>,
+    /// Top-level `ErrorType`/`ErrorMessage` (`INVALID_LAMBDA_RESPONSE`).
+    error: Option<(String, String)>,
+}
+
+impl Next {
+    fn plain(kind: &'static str, data: Option<Value>) -> Self {
+        Next {
+            kind,
+            data,
+            error: None,
+        }
+    }
+}
+
+impl<Q: Outbox> Simulator<Q> {
+    /// Send one event through the router; returns its response.
+    fn send(&mut self, call: &mut Call, next: Next) -> Value {
+        let mut event = call.event(next.kind, next.data);
+        let error = next.error.map(|(t, m)| {
+            event["ErrorType"] = json!(t);
+            event["ErrorMessage"] = json!(m);
+            format!("{t}: {m}")
+        });
+        let action = event
+            .pointer("/ActionData/Type")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let error = error.or_else(|| {
+            let t = event
+                .pointer("/ActionData/ErrorType")
+                .and_then(Value::as_str)?;
+            Some(t.to_owned())
+        });
+        let at_ms = self.world.env.clock.now_millis() - call.start_ms;
+        self.transcript.entries.push(Entry::Event {
+            call: call.number,
+            at_ms,
+            event: next.kind.into(),
+            action,
+            error,
+        });
+        let reply = self.dispatch(&event);
+        for i in reply.incidents {
+            let text = format!("router {:?} {}: {}", i.severity, i.kind, i.detail).to_lowercase();
+            self.note(call.number, text);
+        }
+        reply.response
+    }
+
+    /// Check a response as PSTN audio does: schema 1.0, at most 10 actions, every action's
+    /// documented constraints. A valid response's `TransactionAttributes` replace the call's.
+    fn accept(&mut self, call: &mut Call, raw: &Value) -> Result<(Response, Vec<Value>), String> {
+        let response: Response = serde_json::from_value(raw.clone())
+            .map_err(|e| format!("the response does not parse: {e}"))?;
+        response.validate().map_err(|errors| {
+            errors
+                .iter()
+                .map(|e| format!("{}.{}: {}", e.action, e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+        if let Some(attrs) = &response.transaction_attributes {
+            call.attributes = Some(attrs.clone());
+        }
+        let params = raw["Actions"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| x.get("Parameters").cloned().unwrap_or(json!({})))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok((response, params))
+    }
+
+    /// Run a response's actions; say what to send next.
+    fn perform(&mut self, call: &mut Call, raw: &Value, patience_ms: i64) -> Next {
+        let (response, params) = match self.accept(call, raw) {
+            Ok(r) => r,
+            Err(why) => {
+                self.note(call.number, format!("invalid response: {why}"));
+                return Next {
+                    kind: ev::INVALID_LAMBDA_RESPONSE,
+                    data: None,
+                    error: Some(("InvalidLambdaResponse".into(), why)),
+                };
+            }
+        };
+        if response.actions.is_empty() {
+            return self.hangup_next(call, |s, c| s.idle(c, patience_ms));
+        }
+        let mut last = None;
+        let mut digits = None;
+        for (action, p) in response.actions.iter().zip(&params) {
+            let data = |extra: Map<String, Value>| {
+                let mut d = Map::new();
+                d.insert("Type".into(), json!(action.type_name()));
+                d.insert("Parameters".into(), p.clone());
+                d.extend(extra);
+                Value::Object(d)
+            };
+            if self.script.hangs_up_now() {
+                self.note(
+                    call.number,
+                    format!("the caller hangs up during {}", action.type_name()),
+                );
+                return self.hangup_next(call, |s, c| s.hung_up(c, LEG_A, "caller"));
+            }
+            match self.perform_one(call, action, p) {
+                Done::Ok(extra) => last = Some(data(extra)),
+                Done::Digits(d) => {
+                    digits = Some(d);
+                    last = Some(data(Map::new()));
+                }
+                Done::Failed(t, m) => {
+                    let mut extra = Map::new();
+                    extra.insert("ErrorType".into(), json!(t));
+                    extra.insert("ErrorMessage".into(), json!(m));
+                    return Next::plain(ev::ACTION_FAILED, Some(data(extra)));
+                }
+                Done::HungUp(tag) => return Next::plain(ev::HANGUP, Some(call.hangup_data(tag))),
+            }
+        }
+        if let (Some(d), Some(Action::ReceiveDigits(_))) = (
+            digits,
+            response
+                .actions
+                .iter()
+                .find(|a| matches!(a, Action::ReceiveDigits(_))),
+        ) {
+            let p = params[response
+                .actions
+                .iter()
+                .position(|a| matches!(a, Action::ReceiveDigits(_)))
+                .unwrap_or(0)]
+            .clone();
+            return Next::plain(
+                ev::DIGITS_RECEIVED,
+                Some(json!({"Type": "ReceiveDigits", "Parameters": p, "ReceivedDigits": d})),
+            );
+        }
+        Next::plain(ev::ACTION_SUCCESSFUL, last)
+    }
+
+    fn hangup_next(
+        &mut self,
+        call: &mut Call,
+        f: impl FnOnce(&mut Self, &mut Call) -> Done,
+    ) -> Next {
+        match f(self, call) {
+            Done::HungUp(tag) => Next::plain(ev::HANGUP, Some(call.hangup_data(tag))),
+            _ => Next::plain(ev::HANGUP, Some(call.hangup_data(LEG_A))),
+        }
+    }
+
+    /// Simulate one call to its end.
+    pub(super) fn run_call(&mut self, spec: CallSpec) {
+        self.calls += 1;
+        let n = self.calls;
+        let now = self.world.env.clock.now_millis();
+        self.call_start = now;
+        let transaction_id = format!("sim-{n:04}-{:x}", now.rem_euclid(1 << 40));
+        let outbound = spec.direction == Direction::Outbound;
+        let mut call = Call {
+            number: n,
+            leg_a: Leg {
+                call_id: format!("{transaction_id}-leg-a"),
+                tag: LEG_A,
+                from: spec.from.clone(),
+                to: spec.to.clone(),
+                direction: if outbound { "Outbound" } else { "Inbound" },
+                start_ms: now,
+                connected: true,
+            },
+            transaction_id,
+            sma_id: "sim-sip-media-application".into(),
+            leg_b: None,
+            attributes: None,
+            sequence: 0,
+            start_ms: now,
+            deadline_ms: spec.hang_up_after.map(|s| now + s.millis()),
+            talk: None,
+            arguments: outbound.then(|| spec.arguments.clone()),
+        };
+        let local_time = self.local_time(now);
+        self.transcript.entries.push(Entry::Call {
+            call: n,
+            direction: if outbound { "outbound" } else { "inbound" }.into(),
+            from: spec.from.clone(),
+            to: spec.to.clone(),
+            local_time,
+        });
+        let patience = spec.patience.millis();
+        let mut response = if outbound {
+            match self.start_outbound(&mut call) {
+                Some(r) => r,
+                None => return self.end_call(&call),
+            }
+        } else {
+            self.send(&mut call, Next::plain(ev::NEW_INBOUND_CALL, None))
+        };
+        while !call.over() {
+            if call.sequence >= MAX_EVENTS {
+                self.transcript
+                    .problems
+                    .push(format!("call {n} did not end after {MAX_EVENTS} events"));
+                break;
+            }
+            let next = self.perform(&mut call, &response, patience);
+            response = self.send(&mut call, next);
+        }
+        self.end_call(&call);
+    }
+
+    fn end_call(&mut self, call: &Call) {
+        self.call_ms += self.world.env.clock.now_millis() - call.start_ms;
+    }
+
+    /// `NEW_OUTBOUND_CALL`, `RINGING`, then `CALL_ANSWERED` or a `HANGUP`, as
+    /// `CreateSipMediaApplicationCall` does
+    /// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/use-create-call-api.html>). The
+    /// actions of the responses before the answer are not run (nobody is on the line yet); their
+    /// `TransactionAttributes` are kept.
+    fn start_outbound(&mut self, call: &mut Call) -> Option<Value> {
+        let args = call.arguments.clone().unwrap_or_default();
+        let data = json!({"Type": "CallCreateRequest", "Parameters": {"Arguments": args}});
+        let first = self.send(call, Next::plain(ev::NEW_OUTBOUND_CALL, Some(data)));
+        if let Err(why) = self.accept(call, &first) {
+            self.note(
+                call.number,
+                format!("invalid response to NEW_OUTBOUND_CALL: {why}"),
+            );
+        }
+        let answer = match self.script.peek() {
+            Some(Step::Answer(_) | Step::HangUp) => {
+                self.script.take(Moment::Answer, "an outbound call rings")
+            }
+            _ => None,
+        };
+        let ringing = self.send(call, Next::plain(ev::RINGING, None));
+        let _ = self.accept(call, &ringing);
+        let answered = matches!(answer, None | Some(Step::Answer(Answer::Answered)));
+        if !self.spend(call, if answered { 5000 } else { 30_000 }) || !answered {
+            let by = match answer {
+                Some(Step::Answer(Answer::Busy)) => "callee (busy)",
+                Some(Step::HangUp) => "callee (declined)",
+                _ => "callee (no answer)",
+            };
+            self.hung_up(call, LEG_A, by);
+            self.send(call, Next::plain(ev::HANGUP, Some(call.hangup_data(LEG_A))));
+            return None;
+        }
+        let at_ms = self.world.env.clock.now_millis() - call.start_ms;
+        self.transcript.entries.push(Entry::Note {
+            call: call.number,
+            at_ms,
+            text: format!("{} answers", call.leg_a.to),
+        });
+        Some(self.send(call, Next::plain(ev::CALL_ANSWERED, None)))
+    }
+
+    /// Calls that fired schedules and Lambda stubs asked for, in order.
+    pub(super) fn placed_calls(&mut self) -> Vec<CallSpec> {
+        let firings = std::mem::take(&mut self.world.firings);
+        for f in firings {
+            let arn = f
+                .target
+                .get("Arn")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let input = match f.target.get("Input") {
+                Some(Value::String(s)) => {
+                    serde_json::from_str(s).unwrap_or(Value::String(s.clone()))
+                }
+                Some(v) => v.clone(),
+                None => json!({}),
+            };
+            self.note(
+                self.calls,
+                format!("schedule {}/{} fires: {arn}", f.group, f.name),
+            );
+            if arn == PLACE_CALL_TARGET {
+                let s = |k: &str| {
+                    input
+                        .get(k)
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                let args = input
+                    .get("ArgumentsMap")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default();
+                self.placer.place(CallSpec::outbound(
+                    &s("FromPhoneNumber"),
+                    &s("ToPhoneNumber"),
+                    args,
+                ));
+            } else if arn.starts_with("arn:aws:lambda:") {
+                if let Err(e) = self.world.env.services.services.lambdas.invoke(&arn, input) {
+                    let text = format!("the schedule's function failed: {}: {}", e.error, e.cause);
+                    self.note(self.calls, text);
+                }
+            } else {
+                self.note(
+                    self.calls,
+                    format!("the simulator does not run schedule targets like {arn}"),
+                );
+            }
+        }
+        self.placer.take()
+    }
+}

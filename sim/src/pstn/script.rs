@@ -1,0 +1,272 @@
+//! What the caller and the network do: a script of [`Step`]s, used in order at the moments
+//! that need them.
+//!
+//! A digit prompt (`SpeakAndGetDigits`, `PlayAudioAndGetDigits`, `ReceiveDigits`) takes one
+//! `press` or `silent` per attempt; `RecordAudio` takes a `record` (or `silent`);
+//! `CallAndBridge` takes a `bridge`; an outbound call takes an `answer`. `hang_up` is used by
+//! whatever PSTN audio does next: the caller hangs up during that action. `wait` lets time
+//! pass once the call is over (so schedules fire and place their calls). A step that does not
+//! fit the moment is a script problem (the run fails and says which step); when the script runs
+//! out, the caller hangs up at the next moment that needs them, and answers outbound calls.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// A number of seconds, written `30`, `"30s"`, `"15m"` or `"2h"` in scenario files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Seconds(pub u64);
+
+impl Seconds {
+    /// In milliseconds.
+    pub fn millis(self) -> i64 {
+        (self.0 as i64).saturating_mul(1000)
+    }
+}
+
+impl Serialize for Seconds {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Seconds {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Seconds;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number of seconds, or a duration like \"90s\", \"15m\" or \"2h\"")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Seconds, E> {
+                Ok(Seconds(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Seconds, E> {
+                u64::try_from(v).map(Seconds).map_err(|_| {
+                    E::custom(format!(
+                        "{v} is negative; write a duration like 30 or \"15m\""
+                    ))
+                })
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Seconds, E> {
+                parse_seconds(v).map(Seconds).ok_or_else(|| {
+                    E::custom(format!(
+                        "{v:?} is not a duration; write 30, \"90s\", \"15m\" or \"2h\""
+                    ))
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn parse_seconds(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let (num, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => t.split_at(i),
+        None => (t, "s"),
+    };
+    let n: u64 = num.parse().ok()?;
+    let mult = match unit.trim() {
+        "s" | "sec" | "secs" | "seconds" => 1,
+        "m" | "min" | "mins" | "minutes" => 60,
+        "h" | "hour" | "hours" => 3600,
+        _ => return None,
+    };
+    n.checked_mul(mult)
+}
+
+/// How a `CallAndBridge` attempt goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BridgeOutcome {
+    /// The called party answers: `ACTION_SUCCESSFUL`, later a hang-up of one leg.
+    Answered,
+    /// Nobody answers before `CallTimeoutSeconds`: `ACTION_FAILED` with `CallNotAnswered`.
+    NoAnswer,
+    /// The line is busy: `ACTION_FAILED` with `CallNotAnswered` and SIP 486.
+    Busy,
+}
+
+/// Who ends a bridged conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Ender {
+    /// The called party (LEG-B) hangs up; the caller stays on the line.
+    #[default]
+    Callee,
+    /// The caller (LEG-A) hangs up, which ends the call.
+    Caller,
+}
+
+/// A bridged call attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bridge {
+    /// `answered`, `no_answer` or `busy`.
+    pub outcome: BridgeOutcome,
+    /// How long the bridged parties talk (answered calls).
+    #[serde(default = "default_talk")]
+    pub talk: Seconds,
+    /// Who hangs up after talking: `callee` (default) or `caller`.
+    #[serde(default)]
+    pub ends: Ender,
+}
+
+fn default_talk() -> Seconds {
+    Seconds(30)
+}
+
+/// What the caller says into a `RecordAudio`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    /// How long the caller talks.
+    pub seconds: Seconds,
+    /// A key pressed at the end (e.g. `"#"`), reported as `RecordingTerminatorUsed` when it is
+    /// one of the action's `RecordingTerminators`.
+    #[serde(default)]
+    pub terminator: Option<String>,
+}
+
+/// How an outbound call's called party responds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    /// Picks up: `RINGING`, then `CALL_ANSWERED`.
+    Answered,
+    /// Lets it ring: `RINGING`, then `HANGUP`.
+    NoAnswer,
+    /// Busy: `HANGUP` with SIP 486.
+    Busy,
+}
+
+/// One thing the caller or the network does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Step {
+    /// Press these keys at the next digit prompt attempt (`0`–`9`, `*`, `#`).
+    Press(String),
+    /// Press nothing at the next digit prompt attempt, or say nothing into a recording.
+    Silent,
+    /// Talk into the next `RecordAudio`.
+    Record(Record),
+    /// How the next `CallAndBridge` goes.
+    Bridge(Bridge),
+    /// How the called party of the next outbound call responds.
+    Answer(Answer),
+    /// Hang up during whatever PSTN audio does next.
+    HangUp,
+    /// Once the call is over, let this much time pass (schedules fire on the way).
+    Wait(Seconds),
+}
+
+impl Step {
+    /// A short description for messages and transcripts.
+    pub fn describe(&self) -> String {
+        match self {
+            Step::Press(d) => format!("press {d:?}"),
+            Step::Silent => "silent".into(),
+            Step::Record(r) => format!("record {} s", r.seconds.0),
+            Step::Bridge(b) => format!("bridge {:?}", b.outcome),
+            Step::Answer(a) => format!("answer {a:?}"),
+            Step::HangUp => "hang_up".into(),
+            Step::Wait(s) => format!("wait {} s", s.0),
+        }
+    }
+}
+
+/// The kinds of moment a step can be used at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    /// An attempt of a digit prompt.
+    Digits,
+    /// A `RecordAudio`.
+    Record,
+    /// A `CallAndBridge`.
+    Bridge,
+    /// An outbound call rings.
+    Answer,
+    /// Any other action (only `hang_up` is used here).
+    Other,
+    /// The call is over.
+    Between,
+}
+
+/// The script and how far it has been used.
+#[derive(Debug, Clone, Default)]
+pub struct Script {
+    steps: Vec<Step>,
+    next: usize,
+    /// Steps that did not fit the moment they met, with the reason.
+    pub problems: Vec<String>,
+}
+
+impl Script {
+    /// A script of `steps`.
+    pub fn new(steps: Vec<Step>) -> Self {
+        Script {
+            steps,
+            next: 0,
+            problems: Vec::new(),
+        }
+    }
+
+    /// The next step, unused.
+    pub fn peek(&self) -> Option<&Step> {
+        self.steps.get(self.next)
+    }
+
+    /// Whether the caller hangs up during the next action.
+    pub fn hangs_up_now(&mut self) -> bool {
+        if self.peek() == Some(&Step::HangUp) {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Take the next step for `moment` (`what` names the action for messages). `None` when
+    /// the script is used up. A step that does not fit is reported and skipped over: the
+    /// caller then does what a used-up script does (`HangUp`).
+    pub fn take(&mut self, moment: Moment, what: &str) -> Option<Step> {
+        let step = self.peek()?.clone();
+        let fits = match (&step, moment) {
+            (Step::HangUp, _) => true,
+            (Step::Press(_) | Step::Silent, Moment::Digits) => true,
+            (Step::Record(_) | Step::Silent, Moment::Record) => true,
+            (Step::Bridge(_), Moment::Bridge) => true,
+            (Step::Answer(_), Moment::Answer) => true,
+            (Step::Wait(_), Moment::Between) => true,
+            _ => false,
+        };
+        if !fits {
+            self.problems.push(format!(
+                "script step {} ({}) does not fit what happened: {what}",
+                self.next + 1,
+                step.describe()
+            ));
+            self.next = self.steps.len();
+            return Some(Step::HangUp);
+        }
+        self.next += 1;
+        Some(step)
+    }
+
+    /// Steps never used, described.
+    pub fn unused(&self) -> Vec<String> {
+        self.steps[self.next.min(self.steps.len())..]
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                format!(
+                    "script step {} ({}) was never used",
+                    self.next + i + 1,
+                    s.describe()
+                )
+            })
+            .collect()
+    }
+}
