@@ -9,3 +9,4 @@ pub mod expr;
 pub mod interp;
 pub mod pstn;
 pub mod services;
+pub mod scenario;

@@ -442,6 +442,9 @@ impl<Q: Outbox> Simulator<Q> {
         }
         self.audio_ms
             .insert(format!("{}/{key}", dest.bucket_name), total_s * 1000);
+        self.transcript
+            .recordings
+            .push(format!("s3://{}/{key}", dest.bucket_name));
         let at_ms = self.world.env.clock.now_millis() - call.start_ms;
         self.transcript.entries.push(Entry::Note {
             call: call.number,

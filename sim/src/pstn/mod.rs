@@ -157,6 +157,12 @@ impl<Q: Outbox> Simulator<Q> {
     /// A simulator for `setup` whose call queues are `queue` ([`SimQueue`], or the router
     /// crate's `MemoryQueue`).
     pub fn new(setup: Setup, queue: Q) -> Result<Self, String> {
+        Self::with_placer(setup, queue, CallPlacer::default())
+    }
+
+    /// Like [`new`](Self::new), with the [`CallPlacer`] that Lambda stubs of `setup` were
+    /// given.
+    pub fn with_placer(setup: Setup, queue: Q, placer: CallPlacer) -> Result<Self, String> {
         let (tx, rx) = mpsc::unbounded_channel();
         let arn = format!("{MACHINE_ARN_PREFIX}{}", setup.name);
         let flows = setup
@@ -184,7 +190,7 @@ impl<Q: Outbox> Simulator<Q> {
             tz: setup.tz,
             script: Script::default(),
             transcript: Transcript::default(),
-            placer: CallPlacer::default(),
+            placer,
             audio_ms: BTreeMap::new(),
             calls: 0,
             call_start: 0,

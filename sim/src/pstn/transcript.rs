@@ -99,6 +99,8 @@ pub struct Transcript {
     pub round_trips: u64,
     /// Simulated time the calls lasted, in milliseconds (summed over calls).
     pub call_duration_ms: i64,
+    /// Recordings saved to S3 (`s3://bucket/key`).
+    pub recordings: Vec<String>,
     /// Script steps that did not fit, steps never used, router errors.
     pub problems: Vec<String>,
 }

@@ -1,0 +1,282 @@
+//! Scenario files: a call, the flow's world, a script of what the caller and the network do,
+//! and what must be heard and done. The format is documented with a complete example in
+//! `workflows/scenarios/README.md`.
+//!
+//! [`Scenario::load`] reads a YAML file strictly (unknown fields are errors) and every error
+//! names the file, the line and the field; [`Scenario::run`] runs it through the
+//! [`crate::pstn::Simulator`] and checks the expectations.
+
+mod expect;
+mod run;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::pstn::{Direction, Seconds, Step};
+
+pub use run::{resolve_flow, Outcome};
+
+/// A scenario file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// What the scenario shows (defaults to the file name).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The flow: a name (`dist/<name>.asl.json`) or a path to an `.asl.json` file, relative to
+    /// the scenario file.
+    #[serde(default)]
+    pub flow: Option<String>,
+    /// Text replaced in the definition before it is parsed (what a deploy step fills in).
+    #[serde(default)]
+    pub substitute: BTreeMap<String, String>,
+    /// The call.
+    pub call: CallDef,
+    /// DynamoDB tables.
+    #[serde(default)]
+    pub tables: Vec<TableDef>,
+    /// S3 buckets (buckets of `objects` are created too).
+    #[serde(default)]
+    pub buckets: Vec<String>,
+    /// S3 objects (prompts, earlier recordings).
+    #[serde(default)]
+    pub objects: Vec<ObjectDef>,
+    /// Lambda functions, by name.
+    #[serde(default, with = "serde_yaml::with::singleton_map_recursive")]
+    pub lambdas: BTreeMap<String, LambdaDef>,
+    /// What the caller and the network do, in order.
+    #[serde(default, with = "serde_yaml::with::singleton_map_recursive")]
+    pub script: Vec<Step>,
+    /// What must hold afterwards.
+    #[serde(default)]
+    pub expect: Expect,
+    /// The file it came from (set by [`Scenario::load`]).
+    #[serde(skip)]
+    pub path: PathBuf,
+    /// Its text, for pointing at lines.
+    #[serde(skip)]
+    pub text: String,
+}
+
+/// The call of a scenario.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallDef {
+    /// `inbound` (default) or `outbound`.
+    #[serde(default = "inbound")]
+    pub direction: Direction,
+    /// Caller's number (E.164).
+    pub from: String,
+    /// Called number (E.164).
+    pub to: String,
+    /// `ArgumentsMap` of an outbound call.
+    #[serde(default)]
+    pub arguments: Map<String, Value>,
+    /// Local start time, `YYYY-MM-DD HH:MM[:SS]`, in `time_zone`.
+    #[serde(default = "default_at")]
+    pub at: String,
+    /// IANA time zone of `at` (default `UTC`).
+    #[serde(default = "utc")]
+    pub time_zone: String,
+    /// The caller hangs up this long after the call starts, whatever happens.
+    #[serde(default)]
+    pub hang_up_after: Option<Seconds>,
+    /// How long the caller waits when nothing happens before hanging up (default 30 s).
+    #[serde(default = "default_patience")]
+    pub patience: Seconds,
+    /// Seed of the simulated random generator (`$random`, `$uuid`, retry jitter).
+    #[serde(default = "one")]
+    pub seed: u64,
+}
+
+fn inbound() -> Direction {
+    Direction::Inbound
+}
+fn default_at() -> String {
+    "2025-01-06 10:00".into()
+}
+fn utc() -> String {
+    "UTC".into()
+}
+fn default_patience() -> Seconds {
+    Seconds(30)
+}
+fn one() -> u64 {
+    1
+}
+
+/// A DynamoDB table and its first items.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableDef {
+    pub name: String,
+    pub partition_key: String,
+    #[serde(default)]
+    pub sort_key: Option<String>,
+    /// Items in DynamoDB JSON (`{"Tag": {"S": "+1…"}}`).
+    #[serde(default)]
+    pub items: Vec<Map<String, Value>>,
+}
+
+/// An S3 object.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectDef {
+    pub bucket: String,
+    pub key: String,
+    /// How long it plays (audio), default 1 s.
+    #[serde(default)]
+    pub seconds: Option<Seconds>,
+    /// Its content (text), default empty.
+    #[serde(default)]
+    pub body: String,
+}
+
+/// A Lambda function stub: exactly one of its fields.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum LambdaDef {
+    /// Returns this value.
+    Returns(Value),
+    /// Fails with this error type and message.
+    Fails { error: String, message: String },
+    /// Places an outbound call (`CreateSipMediaApplicationCall`) from and to the numbers in
+    /// these fields of its event; the event's other string fields become the call's arguments.
+    PlacesCall { from: String, to: String },
+}
+
+/// Expectations. Every field is optional; absent ones are not checked.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// Texts heard, in this order (each contained in something spoken or played).
+    #[serde(default)]
+    pub heard: Vec<String>,
+    /// Texts never heard.
+    #[serde(default)]
+    pub not_heard: Vec<String>,
+    /// Action types run, in this order (others may come between).
+    #[serde(default)]
+    pub actions: Vec<String>,
+    /// A `CallAndBridge` called this number.
+    #[serde(default)]
+    pub bridged_to: Option<String>,
+    /// Whether a recording was saved to S3.
+    #[serde(default)]
+    pub recording_saved: Option<bool>,
+    /// Items that must be in tables.
+    #[serde(default)]
+    pub items: Vec<ItemExpect>,
+    /// How many schedules the flow created.
+    #[serde(default)]
+    pub schedules_created: Option<usize>,
+    /// How many calls took place (scheduled calls included).
+    #[serde(default)]
+    pub calls: Option<usize>,
+    /// Status of the last call's execution: `succeeded`, `failed` or `running`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Error of the last call's execution.
+    #[serde(default)]
+    pub error: Option<String>,
+    /// Top-level variables of the last call's execution.
+    #[serde(default)]
+    pub variables: Map<String, Value>,
+    /// At most this many billed state transitions (all executions).
+    #[serde(default)]
+    pub max_transitions: Option<u64>,
+    /// At most this many round trips to the caller (all executions).
+    #[serde(default)]
+    pub max_round_trips: Option<u64>,
+}
+
+/// An item that must be in a table: every attribute of `with` has this plain value.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemExpect {
+    pub table: String,
+    pub with: Map<String, Value>,
+}
+
+/// A scenario that cannot be read or set up: the file, the line and what to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{l}: {}", self.path.display(), self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+impl Scenario {
+    /// Read and check a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+            path: path.into(),
+            line: None,
+            message: format!("cannot read the scenario: {e}"),
+        })?;
+        Scenario::parse(path, &text)
+    }
+
+    /// Parse scenario `text` (named `path` in errors).
+    pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
+        let mut s: Scenario = serde_yaml::from_str(text).map_err(|e| {
+            let line = e.location().map(|l| l.line());
+            let message = e.to_string();
+            // serde_yaml appends "at line L column C"; the line is already in front.
+            let message = match message.rfind(" at line ") {
+                Some(i) if line.is_some() => message[..i].to_string(),
+                _ => message,
+            };
+            ScenarioError {
+                path: path.into(),
+                line,
+                message: format!("{message} (the format is in workflows/scenarios/README.md)"),
+            }
+        })?;
+        s.path = path.into();
+        s.text = text.into();
+        Ok(s)
+    }
+
+    /// The scenario's name: its `name`, else the file stem.
+    pub fn title(&self) -> String {
+        self.name.clone().unwrap_or_else(|| {
+            self.path
+                .file_stem()
+                .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
+        })
+    }
+
+    /// An error about `field` (`call.time_zone`), pointing at the line that holds its key.
+    pub fn error(&self, field: &str, message: impl Into<String>) -> ScenarioError {
+        let key = field.rsplit('.').next().unwrap_or(field);
+        let line = self
+            .text
+            .lines()
+            .position(|l| {
+                let t = l.trim_start().trim_start_matches("- ");
+                t.starts_with(&format!("{key}:"))
+            })
+            .map(|i| i + 1);
+        ScenarioError {
+            path: self.path.clone(),
+            line,
+            message: format!("{field}: {}", message.into()),
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! Setting a scenario's world up, running it, and reporting.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+use serde::Serialize;
+use serde_json::{json, Value};
+use switchboard_compiler::asl::StateMachine;
+
+use super::{expect, LambdaDef, Scenario, ScenarioError};
+use crate::expr::Clock;
+use crate::pstn::{
+    CallPlacer, CallSpec, Direction, Outbox, Setup, SimQueue, Simulator, Transcript,
+};
+use crate::services::dynamodb::Flavor;
+use crate::services::Services;
+
+/// What running a scenario gave.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// The scenario file.
+    pub scenario: PathBuf,
+    /// Its name.
+    pub name: String,
+    /// The flow file it ran.
+    pub flow: PathBuf,
+    /// What happened.
+    pub transcript: Transcript,
+    /// Expectations that did not hold (and script problems). Empty: the scenario passed.
+    pub failures: Vec<String>,
+}
+
+impl Outcome {
+    /// Whether every expectation held.
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Where flow `flow` is: an existing path (relative to `base`, the scenario's folder), or
+/// `dist/<flow>.asl.json` in `base` or one of its parents, or in the current directory.
+pub fn resolve_flow(flow: &str, base: &Path) -> Option<PathBuf> {
+    let direct = base.join(flow);
+    if flow.ends_with(".json") {
+        return direct
+            .is_file()
+            .then_some(direct)
+            .or_else(|| Path::new(flow).is_file().then(|| flow.into()));
+    }
+    let file = format!("{flow}.asl.json");
+    let mut dir = Some(base);
+    while let Some(d) = dir {
+        let candidate = d.join("dist").join(&file);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        dir = d.parent();
+    }
+    let here = Path::new("dist").join(&file);
+    here.is_file().then_some(here)
+}
+
+fn start_millis(s: &Scenario, tz: Tz) -> Result<i64, ScenarioError> {
+    let at = s.call.at.trim();
+    let local = [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(at, f).ok())
+    .ok_or_else(|| {
+        s.error(
+            "call.at",
+            format!("{at:?} is not a local time; write \"2025-01-06 10:00\""),
+        )
+    })?;
+    tz.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.timestamp_millis())
+        .ok_or_else(|| {
+            s.error(
+                "call.at",
+                format!("{at} does not exist in {tz} (a daylight-saving gap)"),
+            )
+        })
+}
+
+impl Scenario {
+    /// The flow's definition: `flow_override` (the command line's `--flow`) or the file's
+    /// `flow`, with `substitute` applied.
+    pub fn machine(
+        &self,
+        flow_override: Option<&str>,
+    ) -> Result<(PathBuf, Arc<StateMachine>), ScenarioError> {
+        let base = self.path.parent().unwrap_or(Path::new("."));
+        let flow = flow_override
+            .map(str::to_owned)
+            .or_else(|| self.flow.clone())
+            .ok_or_else(|| self.error("flow", "no flow: write `flow: <name>` (dist/<name>.asl.json) or a path, or pass --flow"))?;
+        let path = resolve_flow(&flow, base).ok_or_else(|| {
+            self.error("flow", format!("cannot find {flow:?}: no {flow}.asl.json under a dist/ folder above the scenario, nor that path; run `cargo run --bin compile` or write a path"))
+        })?;
+        let mut text = std::fs::read_to_string(&path)
+            .map_err(|e| self.error("flow", format!("cannot read {}: {e}", path.display())))?;
+        for (from, to) in &self.substitute {
+            text = text.replace(from, to);
+        }
+        let machine = StateMachine::from_json(&text).map_err(|e| {
+            self.error(
+                "flow",
+                format!("{} is not a state machine: {e}", path.display()),
+            )
+        })?;
+        Ok((path, Arc::new(machine)))
+    }
+
+    fn services(&self, placer: &CallPlacer) -> Result<Services, ScenarioError> {
+        let mut services = Services::new();
+        for t in &self.tables {
+            services
+                .dynamodb
+                .create_table(&t.name, &t.partition_key, t.sort_key.as_deref());
+            for item in &t.items {
+                let args = json!({"TableName": t.name, "Item": item});
+                services
+                    .dynamodb
+                    .call("putItem", &args, Flavor::Sdk)
+                    .map_err(|e| {
+                        self.error(
+                            "tables.items",
+                            format!("an item of {} is refused: {}: {}", t.name, e.error, e.cause),
+                        )
+                    })?;
+            }
+        }
+        for b in &self.buckets {
+            services.s3.create_bucket(b);
+        }
+        for o in &self.objects {
+            services.s3.create_bucket(&o.bucket);
+            services
+                .s3
+                .put(&o.bucket, &o.key, o.body.clone().into_bytes())
+                .map_err(|e| self.error("objects", e.cause))?;
+        }
+        for (name, def) in &self.lambdas {
+            match def.clone() {
+                LambdaDef::Returns(v) => services.lambdas.register(name, move |_| Ok(v.clone())),
+                LambdaDef::Fails { error, message } => services
+                    .lambdas
+                    .register(name, move |_| Err((error.clone(), message.clone()))),
+                LambdaDef::PlacesCall { from, to } => {
+                    let placer = placer.clone();
+                    services.lambdas.register(name, move |event: Value| {
+                        let field =
+                            |k: &str| event.get(k).and_then(Value::as_str).map(str::to_owned);
+                        let (Some(f), Some(t)) = (field(&from), field(&to)) else {
+                            return Err((
+                                "Error".into(),
+                                format!(
+                                    "the event has no string fields {from:?} and {to:?}: {event}"
+                                ),
+                            ));
+                        };
+                        let mut args = event.as_object().cloned().unwrap_or_default();
+                        args.retain(|_, v| v.is_string());
+                        placer.place(CallSpec::outbound(&f, &t, args));
+                        Ok(json!({"SipMediaApplicationCall": {"TransactionId": "placed"}}))
+                    })
+                }
+            }
+        }
+        Ok(services)
+    }
+
+    /// Run the scenario with the simulator's own queue.
+    pub fn run(&self, flow_override: Option<&str>) -> Result<Outcome, ScenarioError> {
+        self.run_with(flow_override, SimQueue::new())
+    }
+
+    /// Run the scenario with `queue` behind the router (e.g. the router crate's
+    /// `MemoryQueue`, for parity tests).
+    pub fn run_with<Q: Outbox>(
+        &self,
+        flow_override: Option<&str>,
+        queue: Q,
+    ) -> Result<Outcome, ScenarioError> {
+        let (flow, machine) = self.machine(flow_override)?;
+        let tz: Tz = self.call.time_zone.parse().map_err(|_| {
+            self.error(
+                "call.time_zone",
+                format!(
+                    "{:?} is not an IANA time zone; write e.g. America/New_York",
+                    self.call.time_zone
+                ),
+            )
+        })?;
+        let start = start_millis(self, tz)?;
+        let (number, spec) = match self.call.direction {
+            Direction::Inbound => (
+                self.call.to.clone(),
+                CallSpec::inbound(&self.call.from, &self.call.to),
+            ),
+            Direction::Outbound => (
+                self.call.from.clone(),
+                CallSpec::outbound(&self.call.from, &self.call.to, self.call.arguments.clone()),
+            ),
+        };
+        let spec = CallSpec {
+            hang_up_after: self.call.hang_up_after,
+            patience: self.call.patience,
+            ..spec
+        };
+        let placer = CallPlacer::default();
+        let setup = Setup {
+            name: flow
+                .file_name()
+                .and_then(|f| f.to_str())
+                .map_or("flow", |f| {
+                    f.trim_end_matches(".json").trim_end_matches(".asl")
+                })
+                .to_owned(),
+            machine,
+            numbers: vec![number],
+            services: self.services(&placer)?,
+            clock: Clock::new(start, self.call.seed),
+            tz,
+        };
+        let mut sim =
+            Simulator::with_placer(setup, queue, placer).map_err(|e| self.error("call", e))?;
+        for o in &self.objects {
+            sim.set_audio_length(&o.bucket, &o.key, o.seconds.map_or(1000, |s| s.millis()));
+        }
+        sim.run(spec, self.script.clone());
+        let failures = expect::check(self, &sim);
+        Ok(Outcome {
+            scenario: self.path.clone(),
+            name: self.title(),
+            flow,
+            transcript: sim.transcript().clone(),
+            failures,
+        })
+    }
+}
