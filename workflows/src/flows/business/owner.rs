@@ -34,31 +34,42 @@ pub fn pin_verdict(cfg: &BusinessPhone, digits: Val, tries: Val) -> Val {
 /// The owner calling in: `pin_attempts` tries at the PIN, then the menu.
 #[call_flow]
 pub fn owner_call(call: &Call, cfg: &BusinessPhone) {
-    let first = ask_pin("Welcome back. Please enter your PIN, then press pound.");
-    // Both ride on the PIN prompt's state: no extra transition.
-    let mut tries = 1;
-    let mut notice = SILENT;
-    let mut misses = 0;
-    match pin_verdict(cfg, first.digits, tries).as_str() {
-        "ok" => {}
-        "retry" => loop {
-            let again = ask_pin("That PIN is not correct. Please try again, then press pound.");
-            tries += 1;
-            match pin_verdict(cfg, again.digits, tries).as_str() {
-                "ok" => break,
-                "retry" => {}
+    match ask_pin("Welcome back. Please enter your PIN, then press pound.") {
+        Ok(first) => {
+            // These ride on the PIN prompt's state: no extra transition.
+            let mut tries = 1;
+            let mut notice = SILENT;
+            let mut misses = 0;
+            match pin_verdict(cfg, first.digits, tries).as_str() {
+                "ok" => {}
+                "retry" => loop {
+                    match ask_pin("That PIN is not correct. Please try again, then press pound.") {
+                        Ok(again) => {
+                            tries += 1;
+                            match pin_verdict(cfg, again.digits, tries).as_str() {
+                                "ok" => break,
+                                "retry" => {}
+                                _ => {
+                                    speak("Sorry, that PIN is not correct. Goodbye.");
+                                    return;
+                                }
+                            }
+                        }
+                        Err(_) => {
+                            speak("I did not get your PIN. Goodbye.");
+                            return;
+                        }
+                    }
+                },
                 _ => {
                     speak("Sorry, that PIN is not correct. Goodbye.");
                     return;
                 }
             }
-        },
-        _ => {
-            speak("Sorry, that PIN is not correct. Goodbye.");
-            return;
+            owner_menu(call, cfg, tries, notice, misses);
         }
+        Err(_) => speak("I did not get your PIN. Goodbye."),
     }
-    owner_menu(call, cfg, tries, notice, misses);
 }
 
 /// The menu choice: `"1"`, `"2"`, `"3"`; `"again"` for another key while fewer than three wrong
