@@ -143,8 +143,11 @@ pub enum Answer {
 }
 
 /// One thing the caller or the network does.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+///
+/// In YAML a step is written `- press: "1"`, `- !press "1"` or, for steps without a value,
+/// `- silent` / `- hang_up`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Step {
     /// Press these keys at the next digit prompt attempt (`0`–`9`, `*`, `#`).
     Press(String),
@@ -160,6 +163,74 @@ pub enum Step {
     HangUp,
     /// Once the call is over, let this much time pass (schedules fire on the way).
     Wait(Seconds),
+}
+
+const STEPS: &[&str] = &[
+    "press", "silent", "record", "bridge", "answer", "hang_up", "wait",
+];
+
+fn unit_step<E: de::Error>(name: &str) -> Result<Step, E> {
+    match name {
+        "silent" => Ok(Step::Silent),
+        "hang_up" => Ok(Step::HangUp),
+        other if STEPS.contains(&other) => Err(E::custom(format!(
+            "the step `{other}` needs a value, e.g. `- {other}: ...`"
+        ))),
+        other => Err(E::unknown_variant(other, STEPS)),
+    }
+}
+
+impl<'de> Deserialize<'de> for Step {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Step;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a step: `silent`, `hang_up`, or one of `press`, `record`, `bridge`, `answer`, `wait` with its value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Step, E> {
+                unit_step(v)
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Step, A::Error> {
+                let key: String = map
+                    .next_key()?
+                    .ok_or_else(|| de::Error::custom("an empty map is not a step"))?;
+                let step = match key.as_str() {
+                    "press" => Step::Press(map.next_value()?),
+                    "record" => Step::Record(map.next_value()?),
+                    "bridge" => Step::Bridge(map.next_value()?),
+                    "answer" => Step::Answer(map.next_value()?),
+                    "wait" => Step::Wait(map.next_value()?),
+                    other => {
+                        let _: de::IgnoredAny = map.next_value()?;
+                        unit_step(other)?
+                    }
+                };
+                if let Some(extra) = map.next_key::<String>()? {
+                    return Err(de::Error::custom(format!(
+                        "a step has one key; `{extra}` belongs in a step of its own (`- {extra}: ...`)"
+                    )));
+                }
+                Ok(step)
+            }
+            fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Step, A::Error> {
+                use de::VariantAccess;
+                let (name, v): (String, _) = data.variant()?;
+                Ok(match name.as_str() {
+                    "press" => Step::Press(v.newtype_variant()?),
+                    "record" => Step::Record(v.newtype_variant()?),
+                    "bridge" => Step::Bridge(v.newtype_variant()?),
+                    "answer" => Step::Answer(v.newtype_variant()?),
+                    "wait" => Step::Wait(v.newtype_variant()?),
+                    other => {
+                        v.unit_variant()?;
+                        unit_step(other)?
+                    }
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl Step {

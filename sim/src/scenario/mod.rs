@@ -49,7 +49,7 @@ pub struct Scenario {
     #[serde(default, with = "serde_yaml::with::singleton_map_recursive")]
     pub lambdas: BTreeMap<String, LambdaDef>,
     /// What the caller and the network do, in order.
-    #[serde(default, with = "serde_yaml::with::singleton_map_recursive")]
+    #[serde(default)]
     pub script: Vec<Step>,
     /// What must hold afterwards.
     #[serde(default)]

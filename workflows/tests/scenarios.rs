@@ -1,0 +1,57 @@
+//! Every scenario under `workflows/scenarios/` runs through the simulator (router logic in
+//! front of the ASL interpreter) against the compiled flows in `dist/`, and every expectation
+//! holds. One test, so a failure lists every failing scenario at once.
+
+use std::path::{Path, PathBuf};
+
+use switchboard_sim::scenario::Scenario;
+
+fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            yaml_files(&p, out);
+        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_scenario_of_every_example_flow_passes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files = Vec::new();
+    yaml_files(&root, &mut files);
+    // Each example flow has its scenarios.
+    for flow in ["front-desk", "transfer", "voicemail", "hello"] {
+        assert!(
+            files.iter().any(|f| f.starts_with(root.join(flow))),
+            "no scenarios for {flow} under {}",
+            root.display()
+        );
+    }
+    let mut failures = Vec::new();
+    for file in &files {
+        match Scenario::load(file).and_then(|s| s.run(None)) {
+            Ok(o) if o.passed() => {}
+            Ok(o) => failures.push(format!(
+                "{}:\n{}    {}",
+                file.display(),
+                o.transcript,
+                o.failures.join("\n    ")
+            )),
+            Err(e) => failures.push(e.to_string()),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenarios failed:\n\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n\n")
+    );
+}
