@@ -1,5 +1,6 @@
 //! The business-phone scenarios, run in the simulator: every one must pass against
-//! `dist/business-phone.asl.json`; those with a counterpart in `reference/` also run against the
+//! `dist/business-phone.asl.json`; those with a counterpart in `tests/business-reference/` (kept
+//! out of `scenarios/`, where every file must pass) also run against the
 //! hand-built reference workflow (`shared/reference/`, beside the repository), and the table in
 //! `docs/business-phone.md` is this test's output: state transitions (the billed unit), round
 //! trips to the caller, and whether the behaviour was correct (the scenario's expectations held).
@@ -85,7 +86,7 @@ fn business_phone_scenarios_pass_and_beat_the_reference() {
     let mut worse = Vec::new();
     for (path, mine) in &ours {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let counterpart = dir.join("reference").join(&name);
+        let counterpart = root.join("tests/business-reference").join(&name);
         if !counterpart.is_file() {
             continue;
         }
