@@ -68,17 +68,23 @@ impl<Q: Outbox> Simulator<Q> {
     /// Check a response as PSTN audio does: schema 1.0, at most 10 actions, every action's
     /// documented constraints. A valid response's `TransactionAttributes` replace the call's.
     fn accept(&mut self, call: &mut Call, raw: &Value) -> Result<(Response, Vec<Value>), String> {
+        // PSTN audio echoes the attributes of the response it rejects, so the
+        // INVALID_LAMBDA_RESPONSE event names the task that sent it (and the router fails that
+        // task, as DESIGN.md's wire contract says).
+        if let Some(attrs) = raw.get("TransactionAttributes").and_then(Value::as_object) {
+            call.attributes = Some(attrs.clone());
+        }
         let response: Response = serde_json::from_value(raw.clone())
             .map_err(|e| format!("the response does not parse: {e}"))?;
-        response.validate().map_err(|errors| {
-            errors
+        if let Err(errors) = response.validate() {
+            let errors: Vec<String> = errors
                 .iter()
+                .filter(|e| !repeat_zero(raw, &e.field))
                 .map(|e| format!("{}.{}: {}", e.action, e.field, e.message))
-                .collect::<Vec<_>>()
-                .join("; ")
-        })?;
-        if let Some(attrs) = &response.transaction_attributes {
-            call.attributes = Some(attrs.clone());
+                .collect();
+            if !errors.is_empty() {
+                return Err(errors.join("; "));
+            }
         }
         let params = raw["Actions"]
             .as_array()
@@ -330,4 +336,22 @@ impl<Q: Outbox> Simulator<Q> {
         }
         self.placer.take()
     }
+}
+
+/// `Repeat: 0` on `PlayAudio` / `SpeakAndGetDigits`: the typed model refuses it, but the
+/// reference workflow, published by AWS and run on PSTN audio, sends it on every owner call
+/// ("Ask to continue or hangup", "Play Voicemail"), so the service accepts it; the simulator
+/// does too (and plays or asks once).
+fn repeat_zero(raw: &Value, field: &str) -> bool {
+    let Some(rest) = field.strip_prefix("Actions[") else {
+        return false;
+    };
+    let Some((index, tail)) = rest.split_once(']') else {
+        return false;
+    };
+    let Ok(i) = index.parse::<usize>() else {
+        return false;
+    };
+    let value = &raw["Actions"][i]["Parameters"]["Repeat"];
+    tail == ".Parameters.Repeat" && (value == &json!(0) || value == &json!("0"))
 }

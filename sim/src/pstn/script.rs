@@ -304,6 +304,10 @@ impl Script {
     /// caller then does what a used-up script does (`HangUp`).
     pub fn take(&mut self, moment: Moment, what: &str) -> Option<Step> {
         let step = self.peek()?.clone();
+        if matches!(step, Step::Wait(_)) && moment != Moment::Between {
+            // The script moves on to later calls: this one is over for the caller.
+            return None;
+        }
         let fits = match (&step, moment) {
             (Step::HangUp, _) => true,
             (Step::Press(_) | Step::Silent, Moment::Digits) => true,

@@ -34,6 +34,11 @@ pub struct Scenario {
     /// Text replaced in the definition before it is parsed (what a deploy step fills in).
     #[serde(default)]
     pub substitute: BTreeMap<String, String>,
+    /// Values set in the definition before it runs, by JSON Pointer
+    /// (`/States/Init/Assign/BusinessInfo/OwnerPersonalPhoneNumber`): what a deploy step fills
+    /// in where one placeholder stands for several values.
+    #[serde(default)]
+    pub set: BTreeMap<String, Value>,
     /// The call.
     pub call: CallDef,
     /// DynamoDB tables.

@@ -109,7 +109,15 @@ impl Scenario {
         for (from, to) in &self.substitute {
             text = text.replace(from, to);
         }
-        let machine = StateMachine::from_json(&text).map_err(|e| {
+        let mut json: Value = serde_json::from_str(&text)
+            .map_err(|e| self.error("flow", format!("{} is not JSON: {e}", path.display())))?;
+        for (pointer, value) in &self.set {
+            let slot = json.pointer_mut(pointer).ok_or_else(|| {
+                self.error("set", format!("{pointer:?} names nothing in {}; write a JSON Pointer to an existing value, like /States/Init/Assign/Name", path.display()))
+            })?;
+            *slot = value.clone();
+        }
+        let machine: StateMachine = serde_json::from_value(json).map_err(|e| {
             self.error(
                 "flow",
                 format!("{} is not a state machine: {e}", path.display()),
