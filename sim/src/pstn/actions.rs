@@ -283,7 +283,7 @@ impl<Q: Outbox> Simulator<Q> {
                 self.timed(call, ms * times)
             }
             None => {
-                self.entry(call, name, leg, Some(uri.clone()), None, "no such object");
+                self.entry(call, name, leg, None, Some(uri.clone()), "no such object");
                 Done::Failed(
                     INVALID_AUDIO_SOURCE,
                     format!("Audio Source parameter value is invalid: {uri} does not exist."),
