@@ -306,6 +306,15 @@ impl<Q: Outbox> World<Q> {
         self.machines.insert(arn.to_owned(), machine);
     }
 
+    /// Start afresh with `services` at `now_ms`: executions, firings and services go; state
+    /// machines, the JSONata parse cache and the call queues stay.
+    pub fn reset(&mut self, services: Services, now_ms: i64) {
+        self.env.services.services = services;
+        self.env.clock.set_millis(now_ms);
+        self.runs.clear();
+        self.firings.clear();
+    }
+
     /// The in-memory services.
     pub fn services(&self) -> &Services {
         &self.env.services.services

@@ -270,6 +270,17 @@ impl<Q: Outbox> Simulator<Q> {
         &self.transcript
     }
 
+    /// Forget every call so far and start again with `services` at `now_ms` (simulated epoch
+    /// milliseconds), keeping the router, the flow and the JSONata parse cache: many calls in a
+    /// row without building a simulator each time.
+    pub fn reset(&mut self, services: Services, now_ms: i64) {
+        self.world.reset(services, now_ms);
+        self.transcript = Transcript::default();
+        self.script = Script::default();
+        self.audio_ms.clear();
+        self.call_ms = 0;
+    }
+
     /// The transcript so far.
     pub fn transcript(&self) -> &Transcript {
         &self.transcript
