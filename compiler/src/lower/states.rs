@@ -70,7 +70,13 @@ pub(crate) fn assign_object(
         }
     }
     for (var, e) in assigns {
-        m.insert((*var).to_owned(), template(e));
+        let value = match template(e) {
+            // asl-validator's schema rejects an empty string as an `Assign` value, which Step
+            // Functions accepts; the expression form means the same and passes both.
+            Json::String(t) if t.is_empty() => Json::String("{% \"\" %}".into()),
+            v => v,
+        };
+        m.insert((*var).to_owned(), value);
     }
     (!m.is_empty()).then_some(Json::Object(m))
 }

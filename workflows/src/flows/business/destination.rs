@@ -63,6 +63,5 @@ pub fn ask_number(notice: Val, what: &str) -> Step<kinds::SpeakAndGetDigits> {
     .retries(2)
 }
 
-/// Nothing to tell the owner before the next prompt. A space, not "": asl-validator rejects an
-/// empty string as an `Assign` value.
-pub const SILENT: &str = " ";
+/// Nothing to tell the owner before the next prompt.
+pub const SILENT: &str = "";
