@@ -55,3 +55,20 @@ fn every_scenario_of_every_example_flow_passes() {
         failures.join("\n\n")
     );
 }
+
+#[test]
+fn the_readme_example_runs_and_passes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let readme = std::fs::read_to_string(dir.join("README.md")).expect("scenarios/README.md");
+    let start = readme.find("```yaml\n").expect("a yaml example") + "```yaml\n".len();
+    let end = start + readme[start..].find("```").expect("the example ends");
+    let scenario = Scenario::parse(&dir.join("README-example.yaml"), &readme[start..end])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let outcome = scenario.run(None).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        outcome.passed(),
+        "{}\n{}",
+        outcome.transcript,
+        outcome.failures.join("\n")
+    );
+}

@@ -1,5 +1,6 @@
 //! One call from its first event to its last, and what placed calls come from.
 
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use switchboard::pstn::{Action, Response};
 use switchboard::wire::{event as ev, LEG_A};
@@ -74,8 +75,8 @@ impl<Q: Outbox> Simulator<Q> {
         if let Some(attrs) = raw.get("TransactionAttributes").and_then(Value::as_object) {
             call.attributes = Some(attrs.clone());
         }
-        let response: Response = serde_json::from_value(raw.clone())
-            .map_err(|e| format!("the response does not parse: {e}"))?;
+        let response =
+            Response::deserialize(raw).map_err(|e| format!("the response does not parse: {e}"))?;
         if let Err(errors) = response.validate() {
             let errors: Vec<String> = errors
                 .iter()
