@@ -82,12 +82,14 @@ fn a_failing_action_drops_the_rest_of_the_list() {
     assert_eq!(heard, vec!["first", "failed ACTION_FAILED"]);
 }
 
+/// Three attempts in all: `Repeat` is "the number of attempts"
+/// (https://docs.aws.amazon.com/chime-sdk/latest/dg/speak-and-get-digits.html).
 fn digits(min: i64, max: i64, regex: &str) -> Value {
     json!([{"Type": "SpeakAndGetDigits", "Parameters": {
         "CallId": "{% $states.context.Execution.Input.Event.CallDetails.Participants[0].CallId %}",
         "InputDigitsRegex": regex,
         "SpeechParameters": {"Text": "Enter your code"}, "FailureSpeechParameters": {"Text": "Try again"},
-        "MinNumberOfDigits": min, "MaxNumberOfDigits": max, "Repeat": 2, "RepeatDurationInMilliseconds": 3000}}])
+        "MinNumberOfDigits": min, "MaxNumberOfDigits": max, "Repeat": 3, "RepeatDurationInMilliseconds": 3000}}])
 }
 
 #[test]

@@ -201,12 +201,14 @@ macro_rules! digit_options {
                 }
                 self.set(&["MinNumberOfDigits"], Tree::lit(min)).set(&["MaxNumberOfDigits"], Tree::lit(max))
             }
-            /// How many more times to prompt when the caller enters nothing valid (`Repeat`).
+            /// How many more times to prompt when the caller enters nothing valid: `Repeat`, the
+            /// number of attempts in all, is `n + 1`
+            /// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/speak-and-get-digits.html>).
             #[track_caller]
             pub fn retries(mut self, n: i64) -> Self {
                 check_range(Loc::caller(), "retries", n, crate::lang::checks::RETRIES, ": ask at most 10 times in all");
                 self.action.max_seconds = self.action.max_seconds / 3 * (n.clamp(0, 9) as u32 + 1);
-                self.set(&["Repeat"], Tree::lit(n))
+                self.set(&["Repeat"], Tree::lit(n + 1))
             }
             /// A regular expression the digits must match (`InputDigitsRegex`).
             pub fn pattern(self, regex: &str) -> Self {
@@ -237,12 +239,12 @@ digit_options!(kinds::SpeakAndGetDigits);
 digit_options!(kinds::PlayAudioAndGetDigits);
 
 fn get_digits_defaults<K: ActionKind>(mut s: Step<K>) -> Step<K> {
-    // Repeat 2: the prompt is heard up to three times.
+    // Repeat 3: the prompt is heard up to three times (two retries).
     s.action.max_seconds *= 3;
     s.set(&["MinNumberOfDigits"], Tree::lit(1))
         .set(&["MaxNumberOfDigits"], Tree::lit(1))
         .set(&["InBetweenDigitsDurationInMilliseconds"], Tree::lit(3000))
-        .set(&["Repeat"], Tree::lit(2))
+        .set(&["Repeat"], Tree::lit(3))
         .set(&["RepeatDurationInMilliseconds"], Tree::lit(5000))
 }
 

@@ -312,8 +312,9 @@ impl<Q: Outbox> Simulator<Q> {
         });
     }
 
-    /// `SpeakAndGetDigits` / `PlayAudioAndGetDigits`: `1 + Repeat` attempts (the DSL's reading
-    /// of `Repeat` as retries), each the prompt and then the caller's keys; a failed attempt
+    /// `SpeakAndGetDigits` / `PlayAudioAndGetDigits`: `Repeat` attempts in all ("until the SIP
+    /// media application exhausts the number of attempts defined in the Repeat parameter";
+    /// the sample's `Repeat: 0` counts as one), each the prompt and then the caller's keys; a failed attempt
     /// plays the failure prompt. Collection stops at a terminator (default `#`) or at
     /// `MaxNumberOfDigits`; it is valid with at least `MinNumberOfDigits` digits that match
     /// `InputDigitsRegex`.
@@ -325,7 +326,7 @@ impl<Q: Outbox> Simulator<Q> {
         d: &DigitCollection,
         regex: Option<&str>,
     ) -> Done {
-        let attempts = 1 + int(&d.repeat, pstn::limits::DEFAULT_REPEAT).clamp(0, 20);
+        let attempts = int(&d.repeat, pstn::limits::DEFAULT_REPEAT).clamp(1, 20);
         let min = int(&d.min_number_of_digits, pstn::limits::DEFAULT_MIN_DIGITS);
         let max = int(&d.max_number_of_digits, pstn::limits::MAX_DIGITS);
         let between = int(&d.in_between_digits_duration_in_milliseconds, 3000);
