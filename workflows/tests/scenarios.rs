@@ -59,7 +59,8 @@ fn every_scenario_of_every_example_flow_passes() {
 #[test]
 fn the_readme_example_runs_and_passes() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let readme = std::fs::read_to_string(dir.join("README.md")).expect("scenarios/README.md");
+    // The scenario format is documented in the project README, example included.
+    let readme = std::fs::read_to_string(dir.join("../../README.md")).expect("README.md");
     let start = readme.find("```yaml\n").expect("a yaml example") + "```yaml\n".len();
     let end = start + readme[start..].find("```").expect("the example ends");
     let scenario = Scenario::parse(&dir.join("README-example.yaml"), &readme[start..end])

@@ -1,6 +1,6 @@
 //! Scenario files: a call, the flow's world, a script of what the caller and the network do,
 //! and what must be heard and done. The format is documented with a complete example in
-//! `workflows/scenarios/README.md`.
+//! the README ("Testing flows offline: scenarios").
 //!
 //! [`Scenario::load`] reads a YAML file strictly (unknown fields are errors) and every error
 //! names the file, the line and the field; [`Scenario::run`] runs it through the
@@ -250,7 +250,7 @@ impl Scenario {
             ScenarioError {
                 path: path.into(),
                 line,
-                message: format!("{message} (the format is in workflows/scenarios/README.md)"),
+                message: format!("{message} (the format is in the README, \"Testing flows offline: scenarios\")"),
             }
         })?;
         s.path = path.into();
