@@ -153,7 +153,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
 
     async fn dispatch(&self, cx: &mut Cx<'_>) -> Value {
         use EventKind::*;
-        match cx.ev.kind {
+        match &cx.ev.kind {
             NewInboundCall | NewOutboundCall => self.start_call(cx).await,
             ActionSuccessful | DigitsReceived | CallAnswered | CallUpdateRequested => {
                 self.progress(cx, Completion::Success).await
@@ -169,7 +169,8 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
                 self.progress(cx, Completion::Failure(wire::ERROR_INVALID_LAMBDA_RESPONSE))
                     .await
             }
-            ActionInterrupted | Ringing => response::empty(),
+            // `CallEvent::parse` refuses unknown types; informational if one ever got here.
+            ActionInterrupted | Ringing | Unknown(_) => response::empty(),
             Hangup => self.hangup(cx).await,
         }
     }
