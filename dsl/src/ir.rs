@@ -117,6 +117,47 @@ impl Expr {
             _ => None,
         }
     }
+    /// The expression with every read of variable `name` replaced by `with`.
+    pub fn replace_var(&self, name: &str, with: &Expr) -> Expr {
+        let r = |e: &Expr| Box::new(e.replace_var(name, with));
+        match self {
+            Expr::Var(v) if v == name => with.clone(),
+            Expr::Var(_)
+            | Expr::Lit(_)
+            | Expr::Regex(_)
+            | Expr::StatesResult
+            | Expr::StatesError
+            | Expr::StatesInput => self.clone(),
+            // `{"digits": x}.digits` is `x`.
+            Expr::Field(e, f) => match e.replace_var(name, with) {
+                Expr::Object(kv) if kv.iter().any(|(k, _)| k == f) => kv
+                    .into_iter()
+                    .find(|(k, _)| k == f)
+                    .map(|(_, v)| v)
+                    .unwrap_or(Expr::Lit(serde_json::Value::Null)),
+                base => Expr::Field(Box::new(base), f.clone()),
+            },
+            Expr::Index(a, b) => Expr::Index(r(a), r(b)),
+            Expr::Unary(op, e) => Expr::Unary(*op, r(e)),
+            Expr::Binary(op, a, b) => Expr::Binary(*op, r(a), r(b)),
+            Expr::Call(f, args) => {
+                Expr::Call(f, args.iter().map(|a| a.replace_var(name, with)).collect())
+            }
+            Expr::Cond(c, a, b) => Expr::Cond(r(c), r(a), r(b)),
+            Expr::Object(kv) => Expr::Object(
+                kv.iter()
+                    .map(|(k, v)| (k.clone(), v.replace_var(name, with)))
+                    .collect(),
+            ),
+            Expr::Array(items) => {
+                Expr::Array(items.iter().map(|a| a.replace_var(name, with)).collect())
+            }
+            // The binding shadows `name` inside its body.
+            Expr::Let(n, v, body) if n == name => Expr::Let(n.clone(), r(v), body.clone()),
+            Expr::Let(n, v, body) => Expr::Let(n.clone(), r(v), r(body)),
+        }
+    }
+
     /// Calls `f` on every variable the expression reads.
     pub fn for_each_var(&self, f: &mut dyn FnMut(&str)) {
         match self {

@@ -2,7 +2,8 @@
 //! calls, and assignments folded into the state before them.
 
 use super::Lowerer;
-use switchboard::ir::{Action, Expr, Loc, Service, Stmt, StmtKind};
+use std::borrow::Cow;
+use switchboard::ir::{Action, Expr, Loc, ResultShape, Service, Stmt, StmtKind};
 use switchboard::lang::WAIT_KIND;
 use switchboard::pstn::limits::MAX_ACTIONS_PER_RESPONSE;
 
@@ -10,19 +11,19 @@ pub struct Batch<'a> {
     pub actions: Vec<(&'a Action, Loc)>,
     /// The variable the last action's result is bound to.
     pub bind: Option<&'a str>,
-    pub assigns: Vec<(&'a str, &'a Expr)>,
+    pub assigns: Vec<(&'a str, Cow<'a, Expr>)>,
 }
 
 pub struct ServiceUnit<'a> {
     pub service: &'a Service,
     pub loc: Loc,
     pub bind: Option<&'a str>,
-    pub assigns: Vec<(&'a str, &'a Expr)>,
+    pub assigns: Vec<(&'a str, Cow<'a, Expr>)>,
 }
 
 pub struct Assigns<'a> {
     pub loc: Loc,
-    pub assigns: Vec<(&'a str, &'a Expr)>,
+    pub assigns: Vec<(&'a str, Cow<'a, Expr>)>,
 }
 
 pub enum Unit<'a> {
@@ -33,12 +34,22 @@ pub enum Unit<'a> {
 }
 
 impl<'a> Unit<'a> {
-    /// The variables the unit's state assigns, and its assignments, if it can take more.
-    fn assign_slot(&mut self) -> Option<(Vec<&'a str>, &mut Vec<(&'a str, &'a Expr)>)> {
+    /// The result the unit's state binds (variable and shape), and its assignments, if it can
+    /// take more.
+    #[allow(clippy::type_complexity)]
+    fn assign_slot(
+        &mut self,
+    ) -> Option<(
+        Option<(&'a str, &'a ResultShape)>,
+        &mut Vec<(&'a str, Cow<'a, Expr>)>,
+    )> {
         match self {
-            Unit::Batch(b) => Some((b.bind.into_iter().collect(), &mut b.assigns)),
-            Unit::Service(s) => Some((s.bind.into_iter().collect(), &mut s.assigns)),
-            Unit::Assigns(a) => Some((Vec::new(), &mut a.assigns)),
+            Unit::Batch(b) => {
+                let shape = b.actions.last().map(|(a, _)| &a.result);
+                Some((b.bind.zip(shape), &mut b.assigns))
+            }
+            Unit::Service(s) => Some((s.bind.map(|v| (v, &s.service.result)), &mut s.assigns)),
+            Unit::Assigns(a) => Some((None, &mut a.assigns)),
             Unit::Stmt(_) => None,
         }
     }
@@ -117,19 +128,28 @@ pub(crate) fn group<'a>(l: &mut Lowerer<'a>, stmts: &[&'a Stmt]) -> Vec<Unit<'a>
             })),
             StmtKind::Assign { var, value } => {
                 let merged = match units.last_mut().and_then(Unit::assign_slot) {
-                    Some((binds, assigns)) => {
-                        let assigned: Vec<&str> = binds
-                            .iter()
-                            .copied()
-                            .chain(assigns.iter().map(|(v, _)| *v))
-                            .collect();
+                    Some((bind, assigns)) => {
+                        let assigned: Vec<&str> = assigns.iter().map(|(v, _)| *v).collect();
+                        let bound = bind.map(|(v, _)| v);
+                        let read = reads(value);
                         let conflict = assigned.contains(&var.as_str())
-                            || reads(value).iter().any(|r| assigned.contains(&r.as_str()));
-                        if conflict {
-                            false
-                        } else {
-                            assigns.push((var, value));
-                            true
+                            || bound == Some(var.as_str())
+                            || read.iter().any(|r| assigned.contains(&r.as_str()));
+                        // Reading the result bound by this very state: read it from
+                        // `$states.result` instead, which the state's `Assign` sees.
+                        let value = match bind {
+                            Some((b, shape)) if read.iter().any(|r| r == b) => {
+                                super::states::result_expr(shape)
+                                    .map(|e| Cow::Owned(value.replace_var(b, &e)))
+                            }
+                            _ => Some(Cow::Borrowed(value)),
+                        };
+                        match value {
+                            Some(value) if !conflict => {
+                                assigns.push((var, value));
+                                true
+                            }
+                            _ => false,
                         }
                     }
                     None => false,
@@ -137,7 +157,7 @@ pub(crate) fn group<'a>(l: &mut Lowerer<'a>, stmts: &[&'a Stmt]) -> Vec<Unit<'a>
                 if !merged {
                     units.push(Unit::Assigns(Assigns {
                         loc: s.loc,
-                        assigns: vec![(var, value)],
+                        assigns: vec![(var, Cow::Borrowed(value))],
                     }));
                 }
             }

@@ -34,6 +34,8 @@ pub const START: &str = "Start call";
 pub(crate) struct ErrTarget {
     pub next: String,
     pub var: Option<String>,
+    /// Assignments that open the handler, done by the catcher itself (its `Assign`).
+    pub assigns: Vec<(String, Expr)>,
 }
 
 /// What follows the statement being lowered.
@@ -164,6 +166,7 @@ impl<'f> Lowerer<'f> {
             err: Some(ErrTarget {
                 next: FAILED.into(),
                 var: Some(handler_var(flow)),
+                assigns: Vec::new(),
             }),
             hangup: Some(CALL_ENDED.into()),
         };
@@ -178,6 +181,7 @@ impl<'f> Lowerer<'f> {
             err: Some(ErrTarget {
                 next: FAILED.into(),
                 var: None,
+                assigns: Vec::new(),
             }),
             hangup: Some(FAILED.into()),
         };
@@ -195,6 +199,7 @@ impl<'f> Lowerer<'f> {
             err: Some(ErrTarget {
                 next: handler_entry,
                 var: Some(handler_var(flow)),
+                assigns: Vec::new(),
             }),
             hangup: Some(CALL_ENDED.into()),
         };
@@ -325,10 +330,28 @@ impl<'f> Lowerer<'f> {
                 let step: Vec<&'f Stmt> = step.iter().chain(&ok[..lead]).collect();
                 let ok_entry = self.block_refs(&rest, k);
                 let err_target = match err {
-                    Some(h) => Some(ErrTarget {
-                        next: self.block(&h.body, k),
-                        var: h.bind.clone(),
-                    }),
+                    Some(h) => {
+                        // Assignments that open the `Err` arm ride on the catcher's `Assign`;
+                        // there the failure is `$states.errorOutput`, the arm's variable being
+                        // assigned in the same block.
+                        let (assigns, rest) = leading_assigns(&h.body);
+                        let error = Expr::StatesError;
+                        let assigns = assigns
+                            .into_iter()
+                            .map(|(v, e)| {
+                                let e = match &h.bind {
+                                    Some(b) => e.replace_var(b, &error),
+                                    None => e.clone(),
+                                };
+                                (v.to_owned(), e)
+                            })
+                            .collect();
+                        Some(ErrTarget {
+                            next: self.block_refs(&rest, k),
+                            var: h.bind.clone(),
+                            assigns,
+                        })
+                    }
                     None => k.err.clone(),
                 };
                 // After a hang-up nobody is listening: the arm runs (service calls only) and the

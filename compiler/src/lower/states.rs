@@ -30,47 +30,54 @@ fn catchers(k: &Ctx, caller: bool) -> Vec<Catcher> {
     }
     if let Some(e) = &k.err {
         let mut c = Catcher::new([wire::ERROR_ALL], e.next.clone());
+        let mut m = Map::new();
         if let Some(var) = &e.var {
-            c.assign = Some(json!({ var: "{% $states.errorOutput %}" }));
+            m.insert(
+                var.clone(),
+                Json::String("{% $states.errorOutput %}".into()),
+            );
         }
+        let assigns: Vec<(&str, &Expr)> = e.assigns.iter().map(|(v, x)| (v.as_str(), x)).collect();
+        if let Some(Json::Object(extra)) = assign_object(None, &assigns) {
+            m.extend(extra);
+        }
+        c.assign = (!m.is_empty()).then_some(Json::Object(m));
         out.push(c);
     }
     out
 }
 
-/// `{% {"digits": $states.result.ActionData.ReceivedDigits} %}` for a bound result.
-fn result_assign(shape: &ResultShape) -> Option<Json> {
+/// What a bound result holds, read from the Task's result: `{"digits": $states.result.ActionData.ReceivedDigits}`.
+pub(crate) fn result_expr(shape: &ResultShape) -> Option<Expr> {
     match shape {
         ResultShape::None => None,
-        ResultShape::Whole => Some(Json::String("{% $states.result %}".into())),
-        ResultShape::Fields(fields) => {
-            let parts: Vec<String> = fields
+        ResultShape::Whole => Some(Expr::StatesResult),
+        ResultShape::Fields(fields) => Some(Expr::Object(
+            fields
                 .iter()
                 .map(|(name, path)| {
-                    let mut e = Expr::StatesResult;
-                    for p in path {
-                        e = e.field(*p);
-                    }
-                    format!("\"{name}\": {}", print(&e))
+                    (
+                        name.to_string(),
+                        path.iter().fold(Expr::StatesResult, |e, p| e.field(*p)),
+                    )
                 })
-                .collect();
-            Some(Json::String(format!("{{% {{{}}} %}}", parts.join(", "))))
-        }
+                .collect(),
+        )),
     }
 }
 
-pub(crate) fn assign_object(
+pub(crate) fn assign_object<E: std::borrow::Borrow<Expr>>(
     bind: Option<(&str, &ResultShape)>,
-    assigns: &[(&str, &Expr)],
+    assigns: &[(&str, E)],
 ) -> Option<Json> {
     let mut m = Map::new();
     if let Some((var, shape)) = bind {
-        if let Some(v) = result_assign(shape) {
-            m.insert(var.to_owned(), v);
+        if let Some(e) = result_expr(shape) {
+            m.insert(var.to_owned(), template(&e));
         }
     }
     for (var, e) in assigns {
-        let value = match template(e) {
+        let value = match template(e.borrow()) {
             // asl-validator's schema rejects an empty string as an `Assign` value, which Step
             // Functions accepts; the expression form means the same and passes both.
             Json::String(t) if t.is_empty() => Json::String("{% \"\" %}".into()),
