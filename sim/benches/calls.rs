@@ -1,7 +1,8 @@
 //! Complete calls of the reference workflow, end to end: PSTN audio events, the router's logic,
 //! the ASL interpreter and the in-memory integrations. Prints calls per second on one core and
 //! the resident set size after 1,000 and after 100,000 consecutive calls (`/proc/self/statm`),
-//! to show memory stays flat. `cargo bench -p switchboard-sim --bench calls`.
+//! to show memory stays flat. `cargo bench -p switchboard-sim --bench calls` (append `-- N` to
+//! run N calls instead of 100,000).
 //!
 //! Needs `../shared/reference/` beside the repository; says so and exits when it is absent.
 
@@ -109,7 +110,11 @@ fn main() {
         transitions += call(&mut sim, i);
     }
     let rss_1k = rss_kib();
-    let n = 100_000u64;
+    // `cargo bench -p switchboard-sim --bench calls -- 10000` runs fewer calls for a quick look.
+    let n = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse::<u64>().ok())
+        .unwrap_or(100_000);
     let start = Instant::now();
     for i in 1_000..1_000 + n {
         transitions += call(&mut sim, i);
