@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use serde_json_path::JsonPath;
 
 use super::sfn::preview;
-use super::{intrinsics, names, Clock, EvalError, Vars};
+use super::{intrinsics, names, Clock, ContextObject, EvalError, Vars};
 
 /// What a path can reach: the value `$` stands for, the context object, the variables.
 #[derive(Debug, Clone, Copy)]
@@ -26,17 +26,17 @@ pub struct Scope<'a> {
     /// `ResultSelector`, the state output for `OutputPath`).
     pub input: &'a Value,
     /// `$$`: the context object.
-    pub context: &'a Value,
+    pub context: ContextObject<'a>,
     /// `$name`: the execution's variables.
     pub vars: &'a Vars,
 }
 
 impl<'a> Scope<'a> {
     /// A scope over `input`, `context` and `vars`.
-    pub fn new(input: &'a Value, context: &'a Value, vars: &'a Vars) -> Self {
+    pub fn new(input: &'a Value, context: impl Into<ContextObject<'a>>, vars: &'a Vars) -> Self {
         Scope {
             input,
-            context,
+            context: context.into(),
             vars,
         }
     }
@@ -177,7 +177,7 @@ fn parse(path: &str) -> Result<Parsed<'_>, EvalError> {
 fn root_value<'s>(root: Root<'_>, scope: &Scope<'s>) -> Option<&'s Value> {
     match root {
         Root::Input => Some(scope.input),
-        Root::Context => Some(scope.context),
+        Root::Context => Some(scope.context.get()),
         Root::Var(name) => scope.vars.get(name),
     }
 }
@@ -225,7 +225,7 @@ fn not_found(path: &str, field: Option<&str>, scope: &Scope<'_>) -> EvalError {
     let (root, _) = split_root(path).unwrap_or((Root::Input, ""));
     let within = match root {
         Root::Input => format!("the input '{}'", preview(scope.input)),
-        Root::Context => format!("the context object '{}'", preview(scope.context)),
+        Root::Context => format!("the context object '{}'", preview(scope.context.get())),
         Root::Var(name) if !scope.vars.contains_key(name) => {
             format!("the variables: ${name} is not assigned")
         }

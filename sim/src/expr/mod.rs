@@ -17,6 +17,7 @@ mod error;
 pub mod intrinsics;
 pub mod jsonata;
 pub mod jsonpath;
+mod lazy;
 mod sfn;
 
 pub use choice::eval_choice_rule;
@@ -24,6 +25,7 @@ pub use clock::{seeded_f64, Clock};
 pub use error::{names, EvalError};
 pub use jsonata::{Bindings, JsonataEngine};
 pub use jsonpath::{PathField, Scope};
+pub use lazy::{ContextObject, Lazy};
 
 /// The execution's variables (`Assign`), by name without the leading `$`.
 pub type Vars = serde_json::Map<String, serde_json::Value>;

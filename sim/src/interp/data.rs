@@ -12,13 +12,13 @@ use switchboard_compiler::asl::IntOrExpr;
 use super::errors::StateError;
 use crate::expr::jsonata::expression_text;
 use crate::expr::jsonpath::{apply_template, eval_dollar_value, merge_result, select_path};
-use crate::expr::{Bindings, Clock, JsonataEngine, PathField, Scope, Vars};
+use crate::expr::{Bindings, Clock, ContextObject, JsonataEngine, PathField, Scope, Vars};
 
 /// What one state's expressions can see.
 pub(crate) struct Eval<'a> {
     pub engine: &'a JsonataEngine,
     pub clock: &'a mut Clock,
-    pub context: &'a Value,
+    pub context: ContextObject<'a>,
     pub vars: &'a Vars,
     pub state: &'a str,
 }

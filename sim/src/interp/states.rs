@@ -19,7 +19,7 @@ use super::errors::{StateError, NO_CHOICE_MATCHED};
 use super::rules::test;
 use super::run::{next_or_end, AfterSleep, Children, Frame, Phase, Step};
 use super::{Cost, Env, EventKind, History, HistoryEvent, Integrations, TaskRequest};
-use crate::expr::{Bindings, Vars};
+use crate::expr::{Bindings, ContextObject, Lazy, Vars};
 
 /// Everything running one state needs.
 pub(crate) struct StateCx<'a, S> {
@@ -75,7 +75,7 @@ macro_rules! eval {
         Eval {
             engine: &$cx.env.engine,
             clock: &mut $cx.env.clock,
-            context: $ctx,
+            context: ContextObject::from($ctx),
             vars: $cx.vars,
             state: &$cx.frame.state,
         }
@@ -96,13 +96,24 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         &self.frame.state
     }
 
-    fn context(&self, token: Option<&str>, map_item: Option<(usize, &Value)>) -> Value {
-        self.info.context(StateInfo {
-            name: &self.frame.state,
-            entered_ms: self.frame.entered_ms,
-            retry_count: self.frame.retry_count,
-            token,
-            map_item,
+    /// The context object, built only if an expression reads it.
+    fn context<'b>(
+        &self,
+        token: Option<&'b str>,
+        map_item: Option<(usize, &'b Value)>,
+    ) -> Lazy<impl Fn() -> Value + 'b>
+    where
+        'a: 'b,
+    {
+        let (info, frame) = (self.info, self.frame);
+        Lazy::new(move || {
+            info.context(StateInfo {
+                name: &frame.state,
+                entered_ms: frame.entered_ms,
+                retry_count: frame.retry_count,
+                token,
+                map_item,
+            })
         })
     }
 
@@ -400,7 +411,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
             Ok(_) if waits => {
                 self.cost.task_tokens += 1;
                 Step::Block(Phase::Waiting {
-                    token: token.unwrap_or_default(),
+                    token: token.clone().unwrap_or_default(),
                     deadline: timeout.map(|t| now + 1000 * t as i64),
                     heartbeat: heartbeat.map(|h| (1000 * h as i64, now + 1000 * h as i64)),
                 })

@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 
 use self::convert::{from_json, to_json};
 use self::functions::FnState;
-use super::{Clock, EvalError, Vars};
+use super::{Clock, ContextObject, EvalError, Vars};
 
 /// What an expression can see: `$states` and the execution's variables.
 #[derive(Debug, Clone, Copy)]
@@ -32,19 +32,19 @@ pub struct Bindings<'a> {
     /// `$states.errorOutput`: the error output (in a `Catch`).
     pub error_output: Option<&'a Value>,
     /// `$states.context`: the context object.
-    pub context: &'a Value,
+    pub context: ContextObject<'a>,
     /// The execution's variables, each visible as `$name`.
     pub vars: &'a Vars,
 }
 
 impl<'a> Bindings<'a> {
     /// Bindings with no result and no error output.
-    pub fn new(input: &'a Value, context: &'a Value, vars: &'a Vars) -> Self {
+    pub fn new(input: &'a Value, context: impl Into<ContextObject<'a>>, vars: &'a Vars) -> Self {
         Bindings {
             input,
             result: None,
             error_output: None,
-            context,
+            context: context.into(),
             vars,
         }
     }
@@ -64,7 +64,7 @@ impl<'a> Bindings<'a> {
     fn states(&self) -> JValue {
         let mut m = Map::new();
         m.insert("input".into(), self.input.clone());
-        m.insert("context".into(), self.context.clone());
+        m.insert("context".into(), self.context.get().clone());
         if let Some(r) = self.result {
             m.insert("result".into(), r.clone());
         }
