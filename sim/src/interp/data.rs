@@ -6,6 +6,8 @@
 //! JSONata: <https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html>
 //! (`Arguments`, `Output`, `$states`).
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 use switchboard_compiler::asl::IntOrExpr;
 
@@ -41,6 +43,30 @@ impl Eval<'_> {
     ) -> Result<Value, StateError> {
         let pf = PathField::from_json(path).map_err(|e| self.err(field, e))?;
         select_path(pf, &self.scope(input)).map_err(|e| self.err(field, e))
+    }
+
+    /// `InputPath` applied to `input`, borrowing `input` when the field is absent (`$`).
+    pub fn select_input<'i>(
+        &mut self,
+        path: Option<&Value>,
+        input: &'i Value,
+    ) -> Result<Cow<'i, Value>, StateError> {
+        match PathField::from_json(path).map_err(|e| self.err("InputPath", e))? {
+            PathField::Absent => Ok(Cow::Borrowed(input)),
+            _ => self.select("InputPath", path, input).map(Cow::Owned),
+        }
+    }
+
+    /// `OutputPath` applied to `output`, which it returns as it is when the field is absent.
+    pub fn select_output(
+        &mut self,
+        path: Option<&Value>,
+        output: Value,
+    ) -> Result<Value, StateError> {
+        match PathField::from_json(path).map_err(|e| self.err("OutputPath", e))? {
+            PathField::Absent => Ok(output),
+            _ => self.select("OutputPath", path, &output),
+        }
     }
 
     /// A JSONPath payload template (`Parameters`, `ResultSelector`, `ItemSelector`) over `input`.

@@ -7,6 +7,8 @@
 //! `ResultSelector`, a Pass state's `Result`/`Parameters` output (or its input), the error
 //! output in a catcher, and the effective input (after `InputPath`) in Choice and Wait states.
 
+use std::borrow::Cow;
+
 use chrono::DateTime;
 use serde_json::Value;
 use switchboard_compiler::asl::{
@@ -127,18 +129,15 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         let mut ev = eval!(self, &ctx);
         let (output, assign) = match self.lang {
             QueryLanguage::JsonPath => {
-                let eff = tri!(ev.select("InputPath", s.input_path.as_ref(), input));
+                let eff = tri!(ev.select_input(s.input_path.as_ref(), input));
                 let result = match (&s.result, &s.parameters) {
                     (Some(r), _) => r.clone(),
                     (None, Some(p)) => tri!(ev.template("Parameters", p, &eff)),
-                    (None, None) => eff,
+                    (None, None) => eff.into_owned(),
                 };
                 let assign = tri!(ev.assign_path(s.assign.as_ref(), &result));
                 let out = tri!(ev.result_path(s.result_path.as_ref(), input, result));
-                (
-                    tri!(ev.select("OutputPath", s.output_path.as_ref(), &out)),
-                    assign,
-                )
+                (tri!(ev.select_output(s.output_path.as_ref(), out)), assign)
             }
             QueryLanguage::Jsonata => {
                 let b = Bindings::new(input, &ctx, self.vars);
@@ -159,8 +158,8 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         let mut ev = eval!(self, &ctx);
         let output = match self.lang {
             QueryLanguage::JsonPath => {
-                let eff = tri!(ev.select("InputPath", s.input_path.as_ref(), input));
-                tri!(ev.select("OutputPath", s.output_path.as_ref(), &eff))
+                let eff = tri!(ev.select_input(s.input_path.as_ref(), input));
+                tri!(ev.select_output(s.output_path.as_ref(), eff.into_owned()))
             }
             QueryLanguage::Jsonata => match &s.output {
                 Some(o) => tri!(ev.jsonata("Output", o, &Bindings::new(input, &ctx, self.vars))),
@@ -207,8 +206,8 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         let (input, name, lang, vars) = (&self.frame.input, self.name(), self.lang, self.vars);
         let mut ev = eval!(self, &ctx);
         let eff = match lang {
-            QueryLanguage::JsonPath => tri!(ev.select("InputPath", s.input_path.as_ref(), input)),
-            QueryLanguage::Jsonata => input.clone(),
+            QueryLanguage::JsonPath => tri!(ev.select_input(s.input_path.as_ref(), input)),
+            QueryLanguage::Jsonata => Cow::Borrowed(input),
         };
         let b = Bindings::new(input, &ctx, vars);
         let mut chosen = None;
@@ -276,7 +275,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         let b = Bindings::new(input, &ctx, vars);
         let until = match self.lang {
             QueryLanguage::JsonPath => {
-                let eff = tri!(ev.select("InputPath", s.input_path.as_ref(), input));
+                let eff = tri!(ev.select_input(s.input_path.as_ref(), input));
                 if let Some(secs) = &s.seconds {
                     now + 1000 * tri!(ev.int_field("Seconds", secs, &b)) as i64
                 } else if let Some(ts) = &s.timestamp {
@@ -320,7 +319,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         let mut ev = eval!(self, &ctx);
         let (output, assign) = match self.lang {
             QueryLanguage::JsonPath => {
-                let eff = tri!(ev.select("InputPath", s.input_path.as_ref(), input));
+                let eff = tri!(ev.select_input(s.input_path.as_ref(), input));
                 let assign = tri!(ev.assign_path(s.assign.as_ref(), &eff));
                 (
                     tri!(ev.select("OutputPath", s.output_path.as_ref(), &eff)),
@@ -351,10 +350,10 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         let b = Bindings::new(input, &ctx, vars);
         let (arguments, timeout, heartbeat) = match self.lang {
             QueryLanguage::JsonPath => {
-                let eff = tri!(ev.select("InputPath", s.input_path.as_ref(), input));
+                let eff = tri!(ev.select_input(s.input_path.as_ref(), input));
                 let args = match &s.parameters {
                     Some(p) => tri!(ev.template("Parameters", p, &eff)),
-                    None => eff.clone(),
+                    None => eff.as_ref().clone(),
                 };
                 let mut secs = |field: &str, v: &Option<_>, path: &Option<String>| match (v, path) {
                     (Some(v), _) => ev.int_field(field, v, &b).map(Some),
@@ -438,7 +437,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
                 };
                 let assign = tri!(ev.assign_path(f.assign, &r));
                 let out = tri!(ev.result_path(f.result_path, input, r));
-                (tri!(ev.select("OutputPath", f.output_path, &out)), assign)
+                (tri!(ev.select_output(f.output_path, out)), assign)
             }
             QueryLanguage::Jsonata => {
                 let b = Bindings::new(input, &ctx, vars).with_result(&result);
@@ -491,10 +490,10 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         let mut ev = eval!(self, &ctx);
         let branch_input = match self.lang {
             QueryLanguage::JsonPath => {
-                let eff = tri!(ev.select("InputPath", s.input_path.as_ref(), input));
+                let eff = tri!(ev.select_input(s.input_path.as_ref(), input));
                 match &s.parameters {
                     Some(p) => tri!(ev.template("Parameters", p, &eff)),
-                    None => eff,
+                    None => eff.into_owned(),
                 }
             }
             QueryLanguage::Jsonata => match &s.arguments {
@@ -522,10 +521,10 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         let b = Bindings::new(input, &ctx, vars);
         let (eff, items) = match self.lang {
             QueryLanguage::JsonPath => {
-                let eff = tri!(ev.select("InputPath", s.input_path.as_ref(), input));
+                let eff = tri!(ev.select_input(s.input_path.as_ref(), input));
                 let items = match &s.items_path {
                     Some(p) => tri!(ev.dollar("ItemsPath", p, &eff)),
-                    None => eff.clone(),
+                    None => eff.as_ref().clone(),
                 };
                 (eff, items)
             }
@@ -534,7 +533,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
                     Some(i) => tri!(ev.jsonata("Items", i, &b)),
                     None => input.clone(),
                 };
-                (input.clone(), items)
+                (Cow::Borrowed(input), items)
             }
         };
         let Value::Array(items) = items else {
