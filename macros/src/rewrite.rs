@@ -828,7 +828,11 @@ mod tests {
         let mut r = Rewriter::default();
         let out = r.body(&block);
         match r.into_errors() {
-            Some(e) => Err(e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")),
+            Some(e) => Err(e
+                .into_iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")),
             None => Ok(out.to_string()),
         }
     }

@@ -8,5 +8,5 @@
 pub mod expr;
 pub mod interp;
 pub mod pstn;
-pub mod services;
 pub mod scenario;
+pub mod services;

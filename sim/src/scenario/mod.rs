@@ -250,7 +250,9 @@ impl Scenario {
             ScenarioError {
                 path: path.into(),
                 line,
-                message: format!("{message} (the format is in the README, \"Testing flows offline: scenarios\")"),
+                message: format!(
+                    "{message} (the format is in the README, \"Testing flows offline: scenarios\")"
+                ),
             }
         })?;
         s.path = path.into();
