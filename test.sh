@@ -11,6 +11,9 @@ step() { printf '\n==> %s\n' "$*"; }
 step "Installing the Node test tools (tools/node: asl-validator, jsonata)"
 npm ci --prefix tools/node --no-audit --no-fund --loglevel=error
 
+step "Checking the code is formatted (cargo fmt)"
+cargo fmt --all -- --check
+
 step "Checking dist/ holds the current compiled flows"
 cargo run --quiet --bin compile -- --check
 

@@ -103,7 +103,18 @@ pub fn call_flow(args: TokenStream, item: TokenStream) -> TokenStream {
     let fn_name = name.to_string();
     let loc = Rewriter::loc(func.sig.ident.span());
     let p = quote!(::switchboard::__private);
-    func.block = syn::parse_quote!({ #p::inline(#fn_name, #loc, || { #body }) });
+    // Every flow takes the call first by convention; one that never reads it is not a mistake.
+    let call_param = func.sig.inputs.first().and_then(|a| match a {
+        FnArg::Typed(t) => match (&*t.pat, &*t.ty) {
+            (Pat::Ident(i), Type::Reference(r)) if matches!(&*r.elem, Type::Path(tp) if tp.path.segments.last().is_some_and(|s| s.ident == "Call")) => {
+                Some(i.ident.clone())
+            }
+            _ => None,
+        },
+        FnArg::Receiver(_) => None,
+    });
+    let touch = call_param.map(|c| quote!(let _ = &#c;));
+    func.block = syn::parse_quote!({ #touch #p::inline(#fn_name, #loc, || { #body }) });
     let mut out = func.to_token_stream();
 
     if let Some(args) = args.filter(|a| a.name.is_some()) {
