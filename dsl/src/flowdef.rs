@@ -50,15 +50,23 @@ impl FlowDef {
 }
 
 fn build_with<F: CallFlow>(section: &Json) -> Result<Flow, String> {
-    let section = match section {
-        // A flow without configuration accepts an absent section; `()` deserialises from null.
-        Json::Null if std::any::type_name::<F::Config>() != "()" => {
-            Json::Object(Default::default())
-        }
-        Json::Object(m) if m.is_empty() && std::any::type_name::<F::Config>() == "()" => Json::Null,
-        other => other.clone(),
+    // An absent or empty section reads as an empty table (a configuration of optional fields,
+    // and the error names the first missing field), else as nothing at all (a flow without
+    // configuration, `()`); any other section reads as itself.
+    let absent = section.is_null() || section.as_object().is_some_and(|m| m.is_empty());
+    let first = if absent {
+        Json::Object(Default::default())
+    } else {
+        section.clone()
     };
-    let config: F::Config = serde_json::from_value(section).map_err(|e| {
+    let config = serde_json::from_value::<F::Config>(first).or_else(|e| {
+        if absent {
+            serde_json::from_value::<F::Config>(Json::Null).map_err(|_| e)
+        } else {
+            Err(e)
+        }
+    });
+    let config = config.map_err(|e| {
         format!(
             "configuration section [{}] of flow `{}`: {e}; set it in the config file or with --set {}.<field>=<value>",
             F::SECTION,
