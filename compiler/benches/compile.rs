@@ -11,54 +11,13 @@
 
 use serde_json::{json, Value as Json};
 use std::time::{Duration, Instant};
-use switchboard::ir::{
-    Action, Arm, BinOp, Block, Expr, Flow, Handler, Loc, Service, Stmt, StmtKind, Tree,
-};
-use switchboard::prelude::*;
+use switchboard::ir::{Arm, BinOp, Block, Expr, Flow, Loc, Stmt, StmtKind, Tree};
 use switchboard_compiler::asl::StateMachine;
 use switchboard_compiler::{compile_flow, emit};
 
-/// Real IR nodes to copy: what `#[call_flow]` builds for these calls.
-#[call_flow(name = "templates")]
-fn templates(call: &Call) {
-    speak("Hello.");
-    let _d = speak_and_get_digits("Press a key.");
-    put_item("calls").item("pk", S(call.from));
-}
-
-struct Templates {
-    speak: Action,
-    ask: Action,
-    service: Service,
-    on_error: Handler,
-}
-
-fn templates_ir() -> Templates {
-    let flow = FlowDef::of::<templates>().build(&Json::Null).unwrap();
-    let StmtKind::Inline { body, .. } = &flow.body[0].kind else {
-        unreachable!("a flow's body is its function, inlined")
-    };
-    let actions: Vec<Action> = body
-        .iter()
-        .filter_map(|s| match &s.kind {
-            StmtKind::Action { action, .. } => Some(action.clone()),
-            _ => None,
-        })
-        .collect();
-    let service = body
-        .iter()
-        .find_map(|s| match &s.kind {
-            StmtKind::Service { service, .. } => Some(service.clone()),
-            _ => None,
-        })
-        .unwrap();
-    Templates {
-        speak: actions[0].clone(),
-        ask: actions[1].clone(),
-        service,
-        on_error: flow.on_error,
-    }
-}
+#[path = "../../workflows/tests/support/templates.rs"]
+mod support;
+use support::{templates_ir, Templates};
 
 /// Deterministic generator: a 1,000-statement flow mixing speak, ask, if, match, loop, assign
 /// and service calls, every read after its variable is bound.

@@ -7,51 +7,13 @@
 
 use proptest::prelude::*;
 use serde_json::json;
-use switchboard::ir::{
-    Action, Arm, BinOp, Block, Expr, Flow, Handler, Loc, Service, Stmt, StmtKind, Tree,
-};
-use switchboard::prelude::*;
+use switchboard::ir::{Arm, BinOp, Block, Expr, Flow, Handler, Loc, Stmt, StmtKind, Tree};
 use switchboard_compiler::asl::StateMachine;
 use switchboard_compiler::{compile_flow, graph};
 
-/// Real IR nodes to copy from: what `#[call_flow]` builds for these calls.
-#[call_flow(name = "templates")]
-fn templates(call: &Call) {
-    speak("Hello.");
-    let _d = speak_and_get_digits("Press a key.");
-    put_item("calls").item("pk", S(call.from));
-}
-
-struct Templates {
-    speak: Action,
-    ask: Action,
-    service: Service,
-    on_error: Handler,
-}
-
-fn templates_ir() -> Templates {
-    let flow = FlowDef::of::<templates>().build(&json!(null)).unwrap();
-    let StmtKind::Inline { body, .. } = &flow.body[0].kind else {
-        panic!("flow body is its function inlined: {:#?}", flow.body)
-    };
-    let mut actions = body.iter().filter_map(|s| match &s.kind {
-        StmtKind::Action { action, .. } => Some(action.clone()),
-        _ => None,
-    });
-    let service = body
-        .iter()
-        .find_map(|s| match &s.kind {
-            StmtKind::Service { service, .. } => Some(service.clone()),
-            _ => None,
-        })
-        .unwrap();
-    Templates {
-        speak: actions.next().unwrap(),
-        ask: actions.next().unwrap(),
-        service,
-        on_error: flow.on_error,
-    }
-}
+#[path = "support/templates.rs"]
+mod support;
+use support::{templates_ir, Templates};
 
 /// The shape of a generated statement; turned into IR by [`Gen`], which names variables and
 /// makes every read refer to a variable bound before it.
