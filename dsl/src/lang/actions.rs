@@ -113,14 +113,21 @@ fn speech_seconds(v: &Val) -> u32 {
     (chars / 12) as u32 + 5
 }
 
+/// Speech parameters: the text and the neural engine. `LanguageCode` (en-US), `TextType` (text)
+/// and `VoiceId` (Joanna) are left to their documented defaults unless an option sets them
+/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/speak.html>), which keeps every prompt of
+/// the definition shorter.
 fn speech(text: Val) -> Tree {
     Tree::Object(vec![
         ("Text".into(), Tree::Leaf(text.expr())),
         ("Engine".into(), Tree::lit("neural")),
-        ("LanguageCode".into(), Tree::lit("en-US")),
-        ("TextType".into(), Tree::lit("text")),
-        ("VoiceId".into(), Tree::lit("Joanna")),
     ])
+}
+
+/// Failure speech: the text only; the rest "defaults to the value in SpeechParameters"
+/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/speak-and-get-digits.html>).
+fn failure_speech(text: Val) -> Tree {
+    Tree::Object(vec![("Text".into(), Tree::Leaf(text.expr()))])
 }
 
 fn s3_source(bucket: Val, key: Val) -> Tree {
@@ -150,9 +157,6 @@ pub fn speak(text: impl ToVal) -> Step<kinds::Speak> {
     with_call_id(s)
         .set(&["Text"], Tree::Leaf(text.expr()))
         .set(&["Engine"], Tree::lit("neural"))
-        .set(&["LanguageCode"], Tree::lit("en-US"))
-        .set(&["TextType"], Tree::lit("text"))
-        .set(&["VoiceId"], Tree::lit("Joanna"))
 }
 
 /// Options shared by the speaking actions.
@@ -264,7 +268,7 @@ pub fn speak_and_get_digits(prompt: impl ToVal) -> Step<kinds::SpeakAndGetDigits
     );
     let s = with_call_id(s).set(&["SpeechParameters"], speech(text));
     let failure = "Sorry, I did not get that.".to_val();
-    get_digits_defaults(s.set(&["FailureSpeechParameters"], speech(failure)))
+    get_digits_defaults(s.set(&["FailureSpeechParameters"], failure_speech(failure)))
 }
 
 impl Step<kinds::SpeakAndGetDigits> {
