@@ -185,6 +185,7 @@ fn generated_flow(statements: usize) -> (Flow, usize) {
         doc: "A generated flow for the compile benchmark.".into(),
         body,
         on_error: g.t.on_error.clone(),
+        on_no_input: g.t.on_no_input.clone(),
         errors: vec![],
     };
     (flow, g.count)

@@ -24,7 +24,12 @@ pub fn variables(flow: &Flow) -> Vec<Diagnostic> {
         .map(|s| s.to_string())
         .collect();
     in_handler.extend(flow.on_error.bind.clone());
+    let mut in_no_input = in_handler.clone();
     c.block(&flow.on_error.body, &mut in_handler);
+    if let Some(h) = &flow.on_no_input {
+        in_no_input.extend(h.bind.clone());
+        c.block(&h.body, &mut in_no_input);
+    }
     c.errors
 }
 

@@ -68,6 +68,7 @@ fn flow(body: Block) -> Flow {
             bind: Some("error".into()),
             body: vec![],
         },
+        on_no_input: None,
         errors: vec![],
     }
 }

@@ -419,6 +419,11 @@ pub struct Flow {
     /// The error handler: runs with the failure bound to `error_var` for failures no `match`
     /// handled; the compiler ends it with a `Fail` state carrying the cause.
     pub on_error: Handler,
+    /// The no-input handler: runs instead of `on_error` when the failure no `match` handled is
+    /// the caller not pressing valid keys at a digit prompt (PSTN audio's `ACTION_FAILED` with
+    /// `ErrorType` one of [`crate::wire::ERROR_TYPES_NO_INPUT`]). A silent caller is not a fault: the
+    /// compiler ends this handler with `Succeed`. `None`: such failures go to `on_error`.
+    pub on_no_input: Option<Handler>,
     /// Errors found while building; the compiler reports them with its own.
     pub errors: Vec<BuildError>,
 }

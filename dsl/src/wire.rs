@@ -36,6 +36,15 @@ pub const ERROR_ALL: &str = "States.ALL";
 /// Step Functions' error for a failed service integration.
 pub const ERROR_TASK_FAILED: &str = "States.TaskFailed";
 
+/// `ErrorType`s of a `SpeakAndGetDigits`/`PlayAudioAndGetDigits` whose every attempt ended
+/// without valid digits (nothing pressed, too few, or not matching `InputDigitsRegex`): the
+/// caller gave no answer, which is not a fault. The router fails the task with
+/// [`ERROR_ACTION_FAILED`] and cause `"<ErrorType>: <ErrorMessage>"`. The developer guide
+/// describes the retries but does not name the type
+/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/speak-and-get-digits.html>); these two are
+/// the names AWS's own PSTN audio samples test for, so both are recognised.
+pub const ERROR_TYPES_NO_INPUT: [&str; 2] = ["InvalidDigitsReceived", "InputTimeLimitExceeded"];
+
 /// Participant tag of the caller's leg.
 pub const LEG_A: &str = "LEG-A";
 /// Participant tag of the leg created by `CallAndBridge`.

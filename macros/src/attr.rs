@@ -1,4 +1,5 @@
-//! The attribute's arguments: `name = "…"`, `config = "…"`, `on_error = path`.
+//! The attribute's arguments: `name = "…"`, `config = "…"`, `on_error = path`,
+//! `on_no_input = path`.
 
 use proc_macro2::TokenStream;
 use syn::parse::{Parse, ParseStream};
@@ -9,6 +10,7 @@ pub struct Args {
     pub name: Option<LitStr>,
     pub config: Option<LitStr>,
     pub on_error: Option<ExprPath>,
+    pub on_no_input: Option<ExprPath>,
 }
 
 struct Raw(Punctuated<MetaNameValue, Token![,]>);
@@ -36,6 +38,7 @@ pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
         name: None,
         config: None,
         on_error: None,
+        on_no_input: None,
     };
     let mut errors: Option<syn::Error> = None;
     let mut push = |e: syn::Error| match &mut errors {
@@ -67,18 +70,19 @@ pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
                 }),
             ) => args.config = Some(s.clone()),
             ("on_error", Expr::Path(p)) => args.on_error = Some(p.clone()),
+            ("on_no_input", Expr::Path(p)) => args.on_no_input = Some(p.clone()),
             ("name" | "config", v) => push(syn::Error::new_spanned(
                 v,
                 format!("`{key}` takes a string literal: {key} = \"…\""),
             )),
-            ("on_error", v) => push(syn::Error::new_spanned(
+            ("on_error" | "on_no_input", v) => push(syn::Error::new_spanned(
                 v,
-                "`on_error` takes the path of a #[call_flow] function: on_error = my_handler",
+                format!("`{key}` takes the path of a #[call_flow] function: {key} = my_handler"),
             )),
             _ => push(syn::Error::new_spanned(
                 &nv.path,
                 format!(
-                    "unknown call_flow option `{key}`; expected `name`, `config` or `on_error`"
+                    "unknown call_flow option `{key}`; expected `name`, `config`, `on_error` or `on_no_input`"
                 ),
             )),
         }
@@ -90,11 +94,16 @@ pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
                 "`config` is only for entry flows: add name = \"…\"",
             ));
         }
-        if let Some(p) = &args.on_error {
-            push(syn::Error::new_spanned(
-                p,
-                "`on_error` is only for entry flows: add name = \"…\"",
-            ));
+        for (key, p) in [
+            ("on_error", &args.on_error),
+            ("on_no_input", &args.on_no_input),
+        ] {
+            if let Some(p) = p {
+                push(syn::Error::new_spanned(
+                    p,
+                    format!("`{key}` is only for entry flows: add name = \"…\""),
+                ));
+            }
         }
     }
     match errors {
@@ -113,12 +122,14 @@ mod tests {
         let a = parse(quote!(
             name = "front-desk",
             config = "biz",
-            on_error = handler
+            on_error = handler,
+            on_no_input = silent
         ))
         .unwrap();
         assert_eq!(a.name.unwrap().value(), "front-desk");
         assert_eq!(a.config.unwrap().value(), "biz");
         assert!(a.on_error.is_some());
+        assert!(a.on_no_input.is_some());
     }
 
     #[test]

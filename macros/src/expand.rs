@@ -151,6 +151,12 @@ pub fn call_flow(args: TokenStream, item: TokenStream) -> TokenStream {
                 quote_spanned!(name.span()=> |__call, __failure| #p::default_error_handler(__call, __failure))
             }
         };
+        let on_no_input = match &args.on_no_input {
+            Some(path) => quote!(|__call, __failure| #path(__call, __failure)),
+            None => {
+                quote_spanned!(name.span()=> |__call, __failure| #p::default_no_input_handler(__call, __failure))
+            }
+        };
         out.extend(quote! {
             #[allow(non_camel_case_types)]
             #[doc = concat!("The `", #flow_name, "` call flow (see the function of the same name).")]
@@ -161,7 +167,7 @@ pub fn call_flow(args: TokenStream, item: TokenStream) -> TokenStream {
                 const SECTION: &'static str = #section;
                 type Config = #cfg_ty;
                 fn build(__config: &Self::Config) -> #p::Flow {
-                    #p::build_flow(#flow_name, #doc, #loc, |__call| #call_body, #on_error)
+                    #p::build_flow(#flow_name, #doc, #loc, |__call| #call_body, #on_error, #on_no_input)
                 }
             }
         });

@@ -80,10 +80,10 @@ mod constructs {
     fn batching_sends_speak_speak_ask_in_one_task() {
         let c = snapshot::<basics::batching>(unit());
         let tasks = task_actions(&c);
-        // The three actions in one Task; the last Speak carries the final Hangup; the error
-        // handler's apology is the third Task.
+        // The three actions in one Task; the last Speak carries the final Hangup; the
+        // no-input goodbye and the error handler's apology are the third and fourth Tasks.
         let counts: Vec<usize> = tasks.iter().map(|t| t.1).collect();
-        assert_eq!(counts, [3, 2, 2], "{tasks:?}");
+        assert_eq!(counts, [3, 2, 2, 2], "{tasks:?}");
     }
 
     #[test]
@@ -132,9 +132,26 @@ mod constructs {
     }
 
     #[test]
+    fn custom_on_no_input() {
+        let c = snapshot::<basics::custom_on_no_input>(unit());
+        assert!(c.json.contains("Let me put you through"), "{}", c.json);
+        assert!(c.json.contains("Did the caller answer?"), "{}", c.json);
+        assert!(!c.json.contains("I did not get an answer"), "{}", c.json);
+        // Real faults still go to the default apology.
+        assert!(c.json.contains("Sorry, something went wrong"), "{}", c.json);
+    }
+
+    #[test]
+    fn no_prompt_no_no_input_dispatch() {
+        let c = compile(&build::<basics::custom_on_error>(unit()));
+        assert!(!c.json.contains("Did the caller answer?"), "{}", c.json);
+    }
+
+    #[test]
     fn if_else_if_else() {
         let c = snapshot::<control::if_else>(unit());
-        assert_eq!(c.json.matches("\"Type\": \"Choice\"").count(), 2);
+        // The two of the `if` chain, and the no-input dispatch.
+        assert_eq!(c.json.matches("\"Type\": \"Choice\"").count(), 3);
     }
 
     #[test]

@@ -297,6 +297,7 @@ fn flow_of(t: &Templates, shapes: &[Shape]) -> Flow {
         doc: String::new(),
         body,
         on_error: t.on_error.clone(),
+        on_no_input: t.on_no_input.clone(),
         errors: vec![],
     }
 }

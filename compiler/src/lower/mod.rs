@@ -191,6 +191,39 @@ impl<'f> Lowerer<'f> {
         // rather than reported as unreachable.
         self.optional
             .extend(self.states.keys().filter(|k| !before.contains(*k)).cloned());
+        // A caller who pressed no valid key (and no `Err` arm took it) is not a fault: the
+        // no-input handler says goodbye and the execution SUCCEEDS. Only flows that ask for
+        // digits get the dispatching Choice.
+        let handler_entry = match &flow.on_no_input {
+            Some(h) if asks_for_digits(&flow.body) => {
+                let no_input_ctx = Ctx {
+                    next: CALL_ENDED.into(),
+                    brk: None,
+                    cont: None,
+                    ret: CALL_ENDED.into(),
+                    // Saying goodbye failing is a fault of its own: `Call failed` reports it.
+                    err: Some(ErrTarget {
+                        next: FAILED.into(),
+                        var: Some(handler_var(flow)),
+                        assigns: Vec::new(),
+                    }),
+                    hangup: Some(CALL_ENDED.into()),
+                };
+                let before: std::collections::HashSet<String> =
+                    self.states.keys().cloned().collect();
+                let no_input_entry = self.block(&h.body, &no_input_ctx);
+                let dispatch = states::no_input_dispatch(
+                    self,
+                    flow.loc,
+                    &handler_var(flow),
+                    (no_input_entry, handler_entry),
+                );
+                self.optional
+                    .extend(self.states.keys().filter(|k| !before.contains(*k)).cloned());
+                dispatch
+            }
+            _ => handler_entry,
+        };
         let ctx = Ctx {
             next: END_HANGUP.into(),
             brk: None,
@@ -550,6 +583,16 @@ fn leading_assigns(block: &[Stmt]) -> (Vec<(&str, &Expr)>, Vec<&Stmt>) {
         n += 1;
     }
     (assigns, block[n..].iter().collect())
+}
+
+/// Whether a block (or anything nested in it) collects digits with a prompt.
+fn asks_for_digits(block: &[Stmt]) -> bool {
+    block.iter().any(|s| match &s.kind {
+        StmtKind::Action { action, .. } => {
+            matches!(action.kind, "SpeakAndGetDigits" | "PlayAudioAndGetDigits")
+        }
+        k => k.child_blocks().into_iter().any(|b| asks_for_digits(b)),
+    })
 }
 
 fn handler_var(flow: &Flow) -> String {

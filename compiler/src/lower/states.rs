@@ -210,6 +210,55 @@ fn condition(e: &Expr) -> Test {
     Test::Condition(template(e))
 }
 
+/// The Choice that sends a failure no `match` handled to the no-input handler when the caller
+/// pressed no valid key at a digit prompt (not a fault), else to the error handler.
+pub(crate) fn no_input_dispatch(
+    l: &mut Lowerer<'_>,
+    loc: Loc,
+    error_var: &str,
+    (no_input, handler): (String, String),
+) -> String {
+    use switchboard::ir::BinOp;
+    let err = || Expr::var(error_var);
+    let action_failed = Expr::Binary(
+        BinOp::Eq,
+        Box::new(err().field("Error")),
+        Box::new(Expr::str(wire::ERROR_ACTION_FAILED)),
+    );
+    // The router's cause is "<ErrorType>: <ErrorMessage>".
+    let error_type = Expr::Call(
+        "substringBefore",
+        vec![err().field("Cause"), Expr::str(":")],
+    );
+    let no_input_types = Expr::Array(
+        wire::ERROR_TYPES_NO_INPUT
+            .iter()
+            .map(|t| Expr::str(*t))
+            .collect(),
+    );
+    let test = format!(
+        "{} and {} in {}",
+        print(&action_failed),
+        print(&error_type),
+        print(&no_input_types)
+    );
+    let name = l.names.fresh("Did the caller answer?");
+    let choice = Choice {
+        comment: comment(
+            loc,
+            "a failure no `match` handled: no valid key at a prompt is not a fault",
+        ),
+        choices: vec![ChoiceRule::new(
+            Test::Condition(format!("{{% {test} %}}").into()),
+            no_input,
+        )],
+        default: Some(handler),
+        ..Default::default()
+    };
+    l.states.insert(name.clone(), State::Choice(choice));
+    name
+}
+
 pub(crate) fn choice_if(
     l: &mut Lowerer<'_>,
     loc: Loc,

@@ -275,7 +275,18 @@ pub fn default_error_handler(_call: &Call, _failure: Failure) {
     stmt(loc, super::actions::hangup());
 }
 
-/// Builds a flow: runs its function (and its error handler) in a fresh build context. The flow
+/// The no-input handler used when a flow names none: a caller who pressed no valid key at a
+/// prompt with no `Err` arm hears a polite goodbye and the call ends; the execution SUCCEEDS
+/// (a silent caller is not a fault, so alarms on failed executions stay meaningful).
+#[track_caller]
+pub fn default_no_input_handler(_call: &Call, _failure: Failure) {
+    let loc = Loc::caller();
+    let bye = super::actions::speak("Sorry, I did not get an answer. Goodbye.");
+    stmt(loc, bye.label("No answer: say goodbye"));
+    stmt(loc, super::actions::hangup());
+}
+
+/// Builds a flow: runs its function (and its handlers) in a fresh build context. The flow
 /// function wraps its own body in [`inline`].
 pub fn build_flow(
     name: &str,
@@ -283,13 +294,15 @@ pub fn build_flow(
     loc: Loc,
     body: impl FnOnce(&Call),
     on_error: impl FnOnce(&Call, Failure),
+    on_no_input: impl FnOnce(&Call, Failure),
 ) -> Flow {
-    let (_, (main, handler), errors) = ctx::build(|| {
+    let var = ctx::RESERVED_VARS[2];
+    let (_, (main, handler, no_input), errors) = ctx::build(|| {
         let call = Call::entry();
         let (main, ()) = ctx::capture(|| body(&call));
-        let failure = Failure::from_var(ctx::RESERVED_VARS[2]);
-        let (handler, ()) = ctx::capture(|| on_error(&call, failure));
-        (main, handler)
+        let (handler, ()) = ctx::capture(|| on_error(&call, Failure::from_var(var)));
+        let (no_input, ()) = ctx::capture(|| on_no_input(&call, Failure::from_var(var)));
+        (main, handler, no_input)
     });
     Flow {
         name: name.to_owned(),
@@ -297,9 +310,13 @@ pub fn build_flow(
         doc: doc.trim().to_owned(),
         body: main,
         on_error: Handler {
-            bind: Some(ctx::RESERVED_VARS[2].to_owned()),
+            bind: Some(var.to_owned()),
             body: handler,
         },
+        on_no_input: Some(Handler {
+            bind: Some(var.to_owned()),
+            body: no_input,
+        }),
         errors,
     }
 }

@@ -15,7 +15,7 @@ use super::{Entry, Outbox, Simulator};
 /// application exhausts the number of attempts defined in the Repeat parameter",
 /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/speak-and-get-digits.html>) but not this
 /// name; flows should match `ACTION_FAILED`, not the type.
-pub const DIGITS_NOT_RECEIVED: &str = "InvalidDigitsReceived";
+pub const DIGITS_NOT_RECEIVED: &str = switchboard::wire::ERROR_TYPES_NO_INPUT[0];
 /// `ErrorType` of a `CallAndBridge` nobody answered
 /// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html>).
 pub const CALL_NOT_ANSWERED: &str = "CallNotAnswered";

@@ -17,6 +17,7 @@ pub struct Templates {
     pub ask: Action,
     pub service: Service,
     pub on_error: Handler,
+    pub on_no_input: Option<Handler>,
 }
 
 pub fn templates_ir() -> Templates {
@@ -42,5 +43,6 @@ pub fn templates_ir() -> Templates {
         ask: actions.next().unwrap(),
         service,
         on_error: flow.on_error,
+        on_no_input: flow.on_no_input,
     }
 }
