@@ -26,7 +26,10 @@ pub mod prelude {
         voice_focus, wait_for_hangup,
     };
     pub use crate::lang::control::{fail, wait};
-    pub use crate::lang::results::{Call, Digits, Done, Failure, Item, Items, Recording};
+    pub use crate::lang::message::take_message;
+    pub use crate::lang::results::{
+        Call, CallRecording, Digits, Done, Failure, Item, Items, Message, Recording,
+    };
     pub use crate::lang::services::{
         aws_sdk, create_schedule, delete_item, get_item, invoke_lambda, put_item, query,
         update_item, BOOL, N, S,

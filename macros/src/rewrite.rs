@@ -298,8 +298,12 @@ impl Rewriter {
             let step = self.expr(&m.expr);
             let (mut ok, mut err, mut hangup) = (None, None, None);
             for arm in &m.arms {
-                if is_hangup_pattern(&arm.pat) {
-                    hangup = Some(self.arm_body(&arm.body));
+                if let Some(keep) = hangup_pattern(&arm.pat) {
+                    if hangup.is_some() {
+                        self.err(&arm.pat, "this arm repeats the `Err(Hangup)` arm");
+                        continue;
+                    }
+                    hangup = Some((keep, arm.pat.span(), self.arm_body(&arm.body)));
                     continue;
                 }
                 match step_pattern(&arm.pat) {
@@ -337,7 +341,16 @@ impl Rewriter {
                 None => quote!(::core::option::Option::None),
             };
             let hangup = match hangup {
-                Some(body) => {
+                // `Err(Hangup(m))`: the arm receives what the caller left (`take_message`); a
+                // step that keeps nothing is a rustc error at the pattern.
+                Some((HangupPat::Keep(bind), span, body)) => {
+                    let param = bind_param(&bind);
+                    let arm = quote!(::std::boxed::Box::new(|#param| { #body }));
+                    // Spanned at the pattern, so a step that keeps nothing is reported there.
+                    let keep = quote_spanned!(span=> ::switchboard::__private::must_keep);
+                    return quote!(#p::try_keep(#loc, || #keep(#step), #ok_name, |#ok_param| { #ok_body }, #err, #arm););
+                }
+                Some((HangupPat::Plain, _, body)) => {
                     quote!(::core::option::Option::Some(::std::boxed::Box::new(|| { #body })))
                 }
                 None => quote!(::core::option::Option::None),
@@ -790,13 +803,35 @@ fn step_pattern(pat: &Pat) -> Option<(bool, Option<syn::Ident>)> {
     }
 }
 
-fn is_hangup_pattern(pat: &Pat) -> bool {
+/// The hang-up arm of a step match: `Err(Hangup)`, or `Err(Hangup(m))` / `Err(Hangup(_))`
+/// receiving what the caller left.
+enum HangupPat {
+    Plain,
+    Keep(Option<syn::Ident>),
+}
+
+fn hangup_pattern(pat: &Pat) -> Option<HangupPat> {
     let Pat::TupleStruct(ts) = pat else {
-        return false;
+        return None;
     };
-    ts.path.is_ident("Err")
-        && matches!(ts.elems.first(), Some(Pat::Ident(i)) if i.ident == "Hangup")
-        && ts.elems.len() == 1
+    if !ts.path.is_ident("Err") || ts.elems.len() != 1 {
+        return None;
+    }
+    match ts.elems.first()? {
+        Pat::Ident(i) if i.ident == "Hangup" && i.subpat.is_none() => Some(HangupPat::Plain),
+        Pat::TupleStruct(inner) if inner.path.is_ident("Hangup") && inner.elems.len() == 1 => {
+            match inner.elems.first()? {
+                Pat::Ident(b) if b.subpat.is_none() => Some(HangupPat::Keep(Some(b.ident.clone()))),
+                Pat::Wild(_) => Some(HangupPat::Keep(None)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn is_hangup_pattern(pat: &Pat) -> bool {
+    hangup_pattern(pat).is_some()
 }
 
 fn is_step_match(m: &ExprMatch) -> bool {

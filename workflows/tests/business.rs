@@ -208,18 +208,18 @@ fn opening_hours_are_spoken_grouped() {
 }
 
 /// A caller who hangs up at any step ends the execution cleanly: every state that waits for the
-/// caller catches `HANGUP` into a `Succeed` state, except the error handler's apology (the flow
-/// has already failed there).
+/// caller catches `HANGUP`, and from there nothing talks to the caller again (only service calls
+/// and decisions, e.g. filing a message left by hanging up) and every path ends in a `Succeed`
+/// state — except from the error handler's apology (the flow has already failed there).
 #[test]
 fn a_hang_up_at_any_step_ends_in_succeed() {
     let c = compile(&repo_config()).unwrap();
     let json: Json = serde_json::from_str(&c.json).unwrap();
     let states = json["States"].as_object().unwrap();
+    let waits = |s: &Json| s["Resource"] == "arn:aws:states:::sqs:sendMessage.waitForTaskToken";
     let mut waiting = 0;
     for (name, s) in states {
-        if s["Resource"] != "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
-            || name == "Apologise and hang up"
-        {
+        if !waits(s) || name == "Apologise and hang up" {
             continue;
         }
         waiting += 1;
@@ -235,10 +235,31 @@ fn a_hang_up_at_any_step_ends_in_succeed() {
             })
             .and_then(|c| c["Next"].as_str())
             .unwrap_or_else(|| panic!("`{name}` does not catch HANGUP"));
-        assert_eq!(
-            states[target]["Type"], "Succeed",
-            "`{name}`: a hang-up goes to `{target}`"
-        );
+        // Every normal path from the target (Next, Default, Choice rules; not failures).
+        let mut todo = vec![target];
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(t) = todo.pop() {
+            if !seen.insert(t) {
+                continue;
+            }
+            let st = &states[t];
+            assert!(
+                !waits(st),
+                "`{name}`: after a hang-up `{t}` talks to the caller"
+            );
+            let mut next: Vec<&str> = st["Choices"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r["Next"].as_str())
+                .collect();
+            next.extend(st["Next"].as_str());
+            next.extend(st["Default"].as_str());
+            if next.is_empty() {
+                assert_eq!(st["Type"], "Succeed", "`{name}`: a hang-up ends in `{t}`");
+            }
+            todo.extend(next);
+        }
     }
     assert!(waiting >= 20, "only {waiting} waiting states");
 }

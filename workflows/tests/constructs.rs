@@ -72,6 +72,18 @@ fn task_actions(c: &Compiled) -> Vec<(String, usize)> {
         .collect()
 }
 
+/// The action types of a waiting Task, in order.
+fn c_actions(state: &Json) -> Vec<String> {
+    state["Arguments"]["MessageBody"]["Actions"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| x["Type"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 mod constructs {
     use super::fixtures::{basics, control, services, steps};
     use super::*;
@@ -128,6 +140,57 @@ mod constructs {
             !c.json.contains("Sorry, something went wrong"),
             "{}",
             c.json
+        );
+    }
+
+    #[test]
+    fn take_message_keeps_a_message_left_by_hanging_up() {
+        let c = snapshot::<steps::message>(unit());
+        let m: Json = serde_json::from_str(&c.json).unwrap();
+        let states = m["States"].as_object().unwrap();
+        // The recording's key is known when it starts, before the caller speaks.
+        let start = states
+            .values()
+            .find(|s| c_actions(s).contains(&"StartCallRecording".to_owned()))
+            .expect("a Task starts the call recording");
+        assert_eq!(
+            c_actions(start),
+            ["Speak", "PlayAudio", "StartCallRecording"],
+            "prompt, beep and start in one response"
+        );
+        assert!(
+            start["Assign"]["m"]
+                .as_str()
+                .unwrap()
+                .contains("CallRecordingDestination.Location"),
+            "{start:#}"
+        );
+        let detect = states
+            .values()
+            .find(|s| c_actions(s).contains(&"RecordAudio".to_owned()))
+            .unwrap();
+        assert_eq!(c_actions(detect), ["RecordAudio", "StopCallRecording"]);
+        // A hang-up during the prompt left nothing: the call just ends.
+        let ended = start["Catch"][0]["Next"].as_str().unwrap();
+        assert_eq!(start["Catch"][0]["ErrorEquals"][0], "HANGUP");
+        assert_eq!(states[ended]["Type"], "Succeed", "{start:#}");
+        // A hang-up while the caller talks goes to the arm that files the message, measured in
+        // the catcher; it is kept only if it lasted `min_seconds`.
+        let hangup = &detect["Catch"][0];
+        assert_eq!(hangup["ErrorEquals"][0], "HANGUP");
+        assert!(hangup["Assign"]["m"]
+            .as_str()
+            .unwrap()
+            .contains("$millis()"));
+        let guard = &states[hangup["Next"].as_str().unwrap()];
+        let cond = guard["Choices"][0]["Condition"].as_str().unwrap();
+        assert!(cond.contains("$m.seconds >= 2"), "{cond}");
+        assert!(
+            c.json
+                .matches("\"Resource\": \"arn:aws:states:::dynamodb:putItem\"")
+                .count()
+                == 2,
+            "filed on both paths"
         );
     }
 
@@ -279,6 +342,24 @@ mod validation {
     fn ring_for_from_config_is_reported_once() {
         let errs = errors(json!({"secs": 500, "text": "Connecting you."}));
         assert_eq!(errs.len(), 1, "one mistake, one error: {errs:#?}");
+    }
+
+    #[test]
+    fn take_message_without_a_hangup_arm_would_lose_the_message() {
+        let flow = FlowDef::of::<invalid::message_lost_on_hangup>()
+            .build(&Json::Null)
+            .expect("no configuration");
+        let errs: Vec<String> = match compile_flow(&flow) {
+            Ok(c) => panic!("expected errors, got:\n{}", c.json),
+            Err(e) => e.iter().map(ToString::to_string).collect(),
+        };
+        let line = line_of(SRC, "match take_message(");
+        let prefix = format!("error: flow `message-lost-on-hangup`: {FILE}:{line}: ");
+        let hit = errs
+            .iter()
+            .find(|e| e.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("no error at {prefix}: {errs:#?}"));
+        assert!(hit.contains("Err(Hangup(m))"), "says what to do: {hit}");
     }
 
     #[test]

@@ -38,6 +38,17 @@ pub(crate) struct ErrTarget {
     pub assigns: Vec<(String, Expr)>,
 }
 
+impl ErrTarget {
+    /// A target with nothing to assign.
+    pub fn to(next: impl Into<String>) -> ErrTarget {
+        ErrTarget {
+            next: next.into(),
+            var: None,
+            assigns: Vec::new(),
+        }
+    }
+}
+
 /// What follows the statement being lowered.
 #[derive(Clone)]
 pub(crate) struct Ctx {
@@ -47,7 +58,8 @@ pub(crate) struct Ctx {
     pub ret: String,
     /// `None` inside Parallel branches: failures propagate to the Parallel state.
     pub err: Option<ErrTarget>,
-    pub hangup: Option<String>,
+    /// Where a caller hang-up goes (`var` unused: the arm has no binding).
+    pub hangup: Option<ErrTarget>,
 }
 
 impl Ctx {
@@ -168,7 +180,7 @@ impl<'f> Lowerer<'f> {
                 var: Some(handler_var(flow)),
                 assigns: Vec::new(),
             }),
-            hangup: Some(CALL_ENDED.into()),
+            hangup: Some(ErrTarget::to(CALL_ENDED)),
         };
         let end = states::final_hangup(self, &hangup_ctx);
         self.states.insert(END_HANGUP.into(), end);
@@ -183,7 +195,7 @@ impl<'f> Lowerer<'f> {
                 var: None,
                 assigns: Vec::new(),
             }),
-            hangup: Some(FAILED.into()),
+            hangup: Some(ErrTarget::to(FAILED)),
         };
         let before: std::collections::HashSet<String> = self.states.keys().cloned().collect();
         let handler_entry = self.block(&flow.on_error.body, &handler_ctx);
@@ -207,7 +219,7 @@ impl<'f> Lowerer<'f> {
                         var: Some(handler_var(flow)),
                         assigns: Vec::new(),
                     }),
-                    hangup: Some(CALL_ENDED.into()),
+                    hangup: Some(ErrTarget::to(CALL_ENDED)),
                 };
                 let before: std::collections::HashSet<String> =
                     self.states.keys().cloned().collect();
@@ -234,7 +246,7 @@ impl<'f> Lowerer<'f> {
                 var: Some(handler_var(flow)),
                 assigns: Vec::new(),
             }),
-            hangup: Some(CALL_ENDED.into()),
+            hangup: Some(ErrTarget::to(CALL_ENDED)),
         };
         self.block(&flow.body, &ctx)
     }
@@ -402,15 +414,30 @@ impl<'f> Lowerer<'f> {
                         if let Some(at) = states::first_action(h) {
                             self.error(at, "the caller has hung up here: an `Err(Hangup)` arm can only run service calls (DynamoDB, Lambda…), not actions");
                         }
+                        // Nobody to apologise to: a failure here (filing a message, say)
+                        // ends the execution as failed.
                         let ended = Ctx {
                             next: CALL_ENDED.into(),
                             brk: None,
                             cont: None,
                             ret: CALL_ENDED.into(),
-                            hangup: Some(CALL_ENDED.into()),
-                            ..k.clone()
+                            err: Some(ErrTarget {
+                                next: FAILED.into(),
+                                var: Some(handler_var(self.flow)),
+                                assigns: Vec::new(),
+                            }),
+                            hangup: Some(ErrTarget::to(CALL_ENDED)),
                         };
-                        Some(self.block(h, &ended))
+                        // Assignments that open the arm ride on the HANGUP catcher's `Assign`.
+                        let (assigns, rest) = leading_assigns(h);
+                        Some(ErrTarget {
+                            next: self.block_refs(&rest, &ended),
+                            var: None,
+                            assigns: assigns
+                                .into_iter()
+                                .map(|(v, e)| (v.to_owned(), e.clone()))
+                                .collect(),
+                        })
                     }
                     None => k.hangup.clone(),
                 };

@@ -25,26 +25,30 @@ fn catchers(k: &Ctx, caller: bool) -> Vec<Catcher> {
     let mut out = Vec::new();
     if caller {
         if let Some(h) = &k.hangup {
-            out.push(Catcher::new([wire::ERROR_HANGUP], h.clone()));
+            out.push(catcher(wire::ERROR_HANGUP, h));
         }
     }
     if let Some(e) = &k.err {
-        let mut c = Catcher::new([wire::ERROR_ALL], e.next.clone());
-        let mut m = Map::new();
-        if let Some(var) = &e.var {
-            m.insert(
-                var.clone(),
-                Json::String("{% $states.errorOutput %}".into()),
-            );
-        }
-        let assigns: Vec<(&str, &Expr)> = e.assigns.iter().map(|(v, x)| (v.as_str(), x)).collect();
-        if let Some(Json::Object(extra)) = assign_object(None, &assigns) {
-            m.extend(extra);
-        }
-        c.assign = (!m.is_empty()).then_some(Json::Object(m));
-        out.push(c);
+        out.push(catcher(wire::ERROR_ALL, e));
     }
     out
+}
+
+fn catcher(error: &str, e: &super::ErrTarget) -> Catcher {
+    let mut c = Catcher::new([error], e.next.clone());
+    let mut m = Map::new();
+    if let Some(var) = &e.var {
+        m.insert(
+            var.clone(),
+            Json::String("{% $states.errorOutput %}".into()),
+        );
+    }
+    let assigns: Vec<(&str, &Expr)> = e.assigns.iter().map(|(v, x)| (v.as_str(), x)).collect();
+    if let Some(Json::Object(extra)) = assign_object(None, &assigns) {
+        m.extend(extra);
+    }
+    c.assign = (!m.is_empty()).then_some(Json::Object(m));
+    c
 }
 
 /// What a bound result holds, read from the Task's result: `{"digits": $states.result.ActionData.ReceivedDigits}`.

@@ -5,7 +5,7 @@
 //! Parameter names and shapes: <https://docs.aws.amazon.com/chime-sdk/latest/dg/specify-actions.html>
 
 use super::ctx;
-use super::results::{Digits, Done, Recording};
+use super::results::{CallRecording, Digits, Done, Recording};
 use super::step::{const_str, expect_kind, summary_of, ActionKind, Step};
 use super::val::{ToVal, Val};
 use crate::ir::{Expr, Kind, Loc, ResultShape, Tree};
@@ -47,7 +47,9 @@ kinds! {
     JoinChimeMeeting => Done, ResultShape::None;
     ModifyChimeMeetingAttendees => Done, ResultShape::None;
     StartBotConversation => Val, ResultShape::Fields(vec![("intent", vec!["ActionData", "IntentResult"])]);
-    StartCallRecording => Done, ResultShape::None;
+    StartCallRecording => CallRecording, ResultShape::Fields(vec![
+        ("location", vec!["ActionData", "CallRecordingDestination", "Location"]),
+    ]);
     StopCallRecording => Done, ResultShape::None;
     PauseCallRecording => Done, ResultShape::None;
     ResumeCallRecording => Done, ResultShape::None;
@@ -79,7 +81,7 @@ fn check_text(v: &Val, what: &str, loc: Loc) {
     }
 }
 
-fn check_range(loc: Loc, what: &str, v: i64, range: RangeInclusive<i64>, hint: &str) {
+pub(crate) fn check_range(loc: Loc, what: &str, v: i64, range: RangeInclusive<i64>, hint: &str) {
     if !range.contains(&v) {
         ctx::error(
             loc,

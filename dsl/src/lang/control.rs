@@ -2,6 +2,7 @@
 //! these calls, which push structured IR into the build context.
 
 use super::ctx;
+use super::message::KeepsOnHangup;
 use super::results::{Call, Failure};
 use super::step::Bind;
 use super::val::{ops, ToVal, Val};
@@ -207,6 +208,38 @@ pub fn try_<S: Bind>(
     hangup: Option<Box<dyn FnOnce() + '_>>,
 ) {
     let (step, out) = ctx::capture(|| step().bind(loc, ok_name));
+    push_try(loc, step, out, ok, err, || {
+        hangup.map(|h| ctx::capture(h).0)
+    });
+}
+
+/// The step of a `match` with an `Err(Hangup(m))` arm: only steps that keep something.
+pub fn must_keep<S: KeepsOnHangup>(step: S) -> S {
+    step
+}
+
+/// `match step { …, Err(Hangup(m)) => … }`: like [`try_`], and the hang-up arm receives what the
+/// caller left (only [`KeepsOnHangup`] steps: `take_message`); the step places the arm itself.
+pub fn try_keep<S: KeepsOnHangup>(
+    loc: Loc,
+    step: impl FnOnce() -> S,
+    ok_name: Option<&str>,
+    ok: impl FnOnce(S::Out),
+    err: Option<ErrArm<'_>>,
+    hangup: Box<dyn FnOnce(S::Out) + '_>,
+) {
+    let (step, out) = ctx::capture(|| step().bind_keeping(loc, ok_name, hangup));
+    push_try(loc, step, out, ok, err, || None);
+}
+
+fn push_try<O>(
+    loc: Loc,
+    step: crate::ir::Block,
+    out: O,
+    ok: impl FnOnce(O),
+    err: Option<ErrArm<'_>>,
+    hangup: impl FnOnce() -> Option<crate::ir::Block>,
+) {
     let (ok, ()) = ctx::capture(|| ok(out));
     let err = err.map(|arm| {
         let var = ctx::fresh_var(arm.name.unwrap_or("failure"));
@@ -217,7 +250,7 @@ pub fn try_<S: Bind>(
             body,
         }
     });
-    let hangup = hangup.map(|h| ctx::capture(h).0);
+    let hangup = hangup();
     ctx::push(
         loc,
         StmtKind::Try {

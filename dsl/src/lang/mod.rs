@@ -4,6 +4,7 @@ pub mod actions;
 pub mod checks;
 pub mod control;
 pub(crate) mod ctx;
+pub mod message;
 pub mod results;
 pub mod services;
 pub mod step;

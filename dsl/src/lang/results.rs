@@ -128,6 +128,40 @@ impl FromVar for Recording {
     }
 }
 
+/// A call recording that has started (`ActionData.CallRecordingDestination` of
+/// `StartCallRecording`'s `ACTION_SUCCESSFUL`): `location` is the bucket and key it will be
+/// delivered to when it stops or the call ends.
+/// <https://docs.aws.amazon.com/chime-sdk/latest/dg/start-call-recording.html>
+#[derive(Clone, Copy, Debug)]
+pub struct CallRecording {
+    pub location: Val,
+}
+impl FromVar for CallRecording {
+    fn from_var(var: &str) -> Self {
+        CallRecording {
+            location: field(var, &["location"], Kind::Str),
+        }
+    }
+}
+
+/// A message left with [`super::message::take_message`]: where it is in S3 and how long the
+/// caller spoke (seconds, measured by the flow from the recording's start to its end).
+#[derive(Clone, Copy, Debug)]
+pub struct Message {
+    pub bucket: Val,
+    pub key: Val,
+    pub seconds: Val,
+}
+impl FromVar for Message {
+    fn from_var(var: &str) -> Self {
+        Message {
+            bucket: field(var, &["bucket"], Kind::Str),
+            key: field(var, &["key"], Kind::Str),
+            seconds: field(var, &["seconds"], Kind::Num),
+        }
+    }
+}
+
 /// Any JSON result (bot conversations, service calls).
 impl FromVar for Val {
     fn from_var(var: &str) -> Self {

@@ -67,6 +67,8 @@ const_bind!(
     super::results::Call,
     super::results::Digits,
     super::results::Recording,
+    super::results::CallRecording,
+    super::results::Message,
     super::results::Failure,
     super::results::Item,
     super::results::Items,

@@ -20,41 +20,46 @@ pub struct Mailbox {
     pub notify_function: String,
 }
 
-/// Records a message after the beep and files it; a sub-flow other flows call.
+/// Takes a message after the beep and files it, also when the caller hangs up instead of
+/// pressing pound; a sub-flow other flows call.
 #[call_flow]
 pub fn leave_voicemail(call: &Call, mailbox: &Mailbox) {
-    speak("Please leave your message after the tone, then press pound or hang up.");
-    play_audio(&mailbox.bucket, "prompts/beep.wav");
-    match record_audio(&mailbox.bucket, &mailbox.prefix)
+    match take_message(&mailbox.bucket, &mailbox.prefix)
+        .prompt("Please leave your message after the tone, then press pound or hang up.")
+        .beep(&mailbox.bucket, "prompts/beep.wav")
         .max_seconds(mailbox.max_seconds)
         .silence_seconds(3)
     {
-        Ok(rec) => {
-            // Filing the message and telling the owner don't depend on each other.
-            parallel!(
-                {
-                    put_item(&mailbox.table)
-                        .item("mailbox", S(&mailbox.name))
-                        .item("at", N(millis()))
-                        .item("from", S(call.from))
-                        .item("bucket", S(rec.bucket))
-                        .item("key", S(rec.key))
-                        .item("heard", BOOL(false));
-                },
-                {
-                    invoke_lambda(
-                        &mailbox.notify_function,
-                        json!({ "mailbox": &mailbox.name, "from": call.from, "key": rec.key }),
-                    );
-                }
-            );
+        Ok(m) => {
+            file_voicemail(call, mailbox, m);
             speak("Thank you, your message has been saved. Goodbye.");
         }
+        Err(Hangup(m)) => file_voicemail(call, mailbox, m),
         Err(_) => speak("Sorry, we could not record your message. Please try again later."),
-        // A caller who hangs up mid-recording still leaves what they said: PSTN audio writes
-        // the partial recording, but no event reports its key, so nothing is filed.
-        Err(Hangup) => {}
     }
+}
+
+/// Files a message and tells the owner (the two don't depend on each other).
+#[call_flow]
+fn file_voicemail(call: &Call, mailbox: &Mailbox, m: Message) {
+    parallel!(
+        {
+            put_item(&mailbox.table)
+                .item("mailbox", S(&mailbox.name))
+                .item("at", N(millis()))
+                .item("from", S(call.from))
+                .item("bucket", S(m.bucket))
+                .item("key", S(m.key))
+                .item("seconds", N(m.seconds))
+                .item("heard", BOOL(false));
+        },
+        {
+            invoke_lambda(
+                &mailbox.notify_function,
+                json!({ "mailbox": &mailbox.name, "from": call.from, "key": m.key }),
+            );
+        }
+    );
 }
 
 /// Answers after hours: a greeting, then voicemail.

@@ -1,7 +1,7 @@
 //! A customer's call: the owner's phone during opening hours, a message otherwise.
 
 use super::config::BusinessPhone;
-use super::voicemail::take_message;
+use super::voicemail::leave_message;
 use switchboard::lang::actions::kinds;
 use switchboard::lang::step::Step;
 use switchboard::prelude::*;
@@ -25,14 +25,14 @@ fn greet_and_ring_owner(cfg: &BusinessPhone) -> Step<kinds::CallAndBridge> {
 pub fn customer_open(call: &Call, cfg: &BusinessPhone) {
     match greet_and_ring_owner(cfg) {
         Ok(_) => wait_for_hangup(),
-        Err(_) => take_message(call, cfg, "Sorry, nobody can take your call right now."),
+        Err(_) => leave_message(call, cfg, "Sorry, nobody can take your call right now."),
     }
 }
 
 /// After hours: says so, with the opening hours, and takes a message.
 #[call_flow]
 pub fn customer_closed(call: &Call, cfg: &BusinessPhone) {
-    take_message(call, cfg, &closed_greeting(cfg));
+    leave_message(call, cfg, &closed_greeting(cfg));
 }
 
 /// "Thank you for calling Acme Plumbing. We are closed right now. Our hours are …", from the
