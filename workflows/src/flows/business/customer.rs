@@ -24,7 +24,11 @@ fn greet_and_ring_owner(cfg: &BusinessPhone) -> Step<kinds::CallAndBridge> {
 #[call_flow]
 pub fn customer_open(call: &Call, cfg: &BusinessPhone) {
     match greet_and_ring_owner(cfg) {
-        Ok(_) => wait_for_hangup(),
+        Ok(_) => {
+            // The owner hung up first: the customer is still on the line.
+            wait_for_hangup();
+            speak(format!("Thank you for calling {}. Goodbye.", cfg.name));
+        }
         Err(_) => leave_message(call, cfg, "Sorry, nobody can take your call right now."),
     }
 }

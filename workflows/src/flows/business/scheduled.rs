@@ -28,7 +28,11 @@ pub fn scheduled_call(call: &Call, cfg: &BusinessPhone) {
         .max_minutes(2)
         .label("Wait for the owner to answer");
     match announce_and_ring(call, cfg) {
-        Ok(_) => wait_for_hangup(),
+        Ok(_) => {
+            // The customer hung up first: the owner is still on the line.
+            wait_for_hangup();
+            speak("The customer has hung up. Goodbye.");
+        }
         Err(_) => speak("Sorry, the customer did not answer. Goodbye."),
     }
 }
