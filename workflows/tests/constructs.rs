@@ -194,6 +194,24 @@ mod constructs {
         );
     }
 
+    /// PSTN audio answers a `Hangup` of the caller with their `HANGUP`: for a response that ends
+    /// by hanging up, that is success, and the flow goes on to the `fail` after it (it used to
+    /// go to `Call ended`, so the execution SUCCEEDED).
+    #[test]
+    fn hangup_then_fail_fails() {
+        let c = compile(&build::<basics::hangup_then_fail>(unit()));
+        let m: Json = serde_json::from_str(&c.json).unwrap();
+        let states = m["States"].as_object().unwrap();
+        let task = states
+            .values()
+            .find(|s| c_actions(s) == ["Speak", "Hangup"])
+            .expect("one response says goodbye and hangs up");
+        let on_hangup = task["Catch"][0]["Next"].as_str().unwrap();
+        assert_eq!(task["Catch"][0]["ErrorEquals"][0], "HANGUP");
+        assert_eq!(states[on_hangup]["Type"], "Fail", "{task:#}");
+        assert_eq!(states[on_hangup]["Error"], "NotConfigured");
+    }
+
     #[test]
     fn custom_on_no_input() {
         let c = snapshot::<basics::custom_on_no_input>(unit());

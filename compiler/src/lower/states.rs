@@ -165,13 +165,47 @@ pub(crate) fn batch(l: &mut Lowerer<'_>, b: &Batch<'_>, k: &Ctx) -> String {
         .last()
         .map(|(a, _)| &a.result)
         .unwrap_or(&first.result);
+    // A response that ends by hanging up the caller is answered by their `HANGUP`: that is its
+    // success, so the flow goes on to what follows (service calls, `fail`), not to the hang-up
+    // arm; the assignments riding on the Task ride on that catcher too.
+    let hangs_up_caller = b.actions.last().is_some_and(|(a, _)| {
+        a.kind == "Hangup"
+            && !matches!(
+                a.params.get("ParticipantTag").and_then(|t| t.as_const()),
+                Some(Json::String(t)) if t.eq_ignore_ascii_case(wire::LEG_B)
+            )
+    });
+    let catch_ctx;
+    let k_catch = if hangs_up_caller {
+        // The flow's end hangs up: already done.
+        let next = if k.next == super::END_HANGUP {
+            super::CALL_ENDED.to_owned()
+        } else {
+            k.next.clone()
+        };
+        catch_ctx = Ctx {
+            hangup: Some(super::ErrTarget {
+                next,
+                var: None,
+                assigns: b
+                    .assigns
+                    .iter()
+                    .map(|(v, e)| (v.to_string(), e.as_ref().clone()))
+                    .collect(),
+            }),
+            ..k.clone()
+        };
+        &catch_ctx
+    } else {
+        k
+    };
     let task = Task {
         comment: comment(first_loc, &kinds.join(", ")),
         resource: wire::RESOURCE_SEND_AND_WAIT.into(),
         arguments: Some(message(actions)),
         assign: assign_object(b.bind.map(|v| (v, last)), &b.assigns),
         timeout_seconds: Some(IntOrExpr::Int(seconds)),
-        catch: catchers(k, true),
+        catch: catchers(k_catch, true),
         next: Some(k.next.clone()),
         ..Default::default()
     };
