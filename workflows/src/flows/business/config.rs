@@ -29,6 +29,18 @@ impl TryFrom<Settings> for BusinessPhone {
                 s.number.0
             ));
         }
+        if !(1..=20).contains(&s.pin_lockout_after) {
+            return Err(format!(
+                "pin_lockout_after = {}: lock the owner menu after 1 to 20 wrong PINs",
+                s.pin_lockout_after
+            ));
+        }
+        if !(1..=1440).contains(&s.pin_lockout_minutes) {
+            return Err(format!(
+                "pin_lockout_minutes = {}: lock for 1 to 1440 minutes (a day)",
+                s.pin_lockout_minutes
+            ));
+        }
         if s.hours.days().iter().all(|(_, h)| h.is_none()) {
             return Err("hours: no day is open; give at least one, e.g. [business-phone.hours] monday = [\"09:00\", \"17:00\"]".into());
         }
@@ -43,7 +55,6 @@ impl TryFrom<Settings> for BusinessPhone {
 /// name = "Acme Plumbing"
 /// number = "+12065550100"          # the business number (E.164)
 /// owner = "+12065550123"           # the owner's personal phone (E.164)
-/// pin_hash = "…64 hex digits…"     # printf '%s' '+12065550100:2468' | sha256sum
 /// timezone = "America/New_York"
 /// table = "BusinessPhoneMessages"
 /// bucket = "acme-business-phone"
@@ -63,13 +74,19 @@ pub struct Settings {
     /// The owner's personal phone (E.164): customer calls ring here, the owner menu answers
     /// calls from here (after the PIN), scheduled calls ring here first.
     pub owner: E164,
-    /// SHA-256 of `"<number>:<PIN>"` as 64 hex digits; the PIN itself is never stored. Prefixing
-    /// the business number means two businesses with the same PIN have different hashes.
-    /// Compute it with `printf '%s' '+12065550100:2468' | sha256sum`.
-    pub pin_hash: PinHash,
-    /// Wrong PINs allowed before the call ends (default 3).
+    /// Wrong PINs allowed in one call before it ends (default 3). The PIN itself is not
+    /// configuration: its hash is an item of `table`, read at run time (docs/business-phone.md),
+    /// so it never appears in the definition.
     #[serde(default = "defaults::pin_attempts")]
     pub pin_attempts: Count,
+    /// Wrong PINs, across calls, each within `pin_lockout_minutes` of the previous one, that lock
+    /// the owner menu (default 5, 1 to 20).
+    #[serde(default = "defaults::pin_lockout_after")]
+    pub pin_lockout_after: i64,
+    /// How long the owner menu stays locked, and how long a wrong PIN is remembered (default 60,
+    /// 1 to 1440 minutes).
+    #[serde(default = "defaults::pin_lockout_minutes")]
+    pub pin_lockout_minutes: i64,
     /// The IANA time zone of the opening hours and of scheduled calls (e.g. `America/New_York`):
     /// daylight-saving changes are compiled in.
     pub timezone: Zone,
@@ -106,6 +123,12 @@ mod defaults {
     use super::{Count, Text};
     pub fn pin_attempts() -> Count {
         Count(3)
+    }
+    pub fn pin_lockout_after() -> i64 {
+        5
+    }
+    pub fn pin_lockout_minutes() -> i64 {
+        60
     }
     pub fn ring_seconds() -> i64 {
         25
@@ -173,18 +196,6 @@ checked_string!(
             Ok(())
         } else {
             Err(format!("\"{s}\" is not an E.164 phone number: write + then the country code and number, no spaces, e.g. \"+12065550100\""))
-        }
-    }
-);
-
-checked_string!(
-    /// SHA-256 hex digest.
-    PinHash,
-    |s| {
-        if s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit()) {
-            Ok(())
-        } else {
-            Err(format!("pin_hash \"{s}\" is not a SHA-256 hex digest (64 hex digits): compute it with printf '%s' '<business number>:<PIN>' | sha256sum"))
         }
     }
 );

@@ -6,6 +6,7 @@ use super::dial::call_customer;
 use super::messages::play_messages;
 use super::schedule::schedule_call;
 use switchboard::lang::actions::kinds;
+use switchboard::lang::results::Items;
 use switchboard::lang::step::Step;
 use switchboard::lang::val::ops;
 use switchboard::prelude::*;
@@ -20,49 +21,170 @@ fn ask_pin(prompt: &str) -> Step<kinds::SpeakAndGetDigits> {
         .retries(1)
 }
 
-/// `"ok"` when SHA-256 of `"<business number>:<digits>"` is the configured hash, `"out"` when
-/// this was the last attempt, else `"retry"`: one expression, so one Choice state decides.
-pub fn pin_verdict(cfg: &BusinessPhone, digits: Val, tries: Val) -> Val {
-    let hash = ops::concat(format!("{}:", cfg.number.0), digits).sha256();
+/// The partition of the owner's records in the messages table: the PIN item (`at` 0:
+/// `pin_hash`, SHA-256 of `"<number>:<PIN>"`, created at deploy time) and the wrong-PIN record
+/// (`at` 1: `failures`, `locked_until` in epoch milliseconds, `expires_at` in epoch seconds for
+/// DynamoDB TTL). Message queries read the business number's partition, never this one.
+pub fn owner_partition(cfg: &BusinessPhone) -> String {
+    format!("{}#owner", cfg.number.0)
+}
+
+/// The stored PIN hash, lowercase (`""` when the PIN item is missing); `owner` is the owner
+/// partition, sorted by `at`.
+fn stored_hash(owner: Items) -> Val {
+    let hash = owner.at(0).s("pin_hash");
+    ops::cond(hash.exists(), hash.to_lowercase(), "")
+}
+
+/// `"unset"` (no PIN item: a deployment fault), `"locked"` (too many wrong PINs lately), or
+/// `"ask"`: one expression, so one Choice decides. DynamoDB deletes expired items late (TTL is
+/// best effort), so the times are compared here, never left to TTL.
+fn gate(owner: Items) -> Val {
     ops::cond(
-        ops::eq(hash, cfg.pin_hash.to_lowercase()),
-        "ok",
-        ops::cond(ops::ge(tries, cfg.pin_attempts.0), "out", "retry"),
+        ops::eq(stored_hash(owner), ""),
+        "unset",
+        ops::cond(
+            ops::gt(owner.at(1).n("locked_until"), millis()),
+            "locked",
+            "ask",
+        ),
     )
 }
 
-/// The owner calling in: `pin_attempts` tries at the PIN, then the menu.
+/// Wrong PINs remembered: those of the record, unless it expired.
+fn recent_failures(owner: Items) -> Val {
+    let record = owner.at(1);
+    ops::cond(
+        ops::gt(ops::mul(record.n("expires_at"), 1000), millis()),
+        record.n("failures"),
+        0,
+    )
+}
+
+/// `"ok"` when SHA-256 of `"<business number>:<digits>"` is the stored hash; `"out"` when this
+/// wrong PIN was the call's last attempt or locks the menu; else `"retry"`: one expression, so
+/// one Choice state decides.
+pub fn pin_verdict(cfg: &BusinessPhone, digits: Val, tries: Val, failures: Val, hash: Val) -> Val {
+    let entered = ops::concat(format!("{}:", cfg.number.0), digits).sha256();
+    ops::cond(
+        ops::eq(entered, hash),
+        "ok",
+        ops::cond(
+            ops::or(
+                ops::ge(tries, cfg.pin_attempts.0),
+                ops::ge(ops::add(failures, 1), cfg.pin_lockout_after),
+            ),
+            "out",
+            "retry",
+        ),
+    )
+}
+
+/// Remembers one more wrong PIN (`failures` counts it), locking the owner menu for
+/// `pin_lockout_minutes` when it reaches `pin_lockout_after`.
+#[call_flow]
+fn note_wrong_pin(cfg: &BusinessPhone, failures: Val) {
+    let window_ms = cfg.pin_lockout_minutes * 60_000;
+    update_item(&cfg.table)
+        .key("mailbox", S(owner_partition(cfg)))
+        .key("at", N(1))
+        .update("SET failures = :f, locked_until = :u, expires_at = :e")
+        .value(":f", N(failures))
+        .value(
+            ":u",
+            N(if failures >= cfg.pin_lockout_after {
+                millis() + window_ms
+            } else {
+                0
+            }),
+        )
+        .value(":e", N(((millis() + window_ms) / 1000).floor()))
+        .label("Remember the wrong PIN");
+}
+
+/// The goodbye after the last wrong PIN of a call.
+#[call_flow]
+fn wrong_pin_goodbye(cfg: &BusinessPhone, failures: Val) {
+    speak(if failures >= cfg.pin_lockout_after {
+        "Sorry, that PIN is not correct. The owner menu is now locked for a while. Goodbye."
+    } else {
+        "Sorry, that PIN is not correct. Goodbye."
+    });
+}
+
+/// The owner calling in: the PIN item and the lockout are read first; `pin_attempts` tries at
+/// the PIN, every wrong one remembered across calls; then the menu.
 #[call_flow]
 pub fn owner_call(call: &Call, cfg: &BusinessPhone) {
+    let owner = query(&cfg.table)
+        .key_condition("mailbox = :o")
+        .value(":o", S(owner_partition(cfg)))
+        .label("Read the owner's PIN and lockout");
+    let access = gate(owner);
+    match access.as_str() {
+        "unset" => {
+            speak("This line is not set up for the owner yet. Goodbye.");
+            hangup();
+            fail(
+                "OwnerPinMissing",
+                format!(
+                    "no PIN item (mailbox {}, at 0) in table {}: see docs/business-phone.md, The owner's PIN",
+                    owner_partition(cfg),
+                    cfg.table.0
+                ),
+            );
+        }
+        "locked" => {
+            speak("The owner menu is locked after too many wrong PINs. Please try again later. Goodbye.");
+            return;
+        }
+        _ => {}
+    }
+    let mut failures = recent_failures(owner);
+    let hash = stored_hash(owner);
     match ask_pin("Welcome back. Please enter your PIN, then press pound.") {
         Ok(first) => {
             // These ride on the PIN prompt's state: no extra transition.
             let mut tries = 1;
             let mut notice = SILENT;
             let mut misses = 0;
-            match pin_verdict(cfg, first.digits, tries).as_str() {
+            match pin_verdict(cfg, first.digits, tries, failures, hash).as_str() {
                 "ok" => {}
-                "retry" => loop {
-                    match ask_pin("That PIN is not correct. Please try again, then press pound.") {
-                        Ok(again) => {
-                            tries += 1;
-                            match pin_verdict(cfg, again.digits, tries).as_str() {
-                                "ok" => break,
-                                "retry" => {}
-                                _ => {
-                                    speak("Sorry, that PIN is not correct. Goodbye.");
-                                    return;
+                "retry" => {
+                    failures += 1;
+                    note_wrong_pin(cfg, failures);
+                    loop {
+                        match ask_pin(
+                            "That PIN is not correct. Please try again, then press pound.",
+                        ) {
+                            Ok(again) => {
+                                tries += 1;
+                                match pin_verdict(cfg, again.digits, tries, failures, hash).as_str()
+                                {
+                                    "ok" => break,
+                                    "retry" => {
+                                        failures += 1;
+                                        note_wrong_pin(cfg, failures);
+                                    }
+                                    _ => {
+                                        failures += 1;
+                                        note_wrong_pin(cfg, failures);
+                                        wrong_pin_goodbye(cfg, failures);
+                                        return;
+                                    }
                                 }
                             }
-                        }
-                        Err(_) => {
-                            speak("I did not get your PIN. Goodbye.");
-                            return;
+                            Err(_) => {
+                                speak("I did not get your PIN. Goodbye.");
+                                return;
+                            }
                         }
                     }
-                },
+                }
                 _ => {
-                    speak("Sorry, that PIN is not correct. Goodbye.");
+                    failures += 1;
+                    note_wrong_pin(cfg, failures);
+                    wrong_pin_goodbye(cfg, failures);
                     return;
                 }
             }
