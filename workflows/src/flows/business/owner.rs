@@ -120,7 +120,10 @@ pub fn owner_call(call: &Call, cfg: &BusinessPhone) {
         .key_condition("mailbox = :o")
         .value(":o", S(owner_partition(cfg)))
         .label("Read the owner's PIN and lockout");
+    // These ride on the query's state: no extra transition.
     let access = gate(owner);
+    let mut failures = recent_failures(owner);
+    let hash = stored_hash(owner);
     match access.as_str() {
         "unset" => {
             speak("This line is not set up for the owner yet. Goodbye.");
@@ -140,8 +143,6 @@ pub fn owner_call(call: &Call, cfg: &BusinessPhone) {
         }
         _ => {}
     }
-    let mut failures = recent_failures(owner);
-    let hash = stored_hash(owner);
     match ask_pin("Welcome back. Please enter your PIN, then press pound.") {
         Ok(first) => {
             // These ride on the PIN prompt's state: no extra transition.
