@@ -168,21 +168,8 @@ impl<'f> Lowerer<'f> {
             ..Default::default()
         };
         self.states.insert(CALL_ENDED.into(), State::Succeed(ended));
-        // The final hang-up failing (a timeout) is reported like any failure: `Call failed`
-        // reads the error variable, so this catcher assigns it.
-        let hangup_ctx = Ctx {
-            next: CALL_ENDED.into(),
-            brk: None,
-            cont: None,
-            ret: CALL_ENDED.into(),
-            err: Some(ErrTarget {
-                next: FAILED.into(),
-                var: Some(handler_var(flow)),
-                assigns: Vec::new(),
-            }),
-            hangup: Some(ErrTarget::to(CALL_ENDED)),
-        };
-        let end = states::final_hangup(self, &hangup_ctx);
+        // The final hang-up failing (a timeout) is reported like any failure.
+        let end = states::final_hangup(self, &ending(flow));
         self.states.insert(END_HANGUP.into(), end);
         // The error handler: its own failures (a hang-up while apologising) end in Fail too.
         let handler_ctx = Ctx {
@@ -197,41 +184,21 @@ impl<'f> Lowerer<'f> {
             }),
             hangup: Some(ErrTarget::to(FAILED)),
         };
-        let before: std::collections::HashSet<String> = self.states.keys().cloned().collect();
-        let handler_entry = self.block(&flow.on_error.body, &handler_ctx);
-        // A flow where nothing can fail never reaches its handler: its states are dropped
-        // rather than reported as unreachable.
-        self.optional
-            .extend(self.states.keys().filter(|k| !before.contains(*k)).cloned());
+        let handler_entry = self.optional_block(&flow.on_error.body, &handler_ctx);
         // A caller who pressed no valid key (and no `Err` arm took it) is not a fault: the
         // no-input handler says goodbye and the execution SUCCEEDS. Only flows that ask for
         // digits get the dispatching Choice.
         let handler_entry = match &flow.on_no_input {
             Some(h) if asks_for_digits(&flow.body) => {
-                let no_input_ctx = Ctx {
-                    next: CALL_ENDED.into(),
-                    brk: None,
-                    cont: None,
-                    ret: CALL_ENDED.into(),
-                    // Saying goodbye failing is a fault of its own: `Call failed` reports it.
-                    err: Some(ErrTarget {
-                        next: FAILED.into(),
-                        var: Some(handler_var(flow)),
-                        assigns: Vec::new(),
-                    }),
-                    hangup: Some(ErrTarget::to(CALL_ENDED)),
-                };
-                let before: std::collections::HashSet<String> =
-                    self.states.keys().cloned().collect();
-                let no_input_entry = self.block(&h.body, &no_input_ctx);
+                // Saying goodbye failing is a fault of its own: `Call failed` reports it.
+                let no_input_entry = self.optional_block(&h.body, &ending(flow));
                 let dispatch = states::no_input_dispatch(
                     self,
                     flow.loc,
                     &handler_var(flow),
                     (no_input_entry, handler_entry),
                 );
-                self.optional
-                    .extend(self.states.keys().filter(|k| !before.contains(*k)).cloned());
+                self.optional.insert(dispatch.clone());
                 dispatch
             }
             _ => handler_entry,
@@ -249,6 +216,16 @@ impl<'f> Lowerer<'f> {
             hangup: Some(ErrTarget::to(CALL_ENDED)),
         };
         self.block(&flow.body, &ctx)
+    }
+
+    /// Lowers compiler-made states (a handler) that a flow may never reach: they are dropped
+    /// rather than reported as unreachable.
+    fn optional_block(&mut self, block: &'f [Stmt], k: &Ctx) -> String {
+        let before: std::collections::HashSet<String> = self.states.keys().cloned().collect();
+        let entry = self.block(block, k);
+        self.optional
+            .extend(self.states.keys().filter(|k| !before.contains(*k)).cloned());
+        entry
     }
 
     pub(crate) fn error(&mut self, loc: Loc, message: impl Into<String>) {
@@ -416,18 +393,7 @@ impl<'f> Lowerer<'f> {
                         }
                         // Nobody to apologise to: a failure here (filing a message, say)
                         // ends the execution as failed.
-                        let ended = Ctx {
-                            next: CALL_ENDED.into(),
-                            brk: None,
-                            cont: None,
-                            ret: CALL_ENDED.into(),
-                            err: Some(ErrTarget {
-                                next: FAILED.into(),
-                                var: Some(handler_var(self.flow)),
-                                assigns: Vec::new(),
-                            }),
-                            hangup: Some(ErrTarget::to(CALL_ENDED)),
-                        };
+                        let ended = ending(self.flow);
                         // Assignments that open the arm ride on the HANGUP catcher's `Assign`.
                         let (assigns, rest) = leading_assigns(h);
                         Some(ErrTarget {
@@ -610,6 +576,23 @@ fn leading_assigns(block: &[Stmt]) -> (Vec<(&str, &Expr)>, Vec<&Stmt>) {
         n += 1;
     }
     (assigns, block[n..].iter().collect())
+}
+
+/// Where a call that is ending goes: on, and after a hang-up, to `Call ended`; a failure to
+/// `Call failed`, which reads the error variable this catcher assigns.
+fn ending(flow: &Flow) -> Ctx {
+    Ctx {
+        next: CALL_ENDED.into(),
+        brk: None,
+        cont: None,
+        ret: CALL_ENDED.into(),
+        err: Some(ErrTarget {
+            next: FAILED.into(),
+            var: Some(handler_var(flow)),
+            assigns: Vec::new(),
+        }),
+        hangup: Some(ErrTarget::to(CALL_ENDED)),
+    }
 }
 
 /// Whether a block (or anything nested in it) collects digits with a prompt.
