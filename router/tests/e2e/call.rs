@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 use serde_json::{json, Value};
-use switchboard::pstn::Response;
+use switchboard::pstn::{Action, Response};
 use switchboard::wire::{self, event as ev, LEG_A};
 use switchboard_router::Severity;
 
@@ -65,8 +65,10 @@ pub struct Phone<'a> {
     seq: u64,
     attrs: Value,
     pub legs: Vec<Value>,
-    /// The actions of the last answer.
+    /// The actions of the last answer, as sent (their `Parameters` go back in `ActionData`)
+    /// and typed.
     last: Vec<Value>,
+    last_typed: Vec<Action>,
     /// The call's queue, from the first answer's `TransactionAttributes`.
     pub queue_url: Option<String>,
     /// Incidents of severity `Error` the router reported during the call.
@@ -86,6 +88,7 @@ impl<'a> Phone<'a> {
                 "From": from, "Direction": "Inbound", "Status": "Connected"}),
             ],
             last: Vec::new(),
+            last_typed: Vec::new(),
             queue_url: None,
             errors: Vec::new(),
         }
@@ -108,6 +111,10 @@ impl<'a> Phone<'a> {
     /// response (in time, parses, within every action's documented limits) and keeps its
     /// attributes for the next event.
     pub async fn send(&mut self, kind: &str, action_data: Option<Value>) -> Value {
+        self.send_typed(kind, action_data).await.0
+    }
+
+    async fn send_typed(&mut self, kind: &str, action_data: Option<Value>) -> (Value, Response) {
         let event = self.event(kind, action_data);
         let started = Instant::now();
         let budget = self.env.router.config().response_budget;
@@ -140,92 +147,79 @@ impl<'a> Phone<'a> {
                 reply.response
             );
         }
-        if let Some(a) = reply.response.get("TransactionAttributes") {
-            self.attrs = a.clone();
+        if let Some(a) = &parsed.transaction_attributes {
+            self.attrs = Value::Object(a.clone());
             if let Some(q) = a.get(wire::ATTR_QUEUE_URL).and_then(Value::as_str) {
                 self.queue_url.get_or_insert_with(|| q.to_owned());
             }
         }
-        reply.response
+        (reply.response, parsed)
     }
 
     /// Plays `caller` against the last answer and returns the next answer's actions, after any
     /// keep-alive `Pause`s the router sent while the workflow was busy (each answered as
     /// PSTN audio does, with `ACTION_SUCCESSFUL`).
-    pub async fn act(&mut self, caller: Caller, vars: &mut Vars) -> Vec<Value> {
+    pub async fn act(&mut self, caller: Caller, vars: &mut Vars) -> &[Action] {
         let (kind, data) = self.next_event(caller, vars);
-        let mut response = self.send(kind, data).await;
+        let (mut response, mut parsed) = self.send_typed(kind, data).await;
         for _ in 0..10 {
             if !is_keep_alive(&response) {
                 break;
             }
             let pause =
                 json!({"Type": "Pause", "Parameters": response["Actions"][0]["Parameters"]});
-            response = self.send(ev::ACTION_SUCCESSFUL, Some(pause)).await;
+            (response, parsed) = self.send_typed(ev::ACTION_SUCCESSFUL, Some(pause)).await;
         }
         self.last = response["Actions"].as_array().cloned().unwrap_or_default();
-        self.last.clone()
+        self.last_typed = parsed.actions;
+        &self.last_typed
     }
 
     /// The event PSTN audio sends when `caller` happens after the last answer.
     fn next_event(&mut self, caller: Caller, vars: &mut Vars) -> (&'static str, Option<Value>) {
         let last = self.last.last().cloned().unwrap_or(Value::Null);
-        let kind = last["Type"].as_str().unwrap_or("").to_owned();
         let data = |extra: Value| {
-            let mut d = json!({"Type": kind, "Parameters": last["Parameters"]});
+            let mut d = json!({"Type": last["Type"], "Parameters": last["Parameters"]});
             d.as_object_mut()
                 .unwrap()
                 .extend(extra.as_object().cloned().unwrap_or_default());
             Some(d)
         };
-        let expect = |wanted: &str| {
-            assert_eq!(
-                kind,
-                wanted,
-                "{caller:?} needs a {wanted} last in the answer: {:#}",
-                Value::from(self.last.clone())
-            );
-        };
-        match caller {
-            Caller::Dials => (ev::NEW_INBOUND_CALL, None),
-            Caller::Listens if kind == "Hangup" => {
+        match (caller, self.last_typed.last()) {
+            (Caller::Dials, _) => (ev::NEW_INBOUND_CALL, None),
+            (Caller::Listens, Some(Action::Hangup(_))) => {
                 self.legs[0]["Status"] = "Disconnected".into();
                 (ev::HANGUP, data(json!({})))
             }
-            Caller::Listens => (ev::ACTION_SUCCESSFUL, data(json!({}))),
-            Caller::Presses(digits) => {
-                expect("SpeakAndGetDigits");
-                (
-                    ev::ACTION_SUCCESSFUL,
-                    data(json!({"ReceivedDigits": digits})),
-                )
-            }
-            Caller::Records => {
-                expect("RecordAudio");
-                let dest = &last["Parameters"]["RecordingDestination"];
-                let key = format!("{}{}.wav", dest["Prefix"].as_str().unwrap_or(""), self.tx);
+            (Caller::Listens, _) => (ev::ACTION_SUCCESSFUL, data(json!({}))),
+            (Caller::Presses(digits), Some(Action::SpeakAndGetDigits(_))) => (
+                ev::ACTION_SUCCESSFUL,
+                data(json!({"ReceivedDigits": digits})),
+            ),
+            (Caller::Records, Some(Action::RecordAudio(r))) => {
+                let dest = &r.recording_destination;
+                let key = format!("{}{}.wav", dest.prefix.as_deref().unwrap_or(""), self.tx);
                 vars.insert("recording", key.clone());
-                let stored = json!({"Type": "S3", "BucketName": dest["BucketName"], "Key": key});
+                let stored = json!({"Type": "S3", "BucketName": dest.bucket_name, "Key": key});
                 (
                     ev::ACTION_SUCCESSFUL,
                     data(json!({"RecordingDestination": stored, "RecordingTerminatorUsed": "#"})),
                 )
             }
-            Caller::NobodyAnswers => {
-                expect("CallAndBridge");
-                (
-                    ev::ACTION_FAILED,
-                    data(
-                        json!({"ErrorType": "CallNotAnswered", "ErrorMessage": "Call not answered"}),
-                    ),
-                )
-            }
-            Caller::HangsUp => {
+            (Caller::NobodyAnswers, Some(Action::CallAndBridge(_))) => (
+                ev::ACTION_FAILED,
+                data(json!({"ErrorType": "CallNotAnswered", "ErrorMessage": "Call not answered"})),
+            ),
+            (Caller::HangsUp, _) => {
                 self.legs[0]["Status"] = "Disconnected".into();
                 let hangup = json!({"Type": "Hangup", "Parameters": {"SipResponseCode": "0",
                     "CallId": "call-a", "ParticipantTag": LEG_A}});
                 (ev::HANGUP, Some(hangup))
             }
+            (_, last) => panic!(
+                "{caller:?} does not fit the answer, which ends with {:?}",
+                last.map(Action::type_name)
+            ),
         }
     }
 }
@@ -244,28 +238,26 @@ pub fn is_keep_alive(response: &Value) -> bool {
 
 /// An action as a script line: `Speak: <text>`, `SpeakAndGetDigits: <prompt>`,
 /// `PlayAudio: s3://bucket/key`, `RecordAudio: s3://bucket/prefix`, `CallAndBridge: <number>`,
-/// `Hangup`, else the type alone.
-pub fn render(action: &Value) -> String {
-    let p = &action["Parameters"];
-    let kind = action["Type"].as_str().unwrap_or("?");
-    let s3 = |v: &Value, key: &str| {
-        format!(
-            "s3://{}/{}",
-            v["BucketName"].as_str().unwrap_or(""),
-            v[key].as_str().unwrap_or("")
-        )
-    };
-    let detail = match kind {
-        "Speak" => p["Text"].as_str().map(str::to_owned),
-        "SpeakAndGetDigits" => p["SpeechParameters"]["Text"].as_str().map(str::to_owned),
-        "PlayAudio" | "PlayAudioAndGetDigits" => Some(s3(&p["AudioSource"], "Key")),
-        "RecordAudio" => Some(s3(&p["RecordingDestination"], "Prefix")),
-        "CallAndBridge" => p["Endpoints"][0]["Uri"].as_str().map(str::to_owned),
+/// else the type alone (`Hangup`).
+pub fn render(action: &Action) -> String {
+    let s3 = |bucket: &str, key: &str| format!("s3://{bucket}/{key}");
+    let detail = match action {
+        Action::Speak(a) => Some(a.speech.text.clone()),
+        Action::SpeakAndGetDigits(a) => Some(a.speech_parameters.text.clone()),
+        Action::PlayAudio(a) => Some(s3(&a.audio_source.bucket_name, &a.audio_source.key)),
+        Action::PlayAudioAndGetDigits(a) => {
+            Some(s3(&a.audio_source.bucket_name, &a.audio_source.key))
+        }
+        Action::RecordAudio(a) => {
+            let dest = &a.recording_destination;
+            Some(s3(&dest.bucket_name, dest.prefix.as_deref().unwrap_or("")))
+        }
+        Action::CallAndBridge(a) => a.endpoints.first().map(|e| e.uri.clone()),
         _ => None,
     };
     match detail {
-        Some(d) => format!("{kind}: {d}"),
-        None => kind.to_owned(),
+        Some(d) => format!("{}: {d}", action.type_name()),
+        None => action.type_name().to_owned(),
     }
 }
 
