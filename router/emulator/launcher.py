@@ -5,11 +5,13 @@ that matter to deployed call flows filled, for the router's end-to-end tests:
    with "'NoneType' object is not callable"): plug in the pure-Python jsonata-python;
 2. its `$hash` is a stub that returns "Function $hash is currently not supported": replace it
    with Step Functions' documented function (see `sfn_hash`);
-3. Lambda without Docker (`use_docker: false`) only echoes the payload back: run the function's
+3. a JSONata expression that fails fails its state with moto's catch-all States.Runtime: raise
+   States.QueryEvaluationError, as AWS does;
+4. Lambda without Docker (`use_docker: false`) only echoes the payload back: run the function's
    Python handler from the zip that CreateFunction uploaded (see `run_python_handler`);
-4. SendTaskFailure drops `cause`: pass it through;
-5. StartExecution without a name gives the ARN suffix "None" and collides: name it with a UUID;
-6. `--clock` starts the clock that JSONata's `$now()` and `$millis()` read at a given time, so
+5. SendTaskFailure drops `cause`: pass it through;
+6. StartExecution without a name gives the ARN suffix "None" and collides: name it with a UUID;
+7. `--clock` starts the clock that JSONata's `$now()` and `$millis()` read at a given time, so
    flows that depend on opening hours take the same path whenever the tests run.
 
 Usage: python launcher.py PORT [--clock 2026-03-03T12:00:00-05:00]
@@ -36,6 +38,17 @@ from moto.core.config import default_user_config
 from moto.server import ThreadedMotoServer
 from moto.stepfunctions import responses as sfn_responses
 from moto.stepfunctions.parser import models as parser_models
+from moto.stepfunctions.parser.api import EvaluationFailedEventDetails, HistoryEventType
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
+    FailureEvent,
+    FailureEventException,
+)
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
+    StatesErrorNameType,
+)
+from moto.stepfunctions.parser.asl.component.common.string.string_expression import StringJSONata
+from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.asl.component.intrinsic import jsonata as moto_intrinsics
 from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata
 
@@ -81,6 +94,31 @@ def eval_jsonata(expression):
     result = evaluator.evaluate(None)
     # jsonata-python returns its own sequence types; hand the interpreter plain JSON values.
     return None if result is None else json.loads(json.dumps(result))
+
+
+_eval_string_jsonata = StringJSONata._eval_body
+
+
+def eval_string_jsonata(self, env):
+    """An expression that fails to evaluate fails the state with States.QueryEvaluationError, as
+    on AWS (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html),
+    not with moto's catch-all States.Runtime."""
+    try:
+        _eval_string_jsonata(self, env)
+    except FailureEventException:
+        raise
+    except Exception as e:
+        error = StatesErrorName(typ=StatesErrorNameType.StatesQueryEvaluationError)
+        cause = f"The JSONata expression '{self.expression}' failed: {e}"
+        details = EvaluationFailedEventDetails(error=error.error_name, cause=cause)
+        raise FailureEventException(
+            failure_event=FailureEvent(
+                env=env,
+                error_name=error,
+                event_type=HistoryEventType.EvaluationFailed,
+                event_details=EventDetails(evaluationFailedEventDetails=details),
+            )
+        ) from e
 
 
 def start_clock_at(start):
@@ -240,6 +278,7 @@ def main():
     default_user_config["stepfunctions"] = {"execute_state_machine": True}
     default_user_config["lambda"] = {"use_docker": False}
     moto_jsonata._eval_jsonata = eval_jsonata
+    StringJSONata._eval_body = eval_string_jsonata
     # The stub is prepended to every expression that names $hash and would shadow ours.
     moto_intrinsics._DECLARATION_BY_VARIABLE_REFERENCE.pop("$hash")
     LambdaSimpleBackend.invoke = make_invoke(args.port)

@@ -175,10 +175,12 @@ async fn jsonata_hash_gives_the_documented_digests() {
         assert_eq!(status, ExecutionStatus::Succeeded, "{algorithm}: {out}");
         assert_eq!(out["digest"], json!(digest), "{algorithm}");
     }
-    // An algorithm outside the documented five fails the execution instead of hashing.
+    // An algorithm outside the documented five fails the execution instead of hashing, with
+    // the error of a failed JSONata expression.
     let input = json!({"value": value, "algorithm": "SHA256"});
     let (status, out) = moto::run_once(&url, &machine, &input).await;
     assert_eq!(status, ExecutionStatus::Failed, "{out}");
+    assert_eq!(out["Error"], "States.QueryEvaluationError", "{out}");
     assert!(
         out["Cause"].as_str().unwrap_or("").contains("SHA256"),
         "{out}"
