@@ -191,7 +191,28 @@ impl<'a> Phone<'a> {
                 self.legs[0]["Status"] = "Disconnected".into();
                 (ev::HANGUP, data(json!({})))
             }
+            // The call recording starts: PSTN audio reports where it will be delivered
+            // (https://docs.aws.amazon.com/chime-sdk/latest/dg/start-call-recording.html).
+            (Caller::Listens, Some(Action::StartCallRecording(r))) => {
+                let location = format!(
+                    "{}/{}.wav",
+                    r.destination.location.trim_end_matches('/'),
+                    self.tx
+                );
+                let key = location.split_once('/').map_or("", |(_, k)| k).to_owned();
+                vars.insert("recording", key);
+                let dest = json!({"Type": "S3", "Location": location});
+                (
+                    ev::ACTION_SUCCESSFUL,
+                    data(json!({ "CallRecordingDestination": dest })),
+                )
+            }
             (Caller::Listens, _) => (ev::ACTION_SUCCESSFUL, data(json!({}))),
+            // The caller presses # into take_message's RecordAudio; StopCallRecording, the last
+            // action of that response, reports.
+            (Caller::Records, Some(Action::StopCallRecording(_))) => {
+                (ev::ACTION_SUCCESSFUL, data(json!({})))
+            }
             (Caller::Presses(digits), Some(Action::SpeakAndGetDigits(_))) => (
                 ev::ACTION_SUCCESSFUL,
                 data(json!({"ReceivedDigits": digits})),
@@ -237,7 +258,8 @@ pub fn is_keep_alive(response: &Value) -> bool {
 }
 
 /// An action as a script line: `Speak: <text>`, `SpeakAndGetDigits: <prompt>`,
-/// `PlayAudio: s3://bucket/key`, `RecordAudio: s3://bucket/prefix`, `CallAndBridge: <number>`,
+/// `PlayAudio: s3://bucket/key`, `RecordAudio: s3://bucket/prefix`,
+/// `StartCallRecording: s3://bucket/prefix`, `CallAndBridge: <number>`,
 /// else the type alone (`Hangup`).
 pub fn render(action: &Action) -> String {
     let s3 = |bucket: &str, key: &str| format!("s3://{bucket}/{key}");
@@ -253,6 +275,7 @@ pub fn render(action: &Action) -> String {
             Some(s3(&dest.bucket_name, dest.prefix.as_deref().unwrap_or("")))
         }
         Action::CallAndBridge(a) => a.endpoints.first().map(|e| e.uri.clone()),
+        Action::StartCallRecording(a) => Some(format!("s3://{}", a.destination.location)),
         _ => None,
     };
     match detail {

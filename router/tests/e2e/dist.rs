@@ -68,21 +68,25 @@ const VOICEMAIL_ITEMS: &[(&str, &[(&str, &str)])] = &[
     ),
 ];
 
-/// voicemail's `leave_voicemail`: what it says before recording, then the rest of the call
-/// (the recording, the goodbye, the hang-up), which is the same in every flow that uses it.
-const ASK_FOR_MESSAGE: [&str; 2] = [
+/// voicemail's `leave_voicemail` (`take_message`): the prompt, the beep and the call
+/// recording's start in one response, then the rest of the call (the caller talks and presses
+/// pound, the goodbye, the hang-up), which is the same in every flow that uses it.
+const ASK_FOR_MESSAGE: [&str; 3] = [
     "Speak: Please leave your message after the tone",
     "PlayAudio: s3://acme-call-recordings/prompts/beep.wav",
+    "StartCallRecording: s3://acme-call-recordings/voicemail/",
 ];
 const SAVED: &[&str] = &[
     "Speak: Thank you, your message has been saved. Goodbye.",
     "Hangup",
 ];
+/// `RecordAudio` only notices the end of the message; `StopCallRecording` delivers it.
+const LISTEN_FOR_MESSAGE: [&str; 2] = [
+    "RecordAudio: s3://acme-call-recordings/switchboard-scratch/",
+    "StopCallRecording",
+];
 const LEAVE_MESSAGE: &[Turn] = &[
-    turn(
-        Listens,
-        &["RecordAudio: s3://acme-call-recordings/voicemail/"],
-    ),
+    turn(Listens, &LISTEN_FOR_MESSAGE),
     turn(Records, SAVED),
     HANG_UP,
 ];
@@ -120,9 +124,9 @@ pub const VOICEMAIL: Flow = Flow {
             &[turn(
                 Dials,
                 &[
-                    "Speak: You have reached Acme Plumbing. We cannot take your call right now.",
-                    ASK_FOR_MESSAGE[0],
+                    "Speak: You have reached Acme Plumbing. We cannot take your call right now. Please leave your message after the tone",
                     ASK_FOR_MESSAGE[1],
+                    ASK_FOR_MESSAGE[2],
                 ],
             )],
             LEAVE_MESSAGE,
@@ -175,7 +179,7 @@ pub const TRANSFER: Flow = Flow {
 /// The business number and the owner's phone (`[business-phone]` in switchboard.toml).
 const BUSINESS_NUMBER: &str = "+12125550100";
 const OWNER: &str = "+12125550199";
-/// The owner's PIN: its hash (SHA-256 of `"<number>:<PIN>"`) is `pin_hash` in switchboard.toml.
+/// The owner's PIN: [`owner_pin_setup`] stores its hash (SHA-256 of `"<number>:<PIN>"`).
 pub const OWNER_PIN: &str = "2468";
 
 const MENU: &str =
@@ -203,7 +207,14 @@ pub const BUSINESS_PHONE: Flow = Flow {
                     &[
                         "Speak: Sorry, nobody can take your call right now.",
                         "PlayAudio: s3://acme-business-phone/prompts/beep.wav",
-                        "RecordAudio: s3://acme-business-phone/voicemail/",
+                        "StartCallRecording: s3://acme-business-phone/voicemail/",
+                    ],
+                ),
+                turn(
+                    Listens,
+                    &[
+                        "RecordAudio: s3://acme-business-phone/switchboard-scratch/",
+                        "StopCallRecording",
                     ],
                 ),
                 turn(Records, SAVED),
@@ -247,18 +258,26 @@ pub const BUSINESS_PHONE: Flow = Flow {
     ],
 };
 
-/// What the owner's PIN needs before the owner calls. Today the PIN's hash is compiled into the
-/// definition (`pin_hash` in switchboard.toml, `pin_verdict` in workflows/src/flows/business/
-/// owner.rs), so there is nothing to create: check it is [`OWNER_PIN`]'s. When the hash moves
-/// to a parameter or an item read at run time, create that here instead; the calls stay.
+/// What the owner's PIN needs before the owner calls: its item in the messages table (the hash
+/// is read at run time, never compiled in; docs/business-phone.md, "The owner's PIN"). The
+/// definition must not hold the hash.
 fn owner_pin_setup(definition: &Value) {
     use sha2::Digest;
     let hash = sha2::Sha256::digest(format!("{BUSINESS_NUMBER}:{OWNER_PIN}"));
     let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
     assert!(
-        definition.to_string().contains(&hex),
-        "dist/business-phone.asl.json does not check PIN {OWNER_PIN} (SHA-256 {hex}): change OWNER_PIN to the configured PIN"
+        !definition.to_string().contains(&hex),
+        "dist/business-phone.asl.json holds the PIN's hash: it must read it from the table"
     );
+    moto::aws(&[moto::call(
+        "dynamodb",
+        "put_item",
+        json!({"TableName": "BusinessPhoneMessages", "Item": {
+            "mailbox": {"S": format!("{BUSINESS_NUMBER}#owner")},
+            "at": {"N": "0"},
+            "pin_hash": {"S": hex},
+        }}),
+    )]);
 }
 
 /// Deploys `flow` from dist/ and makes its calls, checking each answer, the execution's end,

@@ -28,11 +28,7 @@ pub fn front_desk(call: &Call, cfg: &FrontDesk) {
     let now = local_time(&cfg.time_zone);
     let weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
     if !now.within(&cfg.open, &cfg.close, &weekdays) {
-        speak(format!(
-            "Thanks for calling {}. We are closed right now.",
-            cfg.name
-        ));
-        leave_voicemail(call, &cfg.mailbox);
+        leave_voicemail(call, &cfg.mailbox, &closed(cfg));
         return;
     }
     speak(format!("Thanks for calling {}.", cfg.name));
@@ -70,7 +66,7 @@ pub fn front_desk(call: &Call, cfg: &FrontDesk) {
                 }
             }
             "9" => {
-                leave_voicemail(call, &cfg.mailbox);
+                leave_voicemail(call, &cfg.mailbox, "");
                 return;
             }
             _ => speak("That is not one of the options."),
@@ -78,4 +74,9 @@ pub fn front_desk(call: &Call, cfg: &FrontDesk) {
         tries += 1;
     }
     speak("Please call again later. Goodbye.");
+}
+
+/// The after-hours greeting, said with the message prompt.
+fn closed(cfg: &FrontDesk) -> String {
+    format!("Thanks for calling {}. We are closed right now. ", cfg.name)
 }

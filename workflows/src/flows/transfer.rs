@@ -43,6 +43,6 @@ pub fn transfer(call: &Call, cfg: &Transfer) {
     }
     speak("Still trying. Please hold.");
     if !ring(call, &cfg.backup, cfg.ring_seconds) {
-        leave_voicemail(call, &cfg.mailbox);
+        leave_voicemail(call, &cfg.mailbox, "");
     }
 }

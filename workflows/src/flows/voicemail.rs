@@ -20,12 +20,16 @@ pub struct Mailbox {
     pub notify_function: String,
 }
 
-/// Takes a message after the beep and files it, also when the caller hangs up instead of
-/// pressing pound; a sub-flow other flows call.
+/// Says `intro` (empty, or ending with a space) and takes a message after the beep, in one
+/// response, and files it, also when the caller hangs up instead of pressing pound; a sub-flow
+/// other flows call.
 #[call_flow]
-pub fn leave_voicemail(call: &Call, mailbox: &Mailbox) {
+pub fn leave_voicemail(call: &Call, mailbox: &Mailbox, intro: &str) {
     match take_message(&mailbox.bucket, &mailbox.prefix)
-        .prompt("Please leave your message after the tone, then press pound or hang up.")
+        .prompt(format!(
+            "{}Please leave your message after the tone, then press pound or hang up.",
+            intro
+        ))
         .beep(&mailbox.bucket, "prompts/beep.wav")
         .max_seconds(mailbox.max_seconds)
         .silence_seconds(3)
@@ -65,9 +69,13 @@ fn file_voicemail(call: &Call, mailbox: &Mailbox, m: Message) {
 /// Answers after hours: a greeting, then voicemail.
 #[call_flow(name = "voicemail")]
 pub fn voicemail(call: &Call, mailbox: &Mailbox) {
-    speak(format!(
-        "You have reached {}. We cannot take your call right now.",
+    leave_voicemail(call, mailbox, &unavailable(mailbox));
+}
+
+/// The after-hours greeting, said with the message prompt.
+fn unavailable(mailbox: &Mailbox) -> String {
+    format!(
+        "You have reached {}. We cannot take your call right now. ",
         mailbox.name
-    ));
-    leave_voicemail(call, mailbox);
+    )
 }
