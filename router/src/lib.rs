@@ -32,6 +32,7 @@ pub mod aws;
 pub mod backend;
 pub mod config;
 pub mod event;
+pub mod incident;
 #[cfg(feature = "aws")]
 pub mod lambda;
 pub mod memory;

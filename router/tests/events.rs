@@ -716,3 +716,120 @@ async fn bad_input_gets_a_valid_empty_response_and_a_logged_error() {
         );
     }
 }
+
+/// A typed check of a response: it parses into the PSTN audio model and meets every documented
+/// constraint (a `Speak` needs a `CallId`, tags are LEG-A or LEG-B, ...).
+fn assert_typed_valid(response: &Value) {
+    let typed: switchboard::pstn::Response =
+        serde_json::from_value(response.clone()).unwrap_or_else(|e| panic!("{e}: {response:#}"));
+    if let Err(errors) = typed.validate() {
+        panic!("{errors:?}: {response:#}");
+    }
+}
+
+/// The documentation gives `Status` two values, `Connected` and `Disconnected`
+/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/pstn-invocations.html>). Anything else
+/// means the event is not what the router understands: guessing whether the caller left could
+/// fail a token for a caller who is there, so the event is reported and answered with nothing.
+#[tokio::test]
+async fn garbage_leg_fields_are_bad_events_reported_by_field() {
+    let cases: [(&str, &str, Value, &str); 5] = [
+        (
+            "action-failed-play-audio",
+            "Status",
+            json!(""),
+            "Participants[0].Status",
+        ),
+        (
+            "action-failed-play-audio",
+            "Status",
+            json!("Ringing?"),
+            "Participants[0].Status",
+        ),
+        (
+            "digits-received",
+            "Status",
+            json!(7),
+            "Participants[0].Status",
+        ),
+        (
+            "digits-received",
+            "CallId",
+            json!(""),
+            "Participants[0].CallId",
+        ),
+        (
+            "digits-received",
+            "ParticipantTag",
+            json!("LEG-C"),
+            "Participants[0].ParticipantTag",
+        ),
+    ];
+    for (fixture_name, field, value, want) in cases {
+        let mut event = mid_call(fixture_name, Some("tok-1"));
+        event["CallDetails"]["Participants"][0][field] = value.clone();
+        let mut m = Mocks::new();
+        m.sfn.push(success_rule("tok-1"));
+        m.sfn.push(failure_rule(
+            "tok-1",
+            wire::ERROR_ACTION_FAILED,
+            "InvalidAudioSource: Audio Source parameter value is invalid.",
+        ));
+        m.sqs.push(receive_rule(actions("tok-2", "x")));
+        let router = m.router();
+        let reply = run(&router, &event).await;
+        assert_eq!(
+            reply.response,
+            json!({"SchemaVersion": "1.0", "Actions": []}),
+            "{field} {value}"
+        );
+        assert_eq!(kinds(&reply), ["bad_event"], "{field} {value}");
+        assert!(
+            reply.incidents[0].detail.contains(want),
+            "{}",
+            reply.incidents[0].detail
+        );
+        assert_eq!(
+            m.sfn[0].num_calls() + m.sfn[1].num_calls() + m.sqs[0].num_calls(),
+            0
+        );
+    }
+}
+
+/// The router's own answers target a leg of the event by its `CallId`, else by its tag, and
+/// only say something (`Speak` needs a `CallId`) when they can.
+#[tokio::test]
+async fn the_routers_own_answers_target_real_legs_validly() {
+    let router = Mocks::new().router();
+    // An apology to a leg that has no CallId: the hang-up by tag, nothing spoken.
+    let mut no_call_id = mid_call("digits-received", None);
+    no_call_id["CallDetails"]["Participants"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("CallId");
+    let reply = run(&router, &no_call_id).await;
+    assert_eq!(kinds(&reply), ["missing_token"]);
+    assert_typed_valid(&reply.response);
+    assert_eq!(
+        reply.response["Actions"],
+        json!([{"Type": "Hangup", "Parameters": {"ParticipantTag": "LEG-A", "SipResponseCode": "480"}}])
+    );
+    // Tags are written as the documentation spells them, whatever case the event used.
+    let mut lower = fixture("new-inbound-call");
+    lower["CallDetails"]["Participants"][0]["To"] = "+19995550000".into();
+    let leg = lower["CallDetails"]["Participants"][0]
+        .as_object_mut()
+        .unwrap();
+    leg.remove("CallId");
+    leg.insert("ParticipantTag".into(), "leg-a".into());
+    let reply = run(&router, &lower).await;
+    assert_typed_valid(&reply.response);
+    assert_eq!(
+        reply.response["Actions"][0]["Parameters"]["ParticipantTag"],
+        "LEG-A"
+    );
+    // The full apology is valid too.
+    let reply = run(&router, &mid_call("digits-received", None)).await;
+    assert_typed_valid(&reply.response);
+    assert_eq!(reply.response["Actions"][0]["Type"], "Speak");
+}
