@@ -615,21 +615,25 @@ async fn malformed_message_from_the_flow_ends_the_call_politely() {
 
 #[tokio::test]
 async fn slow_workflow_gets_a_keep_alive_then_resumes_without_completing_anything() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
     let mut m = Mocks::new();
-    // Under the 500 ms minimum poll: one empty poll ends the wait.
     m.budget_ms = 400;
     m.sfn.push(success_rule("tok-1"));
+    // The flow queues its next actions only once the first answer has gone out.
+    let done = Arc::new(AtomicBool::new(false));
+    let d = done.clone();
     m.sqs.push(
-        mock!(aws_sdk_sqs::Client::receive_message)
-            .sequence()
-            .output(|| ReceiveMessageOutput::builder().build())
-            .output(|| message(actions("tok-2", "done"), "r-new"))
-            .build(),
+        mock!(aws_sdk_sqs::Client::receive_message).then_compute_output(move |_| {
+            if d.load(Ordering::SeqCst) {
+                message(actions("tok-2", "done"), "r-new")
+            } else {
+                ReceiveMessageOutput::builder().build()
+            }
+        }),
     );
     let router = m.router();
-    let started = Instant::now();
     let first = run(&router, &mid_call("digits-received", Some("tok-1"))).await;
-    assert!(started.elapsed() < Duration::from_millis(1500));
     assert_eq!(first.response["Actions"][0]["Type"], "Pause");
     assert_eq!(
         first.response["Actions"][0]["Parameters"]["DurationInMilliseconds"],
@@ -638,6 +642,7 @@ async fn slow_workflow_gets_a_keep_alive_then_resumes_without_completing_anythin
     let attrs = &first.response["TransactionAttributes"];
     assert!(attrs.get("WaitToken").is_none());
     assert_eq!(attrs["QueueUrl"], URL);
+    done.store(true, Ordering::SeqCst);
 
     // PSTN audio reports the Pause with the keep-alive's attributes.
     let mut pause_done = fixture("action-successful-speak-and-get-digits");
@@ -646,6 +651,44 @@ async fn slow_workflow_gets_a_keep_alive_then_resumes_without_completing_anythin
     let second = run(&router, &pause_done).await;
     assert_eq!(second.response["Actions"][0]["Parameters"]["Text"], "done");
     assert_eq!(m.sfn[0].num_calls(), 1, "the keep-alive completed no token");
+}
+
+/// SQS long polls last whole seconds (0–20). The queue rounds its wait down and covers the rest
+/// with short polls, so it never waits past the time it was given (it used to round to the
+/// nearest second: up to half a second late).
+#[tokio::test]
+async fn the_long_poll_never_asks_sqs_to_wait_past_the_time_it_was_given() {
+    use std::sync::{Arc, Mutex};
+    use switchboard_router::ActionQueue;
+    let asked: Arc<Mutex<Vec<(tokio::time::Instant, i32)>>> = Arc::default();
+    let a = asked.clone();
+    let rule = mock!(aws_sdk_sqs::Client::receive_message).then_compute_output(move |r| {
+        a.lock().unwrap().push((
+            tokio::time::Instant::now(),
+            r.wait_time_seconds().unwrap_or(-1),
+        ));
+        ReceiveMessageOutput::builder().build()
+    });
+    let queue = AwsQueue::new(mock_client!(aws_sdk_sqs, RuleMode::MatchAny, &[&rule]));
+    // The mock answers at once, so a long poll ends early and is asked again: the test takes
+    // the sum of these waits in real time.
+    for wait_ms in [0u64, 150, 700, 1_300] {
+        asked.lock().unwrap().clear();
+        let wait = Duration::from_millis(wait_ms);
+        let started = tokio::time::Instant::now();
+        assert_eq!(queue.receive(URL, wait).await.unwrap(), None);
+        let calls = asked.lock().unwrap().clone();
+        assert!(!calls.is_empty(), "{wait_ms} ms: at least one look");
+        for (at, secs) in &calls {
+            assert!((0..=20).contains(secs), "{wait_ms} ms: {calls:?}");
+            let ends = *at + Duration::from_secs(*secs as u64);
+            assert!(
+                ends <= started + wait || (*secs == 0 && wait.is_zero()),
+                "{wait_ms} ms: asked to wait {secs} s at +{:?}",
+                *at - started
+            );
+        }
+    }
 }
 
 #[tokio::test]
