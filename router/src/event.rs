@@ -163,7 +163,10 @@ impl<'a> CallEvent<'a> {
         };
         if let Some(text) = raw.get(UNPARSED_PAYLOAD) {
             let text = text.as_str().unwrap_or_default();
-            return Err(bad("$", format!("payload is not JSON: {text}")));
+            return Err(bad(
+                "$",
+                format!("payload is not JSON the runtime can read: {text}"),
+            ));
         }
         if !raw.is_object() {
             return Err(bad(

@@ -6,6 +6,7 @@ use std::time::{Instant, SystemTime};
 
 use lambda_runtime::tower::{Layer, Service};
 use lambda_runtime::{LambdaEvent, LambdaInvocation};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::backend::{ActionQueue, Engine};
@@ -93,10 +94,11 @@ pub fn init_logging() {
         .try_init();
 }
 
-/// Lets a payload that is not JSON reach the handler: the runtime would otherwise fail the
-/// invocation before the router sees it, and PSTN audio would get no response at all. The payload
-/// is replaced with `{"SwitchboardUnparsedPayload": "<its first 256 bytes>"}`, which the router
-/// reports as a bad event and answers with a valid, empty response.
+/// Lets every payload reach the handler: the runtime would otherwise fail the invocation before
+/// the router sees it, and PSTN audio would get no response at all. A payload the runtime cannot
+/// read into a `Value` is replaced with `{"SwitchboardUnparsedPayload": "<why>; it starts with
+/// <its first 256 bytes>"}`, which the router reports as a bad event and answers with a valid,
+/// empty response.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct JsonGuardLayer;
 
@@ -128,13 +130,23 @@ impl<S: Service<LambdaInvocation>> Service<LambdaInvocation> for JsonGuard<S> {
     }
 }
 
-/// The payload unchanged when it is JSON, else the stand-in document.
+/// The payload unchanged when the runtime can read it, else the stand-in document.
+///
+/// The test is what `lambda_runtime` 1.5 does (`src/deserializer.rs`): `serde_json`'s
+/// `Deserializer::from_slice` into the handler's payload type, `Value` here. That is stricter
+/// than JSON's grammar: nesting deeper than serde_json's recursion limit (128), numbers outside
+/// `f64` such as `1e400`, and lone UTF-16 surrogates such as `"\ud800"` fail, while merely
+/// skipping over the text (`IgnoredAny`) accepts them. Trailing characters, which the runtime
+/// would ignore, are refused here too: such a payload is not one PSTN audio sends.
 pub fn guard_payload(body: bytes::Bytes) -> bytes::Bytes {
-    if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok() {
+    let mut de = serde_json::Deserializer::from_slice(&body);
+    let read = Value::deserialize(&mut de).and_then(|_| de.end());
+    let Err(why) = read else {
         return body;
-    }
+    };
     let head = String::from_utf8_lossy(&body[..body.len().min(256)]).into_owned();
-    let doc = serde_json::json!({ UNPARSED_PAYLOAD: head });
+    let text = format!("{why}; it starts with {head:?}");
+    let doc = serde_json::json!({ UNPARSED_PAYLOAD: text });
     bytes::Bytes::from(doc.to_string())
 }
 
@@ -148,7 +160,57 @@ mod tests {
         assert_eq!(guard_payload(json.clone()), json);
         let wrapped = guard_payload(bytes::Bytes::from_static(b"\xffnot json"));
         let v: Value = serde_json::from_slice(&wrapped).unwrap();
-        assert!(v[UNPARSED_PAYLOAD].as_str().unwrap().ends_with("not json"));
+        assert!(v[UNPARSED_PAYLOAD].as_str().unwrap().contains("not json"));
+    }
+
+    /// What `lambda_runtime` does with the payload (`deserializer::deserialize` in 1.5.0).
+    fn as_the_runtime_reads(body: &[u8]) -> Result<Value, String> {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        Value::deserialize(&mut de).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn payloads_beyond_serde_jsons_limits_reach_the_handler_as_a_stand_in() {
+        let cases: [(&str, Vec<u8>, &str); 5] = [
+            (
+                "array nested 100,000 deep",
+                format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)).into_bytes(),
+                "recursion limit exceeded",
+            ),
+            (
+                "objects nested 200 deep",
+                format!("{}1{}", r#"{"a":"#.repeat(200), "}".repeat(200)).into_bytes(),
+                "recursion limit exceeded",
+            ),
+            (
+                "1e400",
+                br#"{"Sequence": 1e400}"#.to_vec(),
+                "number out of range",
+            ),
+            (
+                "lone surrogate",
+                br#"{"a": "\ud800"}"#.to_vec(),
+                "hex escape",
+            ),
+            (
+                "trailing characters",
+                b"{} x".to_vec(),
+                "trailing characters",
+            ),
+        ];
+        for (name, body, why) in cases {
+            assert!(
+                serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok()
+                    || name == "trailing characters",
+                "{name}: valid JSON text"
+            );
+            let guarded = guard_payload(bytes::Bytes::from(body));
+            let v = as_the_runtime_reads(&guarded)
+                .unwrap_or_else(|e| panic!("{name}: the runtime still fails: {e}"));
+            let text = v[UNPARSED_PAYLOAD].as_str().unwrap_or_default();
+            assert!(text.contains(why), "{name}: {text}");
+            assert!(text.len() < 600, "{name}: {} bytes", text.len());
+        }
     }
 
     #[test]

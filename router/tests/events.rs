@@ -742,7 +742,10 @@ async fn bad_input_gets_a_valid_empty_response_and_a_logged_error() {
         (no_details, "$.CallDetails"),
         (unknown, "unknown event type \"NEW_FAX\""),
         (three, "got 3"),
-        (not_json, "payload is not JSON: <xml/>"),
+        (
+            not_json,
+            "payload is not JSON the runtime can read: expected value at line 1 column 1",
+        ),
         (json!([1, 2]), "expected a JSON object"),
     ];
     for (event, want) in cases {
