@@ -36,6 +36,7 @@ pub mod incident;
 #[cfg(feature = "aws")]
 pub mod lambda;
 pub mod memory;
+pub mod names;
 #[cfg(feature = "aws")]
 pub mod package;
 pub mod response;

@@ -12,14 +12,14 @@ use switchboard::wire;
 use crate::backend::{ActionQueue, BackendError, Engine, ErrorKind};
 use crate::config::Config;
 use crate::event::{CallEvent, EventKind};
+use crate::names::call_names;
 use crate::response::{self, ATTR_KEEP_ALIVE};
 
 /// A long-poll that returns empty with less than this left ends the wait (SQS waits whole
 /// seconds, rounded to the nearest).
 const MIN_POLL: Duration = Duration::from_millis(500);
-/// Step Functions limits: `cause` ≤ 32768 characters, execution names ≤ 80, queue names ≤ 80.
+/// Step Functions limits `cause` to 32768 characters.
 const MAX_CAUSE: usize = 32_768;
-const MAX_NAME: usize = 80;
 /// Calls remembered for retry detection before the memory is cleared.
 const MAX_REMEMBERED: usize = 50_000;
 
@@ -193,8 +193,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
             );
             return response::reject(leg, &self.config.sip_code);
         };
-        let name = sanitize_name(cx.ev.transaction_id);
-        let queue_name = sanitize_name(&format!("{}{}", self.config.queue_prefix, name));
+        let (name, queue_name) = call_names(cx.ev.transaction_id, &self.config.queue_prefix);
         let url = match self.queue.create(&queue_name).await {
             Ok(url) => url,
             Err(e) => {
@@ -337,7 +336,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
             );
             return Some(false);
         };
-        let name = sanitize_name(cx.ev.transaction_id);
+        let (name, _) = call_names(cx.ev.transaction_id, &self.config.queue_prefix);
         match self.engine.execution_running(&arn, &name).await {
             Ok(r) => Some(r),
             Err(e) if e.kind == ErrorKind::NotFound => Some(false),
@@ -568,20 +567,6 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
         let mut map = self.completed.lock().unwrap_or_else(|p| p.into_inner());
         map.remove(ev.transaction_id);
     }
-}
-
-/// Execution and queue names allow letters, digits, `-` and `_`, up to 80 characters.
-pub fn sanitize_name(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .take(MAX_NAME)
-        .collect()
 }
 
 fn truncate(mut s: String, max: usize) -> String {

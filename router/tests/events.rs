@@ -879,3 +879,87 @@ async fn the_routers_own_answers_target_real_legs_validly() {
     assert_typed_valid(&reply.response);
     assert_eq!(reply.response["Actions"][0]["Type"], "Speak");
 }
+
+/// Execution and queue names come from the TransactionId: as it is when it is short and uses
+/// only letters, digits, `-` and `_`; else a readable prefix and a SHA-256 digest of the whole id,
+/// so ids that share their first 80 characters still get their own execution and queue.
+#[tokio::test]
+async fn distinct_transaction_ids_get_distinct_executions_and_queues() {
+    use std::sync::{Arc, Mutex};
+    let names: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let queues: Arc<Mutex<Vec<String>>> = Arc::default();
+    let mut m = Mocks::new();
+    let q = queues.clone();
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::create_queue).then_compute_output(move |r| {
+            let name = r.queue_name().unwrap_or_default().to_owned();
+            q.lock().unwrap().push(name.clone());
+            CreateQueueOutput::builder()
+                .queue_url(format!(
+                    "https://sqs.us-east-1.amazonaws.com/123456789012/{name}"
+                ))
+                .build()
+        }),
+    );
+    m.sqs.push(receive_rule(actions("tok-1", "Welcome")));
+    let n = names.clone();
+    m.sfn.push(
+        mock!(aws_sdk_sfn::Client::start_execution).then_compute_output(move |r| {
+            let input: Value = serde_json::from_str(r.input().unwrap()).unwrap();
+            let tx = input["Event"]["CallDetails"]["TransactionId"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            n.lock().unwrap().push((tx, r.name().unwrap().to_owned()));
+            StartExecutionOutput::builder()
+                .execution_arn("a")
+                .start_date(aws_sdk_sfn::primitives::DateTime::from_secs(0))
+                .build()
+                .unwrap()
+        }),
+    );
+    let router = m.router();
+    let long = "7a8b9c0d".repeat(10);
+    let ids = [
+        format!("{long}-first"),
+        format!("{long}-second"),
+        "tx with spaces/and:colons".to_owned(),
+        "tx-with-spaces-and-colons".to_owned(),
+        "é".repeat(100),
+        "transaction-id".to_owned(),
+    ];
+    for id in &ids {
+        let mut event = fixture("new-inbound-call");
+        event["CallDetails"]["TransactionId"] = id.as_str().into();
+        let reply = run(&router, &event).await;
+        assert!(reply.incidents.is_empty(), "{id}: {:?}", reply.incidents);
+    }
+    let names = names.lock().unwrap().clone();
+    let queues = queues.lock().unwrap().clone();
+    assert_eq!(names.len(), ids.len());
+    let allowed = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 80
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    for (tx, name) in &names {
+        assert!(allowed(name), "{tx:?} → {name:?}");
+    }
+    for q in &queues {
+        assert!(allowed(q), "{q:?}");
+        assert!(q.starts_with("switchboard-"), "{q:?}");
+    }
+    let distinct = |v: Vec<&String>| v.iter().collect::<std::collections::HashSet<_>>().len();
+    assert_eq!(
+        distinct(names.iter().map(|(_, n)| n).collect()),
+        ids.len(),
+        "{names:?}"
+    );
+    assert_eq!(distinct(queues.iter().collect()), ids.len(), "{queues:?}");
+    // Short, safe ids are kept as they are.
+    assert!(names.contains(&("transaction-id".to_owned(), "transaction-id".to_owned())));
+    assert!(queues.contains(&"switchboard-transaction-id".to_owned()));
+    // Long or unsafe ids keep a readable start.
+    assert!(names[0].1.starts_with("7a8b9c0d"), "{names:?}");
+}
