@@ -463,24 +463,184 @@ async fn bridged_leg_hangup_is_progress_for_the_flow() {
     );
 }
 
-#[tokio::test]
-async fn caller_hangup_with_the_bridged_leg_still_up_waits_for_the_flow() {
-    let mut event = mid_call("hangup-leg-b", Some("tok-1"));
+/// The caller (LEG-A) left while the bridged party (LEG-B) is still connected.
+fn caller_left_while_bridged(token: Option<&str>, extra_attrs: &[(&str, &str)]) -> Value {
+    let mut event = mid_call("hangup-leg-b", token);
     let parts = &mut event["CallDetails"]["Participants"];
     parts[0]["Status"] = "Disconnected".into();
     parts[1]["Status"] = "Connected".into();
     event["ActionData"]["Parameters"]["ParticipantTag"] = "LEG-A".into();
+    for (k, v) in extra_attrs {
+        event["CallDetails"]["TransactionAttributes"][*k] = (*v).into();
+    }
+    event
+}
+
+/// The `HANGUP` of LEG-B that follows the router's own hang-up of it: the call is over.
+fn bridged_leg_hung_up_after(caller_left: &Value, answer: &Value) -> Value {
+    let mut event = caller_left.clone();
+    event["Sequence"] = (event["Sequence"].as_u64().unwrap() + 1).into();
+    event["CallDetails"]["Participants"][1]["Status"] = "Disconnected".into();
+    event["ActionData"] =
+        json!({"Type": "Hangup", "Parameters": {"CallId": "call-id-2", "ParticipantTag": "LEG-B"}});
+    event["CallDetails"]["TransactionAttributes"] = answer["TransactionAttributes"].clone();
+    event
+}
+
+/// The answer to a caller who left a bridge: LEG-B hung up at once with nothing spoken, and
+/// attributes that keep the queue but no token.
+fn assert_leg_b_hung_up_silently(reply: &Reply, attrs: Value) {
+    assert_eq!(
+        reply.response,
+        json!({"SchemaVersion": "1.0",
+            "Actions": [{"Type": "Hangup", "Parameters": {"CallId": "call-id-2"}}],
+            "TransactionAttributes": attrs}),
+        "{:?}",
+        reply.incidents
+    );
+}
+
+/// PSTN audio's CallAndBridge page: the remaining leg must be disconnected independently
+/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html>). The flow can no
+/// longer talk to anyone, so the router fails its token with HANGUP and hangs LEG-B up at once,
+/// without waiting for the flow or speaking; the HANGUP of LEG-B that follows completes nothing
+/// more and deletes the queue.
+#[tokio::test]
+async fn caller_hangup_while_bridged_hangs_up_leg_b_at_once_silently() {
     let mut m = Mocks::new();
     m.sfn
         .push(failure_rule("tok-1", wire::ERROR_HANGUP, "HANGUP"));
-    m.sqs.push(receive_rule(actions("tok-2", "hang up leg B")));
-    let router = m.router();
-    let reply = run(&router, &event).await;
-    assert_eq!(m.sfn[0].num_calls(), 1);
-    assert_eq!(
-        reply.response["Actions"][0]["Parameters"]["Text"],
-        "hang up leg B"
+    m.sfn.push(success_rule("tok-1"));
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::receive_message)
+            .sequence()
+            .output(|| message(actions("tok-1", "already delivered"), "r-old"))
+            .output(|| ReceiveMessageOutput::builder().build())
+            .repeatedly()
+            .build(),
     );
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::delete_message)
+            .then_output(|| DeleteMessageOutput::builder().build()),
+    );
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::delete_queue)
+            .match_requests(|r| r.queue_url() == Some(URL))
+            .then_output(|| DeleteQueueOutput::builder().build()),
+    );
+    let router = m.router();
+    let event = caller_left_while_bridged(Some("tok-1"), &[]);
+    let reply = run(&router, &event).await;
+    assert_leg_b_hung_up_silently(&reply, json!({"QueueUrl": URL}));
+    assert!(reply.incidents.is_empty(), "{:?}", reply.incidents);
+    assert_eq!(m.sfn[0].num_calls(), 1, "the token is failed with HANGUP");
+    assert_eq!(m.sqs[0].num_calls(), 0, "no waiting for the flow");
+
+    let over = bridged_leg_hung_up_after(&event, &reply.response);
+    let end = run(&router, &over).await;
+    assert_eq!(end.response["Actions"], json!([]));
+    assert!(end.incidents.is_empty(), "{:?}", end.incidents);
+    assert_eq!(m.sfn[0].num_calls(), 1, "tok-1 is not failed a second time");
+    assert_eq!(m.sfn[1].num_calls(), 0);
+    assert_eq!(m.sqs[2].num_calls(), 1, "queue deleted at the end");
+}
+
+#[tokio::test]
+async fn caller_hangup_during_a_keep_alive_hangs_up_leg_b_and_fails_what_the_flow_queued() {
+    let mut m = Mocks::new();
+    m.sfn
+        .push(failure_rule("tok-2", wire::ERROR_HANGUP, "HANGUP"));
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::receive_message)
+            .sequence()
+            .output(|| message(actions("tok-2", "queued meanwhile"), "r-2"))
+            .output(|| ReceiveMessageOutput::builder().build())
+            .repeatedly()
+            .build(),
+    );
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::delete_message)
+            .then_output(|| DeleteMessageOutput::builder().build()),
+    );
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::delete_queue)
+            .then_output(|| DeleteQueueOutput::builder().build()),
+    );
+    let router = m.router();
+    let event = caller_left_while_bridged(None, &[("SwitchboardKeepAlive", "2")]);
+    let reply = run(&router, &event).await;
+    assert_leg_b_hung_up_silently(&reply, json!({"QueueUrl": URL}));
+    assert_eq!(
+        m.sfn[0].num_calls(),
+        1,
+        "the queued task is failed with HANGUP"
+    );
+
+    let over = bridged_leg_hung_up_after(&event, &reply.response);
+    let end = run(&router, &over).await;
+    assert_eq!(end.response["Actions"], json!([]));
+    assert_eq!(m.sfn[0].num_calls(), 1, "tok-2 is not failed a second time");
+    assert_eq!(m.sqs[2].num_calls(), 1, "queue deleted at the end");
+}
+
+/// Wherever the router would apologise, a caller who has left hears nothing and the bridged
+/// party is hung up silently.
+#[tokio::test]
+async fn the_router_never_apologises_once_the_caller_has_left() {
+    // The token is gone and the execution has ended.
+    let mut m = Mocks::new();
+    m.sfn.push(
+        mock!(aws_sdk_sfn::Client::send_task_failure).then_error(|| {
+            SendTaskFailureError::TaskTimedOut(TaskTimedOut::builder().message("gone").build())
+        }),
+    );
+    m.sfn.push(
+        mock!(aws_sdk_sfn::Client::describe_execution).then_output(|| {
+            DescribeExecutionOutput::builder()
+                .execution_arn("a")
+                .state_machine_arn(ARN)
+                .status(ExecutionStatus::Succeeded)
+                .start_date(aws_sdk_sfn::primitives::DateTime::from_secs(0))
+                .build()
+                .unwrap()
+        }),
+    );
+    let router = m.router();
+    let reply = run(&router, &caller_left_while_bridged(Some("tok-1"), &[])).await;
+    assert_leg_b_hung_up_silently(&reply, json!({"QueueUrl": URL}));
+
+    // Step Functions fails after the SDK's retries.
+    let mut m = Mocks::new();
+    m.sfn.push(
+        mock!(aws_sdk_sfn::Client::send_task_failure)
+            .then_error(|| SendTaskFailureError::unhandled("throttled")),
+    );
+    let router = m.router();
+    let reply = run(&router, &caller_left_while_bridged(Some("tok-1"), &[])).await;
+    assert_leg_b_hung_up_silently(&reply, json!({"QueueUrl": URL}));
+    assert_eq!(kinds(&reply), ["backend"]);
+
+    // No QueueUrl: nothing to keep; the attributes are cleared.
+    let router = Mocks::new().router();
+    let mut event = caller_left_while_bridged(None, &[]);
+    event["CallDetails"]
+        .as_object_mut()
+        .unwrap()
+        .remove("TransactionAttributes");
+    let reply = run(&router, &event).await;
+    assert_leg_b_hung_up_silently(&reply, json!({}));
+
+    // A progress event while the caller is gone completes nothing and says nothing: the
+    // caller's HANGUP does the work.
+    let mut m = Mocks::new();
+    m.sfn.push(success_rule("tok-1"));
+    m.sqs.push(receive_rule(actions("tok-2", "to nobody")));
+    let router = m.router();
+    let mut event = mid_call("action-successful-call-and-bridge", Some("tok-1"));
+    event["CallDetails"]["Participants"][0]["Status"] = "Disconnected".into();
+    let reply = run(&router, &event).await;
+    assert_eq!(reply.response["Actions"], json!([]));
+    assert_eq!(m.sfn[0].num_calls() + m.sqs[0].num_calls(), 0);
 }
 
 fn token_gone(m: &mut Mocks, status: ExecutionStatus) {
@@ -760,6 +920,49 @@ async fn bad_input_gets_a_valid_empty_response_and_a_logged_error() {
             "{}",
             reply.incidents[0].detail
         );
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_final_hangup_fails_the_token_once() {
+    let mut event = mid_call("hangup", Some("tok-1"));
+    event["CallDetails"]["Participants"][0]["Status"] = "Disconnected".into();
+    let mut no_sequence = event.clone();
+    no_sequence.as_object_mut().unwrap().remove("Sequence");
+    let mut m = Mocks::new();
+    m.sfn
+        .push(failure_rule("tok-1", wire::ERROR_HANGUP, "HANGUP"));
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::delete_queue)
+            .then_output(|| DeleteQueueOutput::builder().build()),
+    );
+    let router = m.router();
+    for ev in [&event, &event, &no_sequence, &no_sequence] {
+        let reply = run(&router, ev).await;
+        assert_eq!(reply.response["Actions"], json!([]));
+    }
+    assert_eq!(m.sfn[0].num_calls(), 1);
+}
+
+#[tokio::test]
+async fn events_without_a_usable_sequence_complete_their_token_once() {
+    for sequence in [None, Some(json!("abc")), Some(json!(-1)), Some(json!(2.5))] {
+        let mut event = mid_call("digits-received", Some("tok-1"));
+        match &sequence {
+            None => {
+                event.as_object_mut().unwrap().remove("Sequence");
+            }
+            Some(s) => event["Sequence"] = s.clone(),
+        }
+        let mut m = Mocks::new();
+        m.sfn.push(success_rule("tok-1"));
+        m.sqs.push(receive_rule(actions("tok-2", "next")));
+        let router = m.router();
+        for _ in 0..3 {
+            let reply = run(&router, &event).await;
+            assert_eq!(reply.response["Actions"][0]["Parameters"]["Text"], "next");
+        }
+        assert_eq!(m.sfn[0].num_calls(), 1, "Sequence {sequence:?}");
     }
 }
 
