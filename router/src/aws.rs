@@ -162,27 +162,16 @@ impl Engine for AwsEngine {
     }
 }
 
-impl ActionQueue for AwsQueue {
-    async fn create(&self, name: &str) -> BackendResult<String> {
-        let out = self
-            .client
-            .create_queue()
-            .queue_name(name)
-            // A call's actions are useless after an hour; the queue itself is deleted on the
-            // final HANGUP.
-            .attributes(QueueAttributeName::MessageRetentionPeriod, "3600")
-            .send()
-            .await
-            .map_err(|e| classify("CreateQueue", e, |_| None))?;
-        out.queue_url().map(str::to_owned).ok_or_else(|| {
-            BackendError::new(ErrorKind::Service, "CreateQueue returned no QueueUrl")
-        })
-    }
+/// Time allowed for a long poll's answer to come back after SQS's wait ends.
+pub const ROUND_TRIP: Duration = Duration::from_millis(100);
+/// Interval of the short polls that cover the last second of a wait.
+pub const SHORT_POLL_EVERY: Duration = Duration::from_millis(200);
+/// A short poll starts at least this long before the wait ends.
+pub const LAST_POLL: Duration = Duration::from_millis(40);
 
-    async fn receive(&self, url: &str, wait: Duration) -> BackendResult<Option<QueueMessage>> {
-        // SQS waits whole seconds (0–20); round to the nearest so a 3.6 s budget polls 4 s
-        // rather than 3, and the caller's deadline check absorbs the difference.
-        let secs = ((wait.as_millis() + 500) / 1000).min(20) as i32;
+impl AwsQueue {
+    /// One `ReceiveMessage` waiting `secs` seconds at most.
+    async fn receive_once(&self, url: &str, secs: i32) -> BackendResult<Option<QueueMessage>> {
         let out = self
             .client
             .receive_message()
@@ -208,6 +197,54 @@ impl ActionQueue for AwsQueue {
                 ErrorKind::Service,
                 "ReceiveMessage returned a message without body or receipt handle",
             )),
+        }
+    }
+}
+
+impl ActionQueue for AwsQueue {
+    async fn create(&self, name: &str) -> BackendResult<String> {
+        let out = self
+            .client
+            .create_queue()
+            .queue_name(name)
+            // A call's actions are useless after an hour; the queue itself is deleted on the
+            // final HANGUP.
+            .attributes(QueueAttributeName::MessageRetentionPeriod, "3600")
+            .send()
+            .await
+            .map_err(|e| classify("CreateQueue", e, |_| None))?;
+        out.queue_url().map(str::to_owned).ok_or_else(|| {
+            BackendError::new(ErrorKind::Service, "CreateQueue returned no QueueUrl")
+        })
+    }
+
+    /// Waits no longer than `wait`. SQS long polls last whole seconds, 0 to 20
+    /// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html>),
+    /// so the wait is rounded down, leaving [`ROUND_TRIP`] for the answer to come back; less than
+    /// a second plus that is covered by short polls every [`SHORT_POLL_EVERY`], the last one
+    /// starting at least [`LAST_POLL`] before the end. Every request is cut at the end of `wait`
+    /// (harmless: messages are received with visibility timeout 0, so a cut receive takes none).
+    async fn receive(&self, url: &str, wait: Duration) -> BackendResult<Option<QueueMessage>> {
+        if wait.is_zero() {
+            return self.receive_once(url, 0).await;
+        }
+        let until = tokio::time::Instant::now() + wait;
+        loop {
+            let left = until.saturating_duration_since(tokio::time::Instant::now());
+            let secs = left.saturating_sub(ROUND_TRIP).as_secs().min(20) as i32;
+            match tokio::time::timeout_at(until, self.receive_once(url, secs)).await {
+                Ok(Ok(Some(msg))) => return Ok(Some(msg)),
+                Ok(Ok(None)) => {}
+                Ok(Err(e)) => return Err(e),
+                Err(_elapsed) => return Ok(None),
+            }
+            let left = until.saturating_duration_since(tokio::time::Instant::now());
+            if left < LAST_POLL {
+                return Ok(None);
+            }
+            if secs == 0 {
+                tokio::time::sleep(SHORT_POLL_EVERY.min(left - LAST_POLL)).await;
+            }
         }
     }
 

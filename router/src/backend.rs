@@ -114,7 +114,9 @@ pub trait ActionQueue: Send + Sync {
     /// Creates the queue `name` (idempotent) and returns its URL.
     fn create(&self, name: &str) -> impl Future<Output = BackendResult<String>> + Send;
 
-    /// Waits up to `wait` for a message. `Ok(None)` when none arrived in time.
+    /// Waits up to `wait` for a message, and never longer: `Ok(None)` means none arrived within
+    /// all of `wait`, and the router then stops waiting (it answers by a deadline). A zero `wait`
+    /// is one look at the queue.
     fn receive(
         &self,
         url: &str,

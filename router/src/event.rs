@@ -30,18 +30,86 @@ pub struct Leg<'a> {
     pub status: Option<&'a str>,
 }
 
+/// The two documented values of a leg's `Status`.
+const CONNECTED: &str = "Connected";
+const DISCONNECTED: &str = "Disconnected";
+
+/// Longest `CallId` the router accepts. The documented ones are UUIDs (36 characters); a longer
+/// one is not an id PSTN audio issued, and would be echoed into answers and logs.
+pub const MAX_CALL_ID: usize = 256;
+
 impl Leg<'_> {
     /// `Status` is `Connected` (or absent, which the service only omits on live legs).
     pub fn connected(&self) -> bool {
-        self.status
-            .is_none_or(|s| s.eq_ignore_ascii_case("Connected"))
+        self.status.is_none_or(|s| s == CONNECTED)
     }
-    /// The leg's tag is `LEG-A`.
-    /// Tags are compared ignoring case: the documentation's examples spell them `Leg-A` too.
+    /// The leg's tag is `LEG-A`. After [`CallEvent::parse`] every leg has a tag, written as
+    /// [`wire::LEG_A`] or [`wire::LEG_B`].
     pub fn is_leg_a(&self) -> bool {
-        self.tag
-            .is_some_and(|t| t.eq_ignore_ascii_case(wire::LEG_A))
+        self.tag == Some(wire::LEG_A)
     }
+}
+
+/// Checks one participant and writes its tag and status the documented way: tags compared
+/// ignoring case (the documentation's examples spell them `Leg-A` too), a status that is
+/// `Connected` or `Disconnected` in any case. Anything else is refused with its field: the
+/// router decides who left from these, and a guess could fail a task for a caller still there.
+fn leg(p: &Value) -> Result<Leg<'_>, (&'static str, String)> {
+    let text = |key: &'static str| -> Result<Option<&str>, (&'static str, String)> {
+        match p.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            Some(other) => Err((key, format!("expected a string, got {}", kind_of(other)))),
+        }
+    };
+    let call_id = text("CallId")?;
+    if let Some(id) = call_id {
+        if id.is_empty() || id.len() > MAX_CALL_ID {
+            return Err((
+                "CallId",
+                format!(
+                    "expected a call id of 1 to {MAX_CALL_ID} characters, got {} bytes",
+                    id.len()
+                ),
+            ));
+        }
+    }
+    let tag = match text("ParticipantTag")? {
+        None => None,
+        Some(t) if t.eq_ignore_ascii_case(wire::LEG_A) => Some(wire::LEG_A),
+        Some(t) if t.eq_ignore_ascii_case(wire::LEG_B) => Some(wire::LEG_B),
+        Some(t) => {
+            return Err((
+                "ParticipantTag",
+                format!(
+                    "expected LEG-A or LEG-B, got {:?}",
+                    crate::incident::clip(t, 64)
+                ),
+            ))
+        }
+    };
+    let status = match text("Status")? {
+        None => None,
+        Some(s) if s.eq_ignore_ascii_case(CONNECTED) => Some(CONNECTED),
+        Some(s) if s.eq_ignore_ascii_case(DISCONNECTED) => Some(DISCONNECTED),
+        Some(s) => {
+            return Err((
+                "Status",
+                format!(
+                    "expected Connected or Disconnected, got {:?}",
+                    crate::incident::clip(s, 64)
+                ),
+            ))
+        }
+    };
+    Ok(Leg {
+        call_id,
+        tag,
+        to: p.get("To").and_then(Value::as_str),
+        from: p.get("From").and_then(Value::as_str),
+        direction: p.get("Direction").and_then(Value::as_str),
+        status,
+    })
 }
 
 /// Key of the stand-in document the runtime hands the router when the payload was not JSON
@@ -64,7 +132,7 @@ pub struct CallEvent<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadEvent {
     /// The JSON path of the offending field.
-    pub field: &'static str,
+    pub field: String,
     /// What is wrong with it.
     pub problem: String,
     pub transaction_id: Option<String>,
@@ -86,8 +154,8 @@ impl<'a> CallEvent<'a> {
             s.as_u64()
                 .or_else(|| s.as_str().and_then(|s| s.parse().ok()))
         });
-        let bad = |field: &'static str, problem: String| BadEvent {
-            field,
+        let bad = |field: &str, problem: String| BadEvent {
+            field: field.to_owned(),
             problem,
             transaction_id: transaction_id.map(str::to_owned),
             event_type: event_type.map(str::to_owned),
@@ -95,7 +163,10 @@ impl<'a> CallEvent<'a> {
         };
         if let Some(text) = raw.get(UNPARSED_PAYLOAD) {
             let text = text.as_str().unwrap_or_default();
-            return Err(bad("$", format!("payload is not JSON: {text}")));
+            return Err(bad(
+                "$",
+                format!("payload is not JSON the runtime can read: {text}"),
+            ));
         }
         if !raw.is_object() {
             return Err(bad(
@@ -144,21 +215,37 @@ impl<'a> CallEvent<'a> {
             ));
         }
         let mut legs = Vec::with_capacity(participants.len());
-        for p in participants {
+        for (i, p) in participants.iter().enumerate() {
             if !p.is_object() {
                 return Err(bad(
-                    "$.CallDetails.Participants[]",
+                    &format!("$.CallDetails.Participants[{i}]"),
                     format!("expected an object, got {}", kind_of(p)),
                 ));
             }
-            legs.push(Leg {
-                call_id: str_at(p, "CallId"),
-                tag: str_at(p, "ParticipantTag"),
-                to: str_at(p, "To"),
-                from: str_at(p, "From"),
-                direction: str_at(p, "Direction"),
-                status: str_at(p, "Status"),
-            });
+            let l = leg(p).map_err(|(field, problem)| {
+                bad(&format!("$.CallDetails.Participants[{i}].{field}"), problem)
+            })?;
+            legs.push(l);
+        }
+        // A leg without a tag is the one the other is not; alone, or both untagged, they are
+        // LEG-A then LEG-B in the order listed.
+        match legs.as_mut_slice() {
+            [a, b] if a.tag.is_some() && a.tag == b.tag => {
+                return Err(bad(
+                    "$.CallDetails.Participants[1].ParticipantTag",
+                    format!("both legs are tagged {}", a.tag.unwrap_or_default()),
+                ))
+            }
+            [a, b] => match (a.tag, b.tag) {
+                (Some(t), None) => b.tag = Some(other_leg(t)),
+                (None, Some(t)) => a.tag = Some(other_leg(t)),
+                (None, None) => (a.tag, b.tag) = (Some(wire::LEG_A), Some(wire::LEG_B)),
+                (Some(_), Some(_)) => {}
+            },
+            [a] => {
+                a.tag.get_or_insert(wire::LEG_A);
+            }
+            _ => {}
         }
         let attributes = details
             .get("TransactionAttributes")
@@ -216,6 +303,29 @@ impl<'a> CallEvent<'a> {
             || self.legs.iter().all(|l| !l.connected())
     }
 
+    /// The caller's leg is gone: its `Status` says `Disconnected`, or, on a `HANGUP` whose legs
+    /// carry no status, the hang-up names LEG-A.
+    pub fn caller_gone(&self) -> bool {
+        let a = self.leg_a();
+        match a.status {
+            Some(_) => !a.connected(),
+            None => {
+                self.kind == EventKind::Hangup
+                    && self
+                        .hung_up_tag()
+                        .is_some_and(|t| t.eq_ignore_ascii_case(wire::LEG_A))
+            }
+        }
+    }
+
+    /// The legs still connected, other than the caller's.
+    pub fn other_live_legs(&self) -> impl Iterator<Item = Leg<'a>> + '_ {
+        self.legs
+            .iter()
+            .copied()
+            .filter(|l| !l.is_leg_a() && l.connected())
+    }
+
     /// The leg a `HANGUP` is about: `ActionData.Parameters.ParticipantTag` when the application
     /// hung up, else the disconnected leg (LEG-A first).
     pub fn hung_up_tag(&self) -> Option<&'a str> {
@@ -261,6 +371,14 @@ impl<'a> CallEvent<'a> {
     }
 }
 
+fn other_leg(tag: &str) -> &'static str {
+    if tag == wire::LEG_A {
+        wire::LEG_B
+    } else {
+        wire::LEG_A
+    }
+}
+
 fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -296,6 +414,64 @@ mod tests {
         assert_eq!(ev.hung_up_tag(), Some("LEG-B"));
         assert!(!ev.call_over());
         assert_eq!(ev.live_leg().and_then(|l| l.call_id), Some("a"));
+    }
+
+    #[test]
+    fn tags_are_written_the_documented_way_and_untagged_legs_get_the_other_one() {
+        let raw = json!({"InvocationEventType": "HANGUP",
+            "CallDetails": {"TransactionId": "t", "Participants": [
+                {"CallId": "b", "Status": "disconnected"},
+                {"CallId": "a", "ParticipantTag": "leg-a", "Status": "CONNECTED"}]}});
+        let ev = CallEvent::parse(&raw).unwrap();
+        assert_eq!(ev.legs[0].tag, Some("LEG-B"));
+        assert_eq!(ev.legs[1].tag, Some("LEG-A"));
+        assert_eq!(ev.legs[0].status, Some("Disconnected"));
+        assert_eq!(ev.leg_a().call_id, Some("a"));
+        assert!(!ev.caller_gone());
+        let untagged = json!({"InvocationEventType": "HANGUP",
+            "CallDetails": {"TransactionId": "t", "Participants": [
+                {"CallId": "a", "Status": "Disconnected"}, {"CallId": "b", "Status": "Connected"}]}});
+        let ev = CallEvent::parse(&untagged).unwrap();
+        assert_eq!(
+            (ev.legs[0].tag, ev.legs[1].tag),
+            (Some("LEG-A"), Some("LEG-B"))
+        );
+        assert!(ev.caller_gone());
+        assert_eq!(
+            ev.other_live_legs().map(|l| l.call_id).collect::<Vec<_>>(),
+            [Some("b")]
+        );
+    }
+
+    #[test]
+    fn leg_fields_outside_the_documentation_are_refused_by_field() {
+        let with = |leg: Value| {
+            let raw = json!({"InvocationEventType": "ACTION_FAILED", "Sequence": 3,
+                "CallDetails": {"TransactionId": "t", "Participants": [
+                    {"CallId": "a", "ParticipantTag": "LEG-A", "Status": "Connected"}, leg]}});
+            CallEvent::parse(&raw).map(|_| ()).unwrap_err()
+        };
+        let bad = with(json!({"CallId": "b", "ParticipantTag": "LEG-B", "Status": ""}));
+        assert_eq!(bad.field, "$.CallDetails.Participants[1].Status");
+        assert_eq!(
+            (bad.transaction_id.as_deref(), bad.sequence),
+            (Some("t"), Some(3))
+        );
+        let bad = with(json!({"CallId": "b", "ParticipantTag": "LEG-C"}));
+        assert_eq!(bad.field, "$.CallDetails.Participants[1].ParticipantTag");
+        assert!(bad.problem.contains("LEG-C"), "{}", bad.problem);
+        let bad = with(json!({"CallId": "", "ParticipantTag": "LEG-B"}));
+        assert_eq!(bad.field, "$.CallDetails.Participants[1].CallId");
+        let bad = with(json!({"CallId": 7}));
+        assert_eq!(bad.field, "$.CallDetails.Participants[1].CallId");
+        let bad = with(json!({"CallId": "b", "ParticipantTag": "Leg-A"}));
+        assert!(
+            bad.problem.contains("both legs are tagged LEG-A"),
+            "{}",
+            bad.problem
+        );
+        let bad = with(json!({"CallId": "x".repeat(MAX_CALL_ID + 1)}));
+        assert!(bad.problem.contains("257 bytes"), "{}", bad.problem);
     }
 
     #[test]

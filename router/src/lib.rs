@@ -4,9 +4,10 @@
 //!
 //! PSTN audio invokes the router for every call event. `NEW_INBOUND_CALL`/`NEW_OUTBOUND_CALL`
 //! create the call's queue and start the execution named after the call's `TransactionId`; later
-//! events complete the waiting task token; the router answers with the actions the execution
-//! queued, a keep-alive `Pause` when the workflow is slow, or a deliberate apology and hang-up
-//! when something is broken. See the README ("The router Lambda") for the event table.
+//! events complete the waiting task token, each at most once per instance; the router answers
+//! with the actions the execution queued, a keep-alive `Pause` when the workflow is slow, a silent
+//! hang-up of the bridged leg when the caller has left, or a deliberate apology and hang-up when
+//! something is broken. See the README ("The router Lambda") for the event table.
 //!
 //! ```no_run
 //! # async fn run(event: serde_json::Value) {
@@ -32,16 +33,20 @@ pub mod aws;
 pub mod backend;
 pub mod config;
 pub mod event;
+pub mod incident;
 #[cfg(feature = "aws")]
 pub mod lambda;
 pub mod memory;
+pub mod names;
 #[cfg(feature = "aws")]
 pub mod package;
 pub mod response;
 pub mod router;
+pub mod tokens;
 
 pub use backend::{ActionQueue, BackendError, BackendResult, Engine, ErrorKind, QueueMessage};
 pub use config::{Config, ConfigError};
+pub use incident::{Incident, Reply, Severity};
 #[cfg(feature = "aws")]
 pub use lambda::handle_invocation;
-pub use router::{Incident, Reply, Router, Severity};
+pub use router::Router;

@@ -19,6 +19,9 @@ pub fn empty() -> Value {
     json!({ "SchemaVersion": wire::SCHEMA_VERSION, "Actions": [] })
 }
 
+/// Parameters naming `leg`: its `CallId`, else its tag. [`crate::event::CallEvent::parse`] only
+/// lets through legs whose `CallId` is a real id and whose tag is LEG-A or LEG-B; with no leg at
+/// all, the invoked leg (LEG-A).
 fn target(leg: Option<Leg<'_>>) -> Map<String, Value> {
     let mut p = Map::new();
     match leg.and_then(|l| l.call_id) {
@@ -55,21 +58,36 @@ pub fn keep_alive(leg: Option<Leg<'_>>, millis: u128, queue_url: &str, count: u3
 
 /// The deliberate answer to an error mid-call: speak `apology` on `leg`, then hang it up with
 /// `sip_code`. The attributes drop the `WaitToken`, so the `HANGUP` that follows completes nothing.
+/// `Speak` needs the leg's `CallId` (<https://docs.aws.amazon.com/chime-sdk/latest/dg/speak.html>):
+/// a leg known only by its tag is hung up without a word.
 pub fn apology(leg: Option<Leg<'_>>, text: &str, sip_code: &str, queue_url: Option<&str>) -> Value {
-    let mut speak = target(leg);
-    speak.insert("Text".into(), text.into());
-    speak.insert("Engine".into(), "neural".into());
-    speak.insert("LanguageCode".into(), "en-US".into());
-    speak.insert("TextType".into(), "text".into());
-    speak.insert("VoiceId".into(), "Joanna".into());
+    let mut actions = Vec::with_capacity(2);
+    if let Some(id) = leg.and_then(|l| l.call_id) {
+        actions.push(json!({ "Type": "Speak", "Parameters": {
+            "CallId": id, "Text": text, "Engine": "neural", "LanguageCode": "en-US",
+            "TextType": "text", "VoiceId": "Joanna" } }));
+    }
     let mut hangup = target(leg);
     hangup.insert("SipResponseCode".into(), sip_code.into());
+    actions.push(json!({ "Type": "Hangup", "Parameters": hangup }));
     json!({
         "SchemaVersion": wire::SCHEMA_VERSION,
-        "Actions": [
-            { "Type": "Speak", "Parameters": speak },
-            { "Type": "Hangup", "Parameters": hangup },
-        ],
+        "Actions": actions,
+        "TransactionAttributes": queue_attrs(queue_url),
+    })
+}
+
+/// Hangs up `legs` with nothing said and the default SIP code (normal clearing): what is left of
+/// a call whose caller has gone. The attributes keep the queue (or clear everything when there is
+/// none) and drop the `WaitToken`, so the `HANGUP`s that follow complete nothing.
+pub fn hang_up<'a>(legs: impl IntoIterator<Item = Leg<'a>>, queue_url: Option<&str>) -> Value {
+    let actions: Vec<Value> = legs
+        .into_iter()
+        .map(|leg| json!({ "Type": "Hangup", "Parameters": target(Some(leg)) }))
+        .collect();
+    json!({
+        "SchemaVersion": wire::SCHEMA_VERSION,
+        "Actions": actions,
         "TransactionAttributes": queue_attrs(queue_url),
     })
 }
@@ -159,6 +177,23 @@ mod tests {
         assert_eq!(a["TransactionAttributes"]["QueueUrl"], "q");
         assert!(a["TransactionAttributes"].get("WaitToken").is_none());
         let b = apology(None, "Sorry.", "480", None);
-        assert_eq!(b["Actions"][1]["Parameters"]["ParticipantTag"], "LEG-A");
+        assert_eq!(
+            b["Actions"],
+            json!([{"Type": "Hangup", "Parameters": {"ParticipantTag": "LEG-A", "SipResponseCode": "480"}}]),
+            "nothing is spoken to a leg without a CallId"
+        );
+        let by_tag = Leg {
+            call_id: None,
+            tag: Some("LEG-B"),
+            ..leg
+        };
+        let h = hang_up([leg, by_tag], None);
+        assert_eq!(
+            h,
+            json!({"SchemaVersion": "1.0", "Actions": [
+                {"Type": "Hangup", "Parameters": {"CallId": "c-1"}},
+                {"Type": "Hangup", "Parameters": {"ParticipantTag": "LEG-B"}}],
+                "TransactionAttributes": {}})
+        );
     }
 }

@@ -1,85 +1,59 @@
 //! The call's lifecycle: what each event does to the execution and the queue, and what the router
 //! answers. The event table in the README ("The router Lambda") describes exactly this file.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
 use serde_json::{json, Value};
 use switchboard::wire;
 
 use crate::backend::{ActionQueue, BackendError, Engine, ErrorKind};
 use crate::config::Config;
-use crate::event::{CallEvent, EventKind};
+use crate::event::{CallEvent, EventKind, Leg};
+use crate::incident::{clip, EventId, Incident, Reply, Severity, MAX_DETAIL};
+use crate::names::call_names;
 use crate::response::{self, ATTR_KEEP_ALIVE};
+use crate::tokens::Completed;
 
-/// A long-poll that returns empty with less than this left ends the wait (SQS waits whole
-/// seconds, rounded to the nearest).
-const MIN_POLL: Duration = Duration::from_millis(500);
-/// Step Functions limits: `cause` ≤ 32768 characters, execution names ≤ 80, queue names ≤ 80.
+/// Kept free before `answer_by` when a silent wait is followed by the `DescribeExecution` that
+/// checks the execution still runs (from the second keep-alive on), so that check too ends
+/// before the answer is due.
+const RUNNING_CHECK: Duration = Duration::from_millis(200);
+/// Step Functions limits `cause` to 32768 characters.
 const MAX_CAUSE: usize = 32_768;
-const MAX_NAME: usize = 80;
-/// Calls remembered for retry detection before the memory is cleared.
-const MAX_REMEMBERED: usize = 50_000;
+/// Messages a hang-up looks through for the task that waits (stale ones are skipped).
+const MAX_PENDING: usize = 10;
 
 /// The router: configuration plus the two backends.
 pub struct Router<E, Q> {
     engine: E,
     queue: Q,
     config: Config,
-    /// TransactionId → highest `Sequence` whose token this instance completed.
-    completed: Mutex<HashMap<String, u64>>,
-}
-
-/// How bad an incident is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The call was ended or an event was dropped.
-    Error,
-    /// Handled, but worth knowing (a retried invocation, a stale message).
-    Warn,
-}
-
-/// Something that went wrong while handling one event; logged as one JSON line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Incident {
-    pub severity: Severity,
-    /// Stable name: `bad_event`, `unknown_number`, `missing_token`, `token_gone`,
-    /// `execution_ended`, `queue_gone`, `bad_message`, `backend`, `silent_workflow`, `retry`.
-    pub kind: &'static str,
-    pub transaction_id: Option<String>,
-    pub event_type: Option<String>,
-    pub sequence: Option<u64>,
-    pub detail: String,
-}
-
-/// The router's answer to one event.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reply {
-    /// A valid PSTN audio response, always.
-    pub response: Value,
-    pub incidents: Vec<Incident>,
+    /// Tokens this instance completed: none is ever completed twice.
+    completed: Completed,
 }
 
 /// Per-event scratch: the event and the incidents found so far.
 struct Cx<'a> {
     ev: CallEvent<'a>,
+    id: EventId,
     answer_by: Instant,
     incidents: Vec<Incident>,
 }
 
-impl Cx<'_> {
-    fn note(&mut self, severity: Severity, kind: &'static str, detail: impl Into<String>) {
+impl<'a> Cx<'a> {
+    fn note(&mut self, severity: Severity, kind: &'static str, detail: impl AsRef<str>) {
         self.incidents.push(Incident {
             severity,
             kind,
-            transaction_id: Some(self.ev.transaction_id.to_owned()),
-            event_type: Some(self.ev.kind.as_str().to_owned()),
-            sequence: self.ev.sequence,
-            detail: detail.into(),
+            transaction_id: self.id.transaction_id.clone(),
+            event_type: self.id.event_type.clone(),
+            sequence: self.id.sequence,
+            detail: clip(detail.as_ref(), MAX_DETAIL),
         });
+    }
+
+    fn url(&self) -> Option<&'a str> {
+        self.ev.attribute(wire::ATTR_QUEUE_URL)
     }
 }
 
@@ -94,7 +68,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
             engine,
             queue,
             config,
-            completed: Mutex::new(HashMap::new()),
+            completed: Completed::default(),
         }
     }
 
@@ -124,22 +98,31 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
         let ev = match CallEvent::parse(raw) {
             Ok(ev) => ev,
             Err(bad) => {
+                let id = EventId::new(
+                    bad.transaction_id.as_deref(),
+                    bad.event_type.as_deref(),
+                    bad.sequence,
+                );
+                let detail = format!("{}: {}; answered with no actions", bad.field, bad.problem);
                 let incident = Incident {
                     severity: Severity::Error,
                     kind: "bad_event",
-                    transaction_id: bad.transaction_id,
-                    event_type: bad.event_type,
-                    sequence: bad.sequence,
-                    detail: format!("{}: {}; answered with no actions", bad.field, bad.problem),
+                    transaction_id: id.transaction_id.clone(),
+                    event_type: id.event_type.clone(),
+                    sequence: id.sequence,
+                    detail: clip(&detail, MAX_DETAIL),
                 };
                 return Reply {
                     response: response::empty(),
                     incidents: vec![incident],
+                    event: id,
                 };
             }
         };
+        let id = EventId::new(Some(ev.transaction_id), Some(ev.kind.as_str()), ev.sequence);
         let mut cx = Cx {
             ev,
+            id,
             answer_by,
             incidents: Vec::new(),
         };
@@ -148,6 +131,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
         Reply {
             response,
             incidents: cx.incidents,
+            event: cx.id,
         }
     }
 
@@ -155,12 +139,14 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
         use EventKind::*;
         match &cx.ev.kind {
             NewInboundCall | NewOutboundCall => self.start_call(cx).await,
+            Hangup => self.hangup(cx).await,
+            // Once the caller has left, only the HANGUP that says so completes the waiting task
+            // (with HANGUP, the seed router's rule): the flow has no one left to talk to, and an
+            // answer here could drop the token that HANGUP must fail. Nothing is said either.
+            _ if cx.ev.caller_gone() => response::empty(),
             ActionSuccessful | DigitsReceived | CallAnswered | CallUpdateRequested => {
                 self.progress(cx, Completion::Success).await
             }
-            // The caller left while the action ran: the HANGUP that comes with it fails the
-            // token (the seed router's rule).
-            ActionFailed if !cx.ev.leg_a().connected() => response::empty(),
             ActionFailed => {
                 self.progress(cx, Completion::Failure(wire::ERROR_ACTION_FAILED))
                     .await
@@ -171,30 +157,26 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
             }
             // `CallEvent::parse` refuses unknown types; informational if one ever got here.
             ActionInterrupted | Ringing | Unknown(_) => response::empty(),
-            Hangup => self.hangup(cx).await,
         }
     }
 
-    fn flow_arn(&self, cx: &Cx<'_>) -> Option<&str> {
-        cx.ev.flow_number().and_then(|n| self.config.flow_for(n))
+    fn names(&self, cx: &Cx<'_>) -> (String, String) {
+        call_names(cx.ev.transaction_id, &self.config.queue_prefix)
     }
 
     async fn start_call(&self, cx: &mut Cx<'_>) -> Value {
         let leg = Some(cx.ev.leg_a());
         let number = cx.ev.flow_number().unwrap_or("");
         let Some(arn) = self.config.flow_for(number).map(str::to_owned) else {
-            cx.note(
-                Severity::Error,
-                "unknown_number",
-                format!(
-                    "no call flow for {number:?}; call rejected with SIP {}",
-                    self.config.sip_code
-                ),
+            let detail = format!(
+                "no call flow for {:?}; call rejected with SIP {}",
+                clip(number, 64),
+                self.config.sip_code
             );
+            cx.note(Severity::Error, "unknown_number", detail);
             return response::reject(leg, &self.config.sip_code);
         };
-        let name = sanitize_name(cx.ev.transaction_id);
-        let queue_name = sanitize_name(&format!("{}{}", self.config.queue_prefix, name));
+        let (name, queue_name) = self.names(cx);
         let url = match self.queue.create(&queue_name).await {
             Ok(url) => url,
             Err(e) => {
@@ -225,16 +207,16 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
         self.await_actions(cx, &url, None, 0).await
     }
 
-    /// Completes the waiting token (unless this is a retried invocation) and waits for the next
+    /// Completes the waiting token (unless this instance already did) and waits for the next
     /// actions. After a keep-alive there is no token: just wait again.
     async fn progress(&self, cx: &mut Cx<'_>, completion: Completion) -> Value {
-        let Some(url) = cx.ev.attribute(wire::ATTR_QUEUE_URL) else {
+        let Some(url) = cx.url() else {
             cx.note(
                 Severity::Error,
                 "missing_token",
                 "no QueueUrl in TransactionAttributes; call ended",
             );
-            return self.apology(cx, None);
+            return self.end_call(cx, None);
         };
         let Some(token) = cx.ev.wait_token() else {
             if let Some(n) = cx.ev.attribute(ATTR_KEEP_ALIVE) {
@@ -253,7 +235,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
                 "missing_token",
                 "no WaitToken in TransactionAttributes; call ended",
             );
-            return self.apology(cx, Some(url));
+            return self.end_call(cx, Some(url));
         };
         match self.complete(cx, token, completion).await {
             Ok(()) => self.await_actions(cx, url, Some(token), 0).await,
@@ -268,11 +250,11 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
         token: &str,
         completion: Completion,
     ) -> Result<(), Value> {
-        if self.seen_before(&cx.ev) {
+        if self.completed.contains(token) {
             cx.note(
                 Severity::Warn,
                 "retry",
-                "sequence already handled here; token not completed again",
+                "this instance already completed the token; not completed again",
             );
             return Ok(());
         }
@@ -288,7 +270,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
         };
         match result {
             Ok(()) => {
-                self.remember(&cx.ev);
+                self.completed.insert(token);
                 Ok(())
             }
             Err(e) if e.kind == ErrorKind::TokenGone => self.token_gone(cx, e).await,
@@ -298,7 +280,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
                     "backend",
                     format!("completing the task: {e}; call ended"),
                 );
-                Err(self.apology(cx, cx.ev.attribute(wire::ATTR_QUEUE_URL)))
+                Err(self.end_call(cx, cx.url()))
             }
         }
     }
@@ -314,7 +296,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
                     "execution_ended",
                     format!("{e}; the execution has ended; call ended"),
                 );
-                Err(self.apology(cx, cx.ev.attribute(wire::ATTR_QUEUE_URL)))
+                Err(self.end_call(cx, cx.url()))
             }
             _ => {
                 cx.note(
@@ -329,7 +311,8 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
 
     /// Whether the call's execution runs; `None` when that cannot be told.
     async fn running(&self, cx: &mut Cx<'_>) -> Option<bool> {
-        let Some(arn) = self.flow_arn(cx).map(str::to_owned) else {
+        let number = cx.ev.flow_number().unwrap_or("");
+        let Some(arn) = self.config.flow_for(number).map(str::to_owned) else {
             cx.note(
                 Severity::Warn,
                 "unknown_number",
@@ -337,7 +320,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
             );
             return Some(false);
         };
-        let name = sanitize_name(cx.ev.transaction_id);
+        let (name, _) = self.names(cx);
         match self.engine.execution_running(&arn, &name).await {
             Ok(r) => Some(r),
             Err(e) if e.kind == ErrorKind::NotFound => Some(false),
@@ -352,30 +335,34 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
         }
     }
 
+    /// A leg hung up.
+    ///
+    /// When it is the caller (LEG-A) while the bridged party (LEG-B) is still connected, the flow
+    /// can no longer talk to anyone: the flow language allows only service calls once the caller
+    /// has hung up, and hand-built flows such as the sample's end at `Succeed`. PSTN audio's
+    /// CallAndBridge page says the remaining leg must be disconnected independently
+    /// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html>), and the router
+    /// is the only component that sees this event. So it fails the waiting task with HANGUP as
+    /// for any caller hang-up (the flow's `Err(Hangup)` arm still runs its service calls), and
+    /// answers at once with a `Hangup` of LEG-B: nothing spoken, no waiting for the flow, no
+    /// keep-alive. The answer keeps the `QueueUrl` but no `WaitToken`, so the HANGUP of LEG-B
+    /// that follows (the call is over) completes nothing, fails whatever the flow queued since,
+    /// and deletes the queue. The same holds when the caller leaves during a keep-alive.
     async fn hangup(&self, cx: &mut Cx<'_>) -> Value {
+        let url = cx.url();
+        let token = cx.ev.wait_token();
         let over = cx.ev.call_over();
-        // The bridged party left and the caller is still there: progress for the flow.
-        let leg_b = cx
-            .ev
-            .hung_up_tag()
-            .is_some_and(|t| t.eq_ignore_ascii_case(wire::LEG_B));
-        if leg_b && !over {
+        if !over && !cx.ev.caller_gone() {
+            // The bridged party left and the caller is still there: progress for the flow.
             return self.progress(cx, Completion::Success).await;
         }
-        let url = cx.ev.attribute(wire::ATTR_QUEUE_URL);
-        let token = cx.ev.wait_token();
-        if let Some(token) = token {
-            if let Err(answer) = self.complete_hangup(cx, token).await {
-                if !over {
-                    return answer;
-                }
-            }
-        } else if let (true, Some(url)) = (over, url) {
-            // The workflow was busy (keep-alive) when the caller left: fail whatever it queued.
-            self.fail_pending(cx, url).await;
+        match (token, url) {
+            (Some(token), _) => self.fail_once(cx, token).await,
+            (None, Some(url)) => self.fail_pending(cx, url).await,
+            (None, None) => {}
         }
-        match (over, url) {
-            (true, Some(url)) => {
+        if over {
+            if let Some(url) = url {
                 match self.queue.delete(url).await {
                     Ok(()) => {}
                     Err(e) if e.kind == ErrorKind::QueueGone => {}
@@ -385,83 +372,103 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
                         format!("deleting queue {url}: {e}"),
                     ),
                 }
-                self.forget(&cx.ev);
-                response::empty()
             }
-            (true, None) => response::empty(),
-            (false, Some(url)) => self.await_actions(cx, url, token, 0).await,
-            (false, None) => {
-                cx.note(
-                    Severity::Error,
-                    "missing_token",
-                    "no QueueUrl in TransactionAttributes; call ended",
-                );
-                self.apology(cx, None)
-            }
+            // PSTN audio ignores the answer to the last HANGUP.
+            return response::empty();
+        }
+        if url.is_none() {
+            cx.note(
+                Severity::Warn,
+                "missing_token",
+                "no QueueUrl in TransactionAttributes; the bridged leg is hung up",
+            );
+        }
+        response::hang_up(cx.ev.other_live_legs(), url)
+    }
+
+    /// Fails `token` with HANGUP, unless this instance already completed it. A failure is
+    /// noted; the answer does not depend on it (the call is over for the caller).
+    async fn fail_once(&self, cx: &mut Cx<'_>, token: &str) {
+        if self.completed.contains(token) {
+            cx.note(
+                Severity::Warn,
+                "retry",
+                "this instance already completed the token; not completed again",
+            );
+            return;
+        }
+        self.fail_hangup(cx, token, "the task").await;
+    }
+
+    async fn fail_hangup(&self, cx: &mut Cx<'_>, token: &str, what: &str) {
+        let cause = truncate(cx.ev.failure_cause(), MAX_CAUSE);
+        match self
+            .engine
+            .send_task_failure(token, wire::ERROR_HANGUP, &cause)
+            .await
+        {
+            Ok(()) => self.completed.insert(token),
+            Err(e) if e.kind == ErrorKind::TokenGone => cx.note(
+                Severity::Warn,
+                "token_gone",
+                format!("{e}; the flow had already moved on"),
+            ),
+            Err(e) => cx.note(
+                Severity::Error,
+                "backend",
+                format!("failing {what} with HANGUP: {e}"),
+            ),
         }
     }
 
-    async fn complete_hangup(&self, cx: &mut Cx<'_>, token: &str) -> Result<(), Value> {
-        if cx.ev.call_over() {
-            // Nothing to say to anyone: a token that is gone only means the flow already ended.
-            if self.seen_before(&cx.ev) {
-                return Ok(());
-            }
-            let cause = truncate(cx.ev.failure_cause(), MAX_CAUSE);
-            return match self
-                .engine
-                .send_task_failure(token, wire::ERROR_HANGUP, &cause)
-                .await
-            {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind == ErrorKind::TokenGone => {
-                    cx.note(
-                        Severity::Warn,
-                        "token_gone",
-                        format!("{e}; the flow had already moved on"),
-                    );
-                    Ok(())
-                }
+    /// Fails the task that waits on a message the flow queued while no token was out (during a
+    /// keep-alive, or after the router hung up the bridged leg). Messages whose task this
+    /// instance already completed are skipped; the first other one is failed with HANGUP.
+    async fn fail_pending(&self, cx: &mut Cx<'_>, url: &str) {
+        for _ in 0..MAX_PENDING {
+            let msg = match self.queue.receive(url, Duration::ZERO).await {
+                Ok(Some(msg)) => msg,
+                Ok(None) => return,
+                Err(e) if e.kind == ErrorKind::QueueGone => return,
                 Err(e) => {
                     cx.note(
-                        Severity::Error,
+                        Severity::Warn,
                         "backend",
-                        format!("failing the task with HANGUP: {e}"),
+                        format!("receiving from {url}: {e}"),
                     );
-                    Err(response::empty())
+                    return;
                 }
             };
-        }
-        self.complete(cx, token, Completion::Failure(wire::ERROR_HANGUP))
-            .await
-    }
-
-    async fn fail_pending(&self, cx: &mut Cx<'_>, url: &str) {
-        let Ok(Some(msg)) = self.queue.receive(url, Duration::ZERO).await else {
-            return;
-        };
-        let token = response::from_message(&msg.body)
-            .ok()
-            .and_then(|r| response::message_token(&r).map(str::to_owned));
-        if let Some(token) = token {
-            let cause = truncate(cx.ev.failure_cause(), MAX_CAUSE);
-            if let Err(e) = self
-                .engine
-                .send_task_failure(&token, wire::ERROR_HANGUP, &cause)
-                .await
-            {
-                cx.note(
-                    Severity::Warn,
-                    "backend",
-                    format!("failing the pending task with HANGUP: {e}"),
-                );
+            let token = response::from_message(&msg.body)
+                .ok()
+                .and_then(|r| response::message_token(&r).map(str::to_owned));
+            let pending = token.filter(|t| !self.completed.contains(t));
+            if let Some(token) = &pending {
+                self.fail_hangup(cx, token, "the pending task").await;
+            }
+            if let Err(e) = self.queue.ack(url, &msg.receipt).await {
+                if e.kind != ErrorKind::QueueGone {
+                    cx.note(
+                        Severity::Warn,
+                        "backend",
+                        format!("acknowledging a message: {e}"),
+                    );
+                }
+                return;
+            }
+            if pending.is_some() {
+                return;
             }
         }
     }
 
-    /// Long-polls the call's queue until `answer_by` for actions newer than `completed`
-    /// (messages carrying that token were already delivered and are acknowledged here). When the
-    /// workflow stays silent, answers with a keep-alive, up to the configured number in a row.
+    /// Polls the call's queue until `answer_by` for actions not yet delivered: a message whose
+    /// token is `completed` or one this instance completed was delivered already, and is
+    /// acknowledged here. When the workflow stays silent, answers with a keep-alive, up to the
+    /// configured number in a row.
+    ///
+    /// [`ActionQueue::receive`] waits no longer than it is given, so an empty receive ends the
+    /// wait (SQS's whole-second long polls are the queue's business: see `crate::aws`).
     async fn await_actions(
         &self,
         cx: &mut Cx<'_>,
@@ -469,8 +476,15 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
         completed: Option<&str>,
         keep_alives: u32,
     ) -> Value {
+        let wait_until = match keep_alives {
+            0 => cx.answer_by,
+            _ => cx
+                .answer_by
+                .checked_sub(RUNNING_CHECK)
+                .unwrap_or(cx.answer_by),
+        };
         loop {
-            let left = cx.answer_by.saturating_duration_since(Instant::now());
+            let left = wait_until.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 break;
             }
@@ -478,7 +492,8 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
                 Ok(Some(msg)) => {
                     let parsed = response::from_message(&msg.body);
                     let stale = match &parsed {
-                        Ok(r) => completed.is_some() && response::message_token(r) == completed,
+                        Ok(r) => response::message_token(r)
+                            .is_some_and(|t| Some(t) == completed || self.completed.contains(t)),
                         Err(_) => true,
                     };
                     if stale {
@@ -488,6 +503,10 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
                                 "backend",
                                 format!("acknowledging a delivered message: {e}"),
                             );
+                            // It would come back at once: stop polling rather than spin.
+                            if parsed.is_ok() {
+                                break;
+                            }
                         }
                     }
                     match parsed {
@@ -495,19 +514,14 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
                         Ok(r) => return r,
                         Err(why) => {
                             cx.note(Severity::Error, "bad_message", format!("{why}; call ended"));
-                            return self.apology(cx, Some(url));
+                            return self.end_call(cx, Some(url));
                         }
                     }
                 }
-                Ok(None) if left < MIN_POLL => break,
-                Ok(None) => {
-                    if cx.answer_by.saturating_duration_since(Instant::now()) < MIN_POLL {
-                        break;
-                    }
-                }
+                Ok(None) => break,
                 Err(e) if e.kind == ErrorKind::QueueGone => {
                     cx.note(Severity::Error, "queue_gone", format!("{e}; call ended"));
-                    return self.apology(cx, None);
+                    return self.end_call(cx, None);
                 }
                 Err(e) => {
                     cx.note(
@@ -515,7 +529,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
                         "backend",
                         format!("receiving from {url}: {e}; call ended"),
                     );
-                    return self.apology(cx, Some(url));
+                    return self.end_call(cx, Some(url));
                 }
             }
         }
@@ -525,7 +539,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
                 "silent_workflow",
                 format!("no actions after {keep_alives} keep-alives; call ended"),
             );
-            return self.apology(cx, Some(url));
+            return self.end_call(cx, Some(url));
         }
         if keep_alives > 0 && self.running(cx).await == Some(false) {
             cx.note(
@@ -533,13 +547,20 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
                 "execution_ended",
                 "the execution ended without queueing actions; call ended",
             );
-            return self.apology(cx, Some(url));
+            return self.end_call(cx, Some(url));
         }
         let millis = self.config.keep_alive.as_millis();
         response::keep_alive(cx.ev.live_leg(), millis, url, keep_alives + 1)
     }
 
-    fn apology(&self, cx: &Cx<'_>, url: Option<&str>) -> Value {
+    /// The deliberate end of a call on an error: the apology, spoken to the caller. The router
+    /// never apologises to a caller who has left (nor, in their place, to the party they were
+    /// bridged to): the legs still connected are hung up silently, if any.
+    fn end_call(&self, cx: &Cx<'_>, url: Option<&str>) -> Value {
+        if cx.ev.caller_gone() || !cx.ev.leg_a().connected() {
+            let live = cx.ev.legs.iter().copied().filter(Leg::connected);
+            return response::hang_up(live, url);
+        }
         response::apology(
             cx.ev.live_leg(),
             &self.config.apology,
@@ -547,41 +568,6 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
             url,
         )
     }
-
-    fn seen_before(&self, ev: &CallEvent<'_>) -> bool {
-        let Some(seq) = ev.sequence else { return false };
-        let map = self.completed.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(ev.transaction_id).is_some_and(|&done| done >= seq)
-    }
-
-    fn remember(&self, ev: &CallEvent<'_>) {
-        let Some(seq) = ev.sequence else { return };
-        let mut map = self.completed.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= MAX_REMEMBERED {
-            map.clear();
-        }
-        let done = map.entry(ev.transaction_id.to_owned()).or_insert(seq);
-        *done = (*done).max(seq);
-    }
-
-    fn forget(&self, ev: &CallEvent<'_>) {
-        let mut map = self.completed.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(ev.transaction_id);
-    }
-}
-
-/// Execution and queue names allow letters, digits, `-` and `_`, up to 80 characters.
-pub fn sanitize_name(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .take(MAX_NAME)
-        .collect()
 }
 
 fn truncate(mut s: String, max: usize) -> String {

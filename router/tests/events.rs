@@ -463,24 +463,184 @@ async fn bridged_leg_hangup_is_progress_for_the_flow() {
     );
 }
 
-#[tokio::test]
-async fn caller_hangup_with_the_bridged_leg_still_up_waits_for_the_flow() {
-    let mut event = mid_call("hangup-leg-b", Some("tok-1"));
+/// The caller (LEG-A) left while the bridged party (LEG-B) is still connected.
+fn caller_left_while_bridged(token: Option<&str>, extra_attrs: &[(&str, &str)]) -> Value {
+    let mut event = mid_call("hangup-leg-b", token);
     let parts = &mut event["CallDetails"]["Participants"];
     parts[0]["Status"] = "Disconnected".into();
     parts[1]["Status"] = "Connected".into();
     event["ActionData"]["Parameters"]["ParticipantTag"] = "LEG-A".into();
+    for (k, v) in extra_attrs {
+        event["CallDetails"]["TransactionAttributes"][*k] = (*v).into();
+    }
+    event
+}
+
+/// The `HANGUP` of LEG-B that follows the router's own hang-up of it: the call is over.
+fn bridged_leg_hung_up_after(caller_left: &Value, answer: &Value) -> Value {
+    let mut event = caller_left.clone();
+    event["Sequence"] = (event["Sequence"].as_u64().unwrap() + 1).into();
+    event["CallDetails"]["Participants"][1]["Status"] = "Disconnected".into();
+    event["ActionData"] =
+        json!({"Type": "Hangup", "Parameters": {"CallId": "call-id-2", "ParticipantTag": "LEG-B"}});
+    event["CallDetails"]["TransactionAttributes"] = answer["TransactionAttributes"].clone();
+    event
+}
+
+/// The answer to a caller who left a bridge: LEG-B hung up at once with nothing spoken, and
+/// attributes that keep the queue but no token.
+fn assert_leg_b_hung_up_silently(reply: &Reply, attrs: Value) {
+    assert_eq!(
+        reply.response,
+        json!({"SchemaVersion": "1.0",
+            "Actions": [{"Type": "Hangup", "Parameters": {"CallId": "call-id-2"}}],
+            "TransactionAttributes": attrs}),
+        "{:?}",
+        reply.incidents
+    );
+}
+
+/// PSTN audio's CallAndBridge page: the remaining leg must be disconnected independently
+/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html>). The flow can no
+/// longer talk to anyone, so the router fails its token with HANGUP and hangs LEG-B up at once,
+/// without waiting for the flow or speaking; the HANGUP of LEG-B that follows completes nothing
+/// more and deletes the queue.
+#[tokio::test]
+async fn caller_hangup_while_bridged_hangs_up_leg_b_at_once_silently() {
     let mut m = Mocks::new();
     m.sfn
         .push(failure_rule("tok-1", wire::ERROR_HANGUP, "HANGUP"));
-    m.sqs.push(receive_rule(actions("tok-2", "hang up leg B")));
-    let router = m.router();
-    let reply = run(&router, &event).await;
-    assert_eq!(m.sfn[0].num_calls(), 1);
-    assert_eq!(
-        reply.response["Actions"][0]["Parameters"]["Text"],
-        "hang up leg B"
+    m.sfn.push(success_rule("tok-1"));
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::receive_message)
+            .sequence()
+            .output(|| message(actions("tok-1", "already delivered"), "r-old"))
+            .output(|| ReceiveMessageOutput::builder().build())
+            .repeatedly()
+            .build(),
     );
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::delete_message)
+            .then_output(|| DeleteMessageOutput::builder().build()),
+    );
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::delete_queue)
+            .match_requests(|r| r.queue_url() == Some(URL))
+            .then_output(|| DeleteQueueOutput::builder().build()),
+    );
+    let router = m.router();
+    let event = caller_left_while_bridged(Some("tok-1"), &[]);
+    let reply = run(&router, &event).await;
+    assert_leg_b_hung_up_silently(&reply, json!({"QueueUrl": URL}));
+    assert!(reply.incidents.is_empty(), "{:?}", reply.incidents);
+    assert_eq!(m.sfn[0].num_calls(), 1, "the token is failed with HANGUP");
+    assert_eq!(m.sqs[0].num_calls(), 0, "no waiting for the flow");
+
+    let over = bridged_leg_hung_up_after(&event, &reply.response);
+    let end = run(&router, &over).await;
+    assert_eq!(end.response["Actions"], json!([]));
+    assert!(end.incidents.is_empty(), "{:?}", end.incidents);
+    assert_eq!(m.sfn[0].num_calls(), 1, "tok-1 is not failed a second time");
+    assert_eq!(m.sfn[1].num_calls(), 0);
+    assert_eq!(m.sqs[2].num_calls(), 1, "queue deleted at the end");
+}
+
+#[tokio::test]
+async fn caller_hangup_during_a_keep_alive_hangs_up_leg_b_and_fails_what_the_flow_queued() {
+    let mut m = Mocks::new();
+    m.sfn
+        .push(failure_rule("tok-2", wire::ERROR_HANGUP, "HANGUP"));
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::receive_message)
+            .sequence()
+            .output(|| message(actions("tok-2", "queued meanwhile"), "r-2"))
+            .output(|| ReceiveMessageOutput::builder().build())
+            .repeatedly()
+            .build(),
+    );
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::delete_message)
+            .then_output(|| DeleteMessageOutput::builder().build()),
+    );
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::delete_queue)
+            .then_output(|| DeleteQueueOutput::builder().build()),
+    );
+    let router = m.router();
+    let event = caller_left_while_bridged(None, &[("SwitchboardKeepAlive", "2")]);
+    let reply = run(&router, &event).await;
+    assert_leg_b_hung_up_silently(&reply, json!({"QueueUrl": URL}));
+    assert_eq!(
+        m.sfn[0].num_calls(),
+        1,
+        "the queued task is failed with HANGUP"
+    );
+
+    let over = bridged_leg_hung_up_after(&event, &reply.response);
+    let end = run(&router, &over).await;
+    assert_eq!(end.response["Actions"], json!([]));
+    assert_eq!(m.sfn[0].num_calls(), 1, "tok-2 is not failed a second time");
+    assert_eq!(m.sqs[2].num_calls(), 1, "queue deleted at the end");
+}
+
+/// Wherever the router would apologise, a caller who has left hears nothing and the bridged
+/// party is hung up silently.
+#[tokio::test]
+async fn the_router_never_apologises_once_the_caller_has_left() {
+    // The token is gone and the execution has ended.
+    let mut m = Mocks::new();
+    m.sfn.push(
+        mock!(aws_sdk_sfn::Client::send_task_failure).then_error(|| {
+            SendTaskFailureError::TaskTimedOut(TaskTimedOut::builder().message("gone").build())
+        }),
+    );
+    m.sfn.push(
+        mock!(aws_sdk_sfn::Client::describe_execution).then_output(|| {
+            DescribeExecutionOutput::builder()
+                .execution_arn("a")
+                .state_machine_arn(ARN)
+                .status(ExecutionStatus::Succeeded)
+                .start_date(aws_sdk_sfn::primitives::DateTime::from_secs(0))
+                .build()
+                .unwrap()
+        }),
+    );
+    let router = m.router();
+    let reply = run(&router, &caller_left_while_bridged(Some("tok-1"), &[])).await;
+    assert_leg_b_hung_up_silently(&reply, json!({"QueueUrl": URL}));
+
+    // Step Functions fails after the SDK's retries.
+    let mut m = Mocks::new();
+    m.sfn.push(
+        mock!(aws_sdk_sfn::Client::send_task_failure)
+            .then_error(|| SendTaskFailureError::unhandled("throttled")),
+    );
+    let router = m.router();
+    let reply = run(&router, &caller_left_while_bridged(Some("tok-1"), &[])).await;
+    assert_leg_b_hung_up_silently(&reply, json!({"QueueUrl": URL}));
+    assert_eq!(kinds(&reply), ["backend"]);
+
+    // No QueueUrl: nothing to keep; the attributes are cleared.
+    let router = Mocks::new().router();
+    let mut event = caller_left_while_bridged(None, &[]);
+    event["CallDetails"]
+        .as_object_mut()
+        .unwrap()
+        .remove("TransactionAttributes");
+    let reply = run(&router, &event).await;
+    assert_leg_b_hung_up_silently(&reply, json!({}));
+
+    // A progress event while the caller is gone completes nothing and says nothing: the
+    // caller's HANGUP does the work.
+    let mut m = Mocks::new();
+    m.sfn.push(success_rule("tok-1"));
+    m.sqs.push(receive_rule(actions("tok-2", "to nobody")));
+    let router = m.router();
+    let mut event = mid_call("action-successful-call-and-bridge", Some("tok-1"));
+    event["CallDetails"]["Participants"][0]["Status"] = "Disconnected".into();
+    let reply = run(&router, &event).await;
+    assert_eq!(reply.response["Actions"], json!([]));
+    assert_eq!(m.sfn[0].num_calls() + m.sqs[0].num_calls(), 0);
 }
 
 fn token_gone(m: &mut Mocks, status: ExecutionStatus) {
@@ -615,21 +775,25 @@ async fn malformed_message_from_the_flow_ends_the_call_politely() {
 
 #[tokio::test]
 async fn slow_workflow_gets_a_keep_alive_then_resumes_without_completing_anything() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
     let mut m = Mocks::new();
-    // Under the 500 ms minimum poll: one empty poll ends the wait.
     m.budget_ms = 400;
     m.sfn.push(success_rule("tok-1"));
+    // The flow queues its next actions only once the first answer has gone out.
+    let done = Arc::new(AtomicBool::new(false));
+    let d = done.clone();
     m.sqs.push(
-        mock!(aws_sdk_sqs::Client::receive_message)
-            .sequence()
-            .output(|| ReceiveMessageOutput::builder().build())
-            .output(|| message(actions("tok-2", "done"), "r-new"))
-            .build(),
+        mock!(aws_sdk_sqs::Client::receive_message).then_compute_output(move |_| {
+            if d.load(Ordering::SeqCst) {
+                message(actions("tok-2", "done"), "r-new")
+            } else {
+                ReceiveMessageOutput::builder().build()
+            }
+        }),
     );
     let router = m.router();
-    let started = Instant::now();
     let first = run(&router, &mid_call("digits-received", Some("tok-1"))).await;
-    assert!(started.elapsed() < Duration::from_millis(1500));
     assert_eq!(first.response["Actions"][0]["Type"], "Pause");
     assert_eq!(
         first.response["Actions"][0]["Parameters"]["DurationInMilliseconds"],
@@ -638,6 +802,7 @@ async fn slow_workflow_gets_a_keep_alive_then_resumes_without_completing_anythin
     let attrs = &first.response["TransactionAttributes"];
     assert!(attrs.get("WaitToken").is_none());
     assert_eq!(attrs["QueueUrl"], URL);
+    done.store(true, Ordering::SeqCst);
 
     // PSTN audio reports the Pause with the keep-alive's attributes.
     let mut pause_done = fixture("action-successful-speak-and-get-digits");
@@ -646,6 +811,44 @@ async fn slow_workflow_gets_a_keep_alive_then_resumes_without_completing_anythin
     let second = run(&router, &pause_done).await;
     assert_eq!(second.response["Actions"][0]["Parameters"]["Text"], "done");
     assert_eq!(m.sfn[0].num_calls(), 1, "the keep-alive completed no token");
+}
+
+/// SQS long polls last whole seconds (0–20). The queue rounds its wait down and covers the rest
+/// with short polls, so it never waits past the time it was given (it used to round to the
+/// nearest second: up to half a second late).
+#[tokio::test]
+async fn the_long_poll_never_asks_sqs_to_wait_past_the_time_it_was_given() {
+    use std::sync::{Arc, Mutex};
+    use switchboard_router::ActionQueue;
+    let asked: Arc<Mutex<Vec<(tokio::time::Instant, i32)>>> = Arc::default();
+    let a = asked.clone();
+    let rule = mock!(aws_sdk_sqs::Client::receive_message).then_compute_output(move |r| {
+        a.lock().unwrap().push((
+            tokio::time::Instant::now(),
+            r.wait_time_seconds().unwrap_or(-1),
+        ));
+        ReceiveMessageOutput::builder().build()
+    });
+    let queue = AwsQueue::new(mock_client!(aws_sdk_sqs, RuleMode::MatchAny, &[&rule]));
+    // The mock answers at once, so a long poll ends early and is asked again: the test takes
+    // the sum of these waits in real time.
+    for wait_ms in [0u64, 150, 700, 1_300] {
+        asked.lock().unwrap().clear();
+        let wait = Duration::from_millis(wait_ms);
+        let started = tokio::time::Instant::now();
+        assert_eq!(queue.receive(URL, wait).await.unwrap(), None);
+        let calls = asked.lock().unwrap().clone();
+        assert!(!calls.is_empty(), "{wait_ms} ms: at least one look");
+        for (at, secs) in &calls {
+            assert!((0..=20).contains(secs), "{wait_ms} ms: {calls:?}");
+            let ends = *at + Duration::from_secs(*secs as u64);
+            assert!(
+                ends <= started + wait || (*secs == 0 && wait.is_zero()),
+                "{wait_ms} ms: asked to wait {secs} s at +{:?}",
+                *at - started
+            );
+        }
+    }
 }
 
 #[tokio::test]
@@ -699,7 +902,10 @@ async fn bad_input_gets_a_valid_empty_response_and_a_logged_error() {
         (no_details, "$.CallDetails"),
         (unknown, "unknown event type \"NEW_FAX\""),
         (three, "got 3"),
-        (not_json, "payload is not JSON: <xml/>"),
+        (
+            not_json,
+            "payload is not JSON the runtime can read: expected value at line 1 column 1",
+        ),
         (json!([1, 2]), "expected a JSON object"),
     ];
     for (event, want) in cases {
@@ -715,4 +921,248 @@ async fn bad_input_gets_a_valid_empty_response_and_a_logged_error() {
             reply.incidents[0].detail
         );
     }
+}
+
+#[tokio::test]
+async fn a_repeated_final_hangup_fails_the_token_once() {
+    let mut event = mid_call("hangup", Some("tok-1"));
+    event["CallDetails"]["Participants"][0]["Status"] = "Disconnected".into();
+    let mut no_sequence = event.clone();
+    no_sequence.as_object_mut().unwrap().remove("Sequence");
+    let mut m = Mocks::new();
+    m.sfn
+        .push(failure_rule("tok-1", wire::ERROR_HANGUP, "HANGUP"));
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::delete_queue)
+            .then_output(|| DeleteQueueOutput::builder().build()),
+    );
+    let router = m.router();
+    for ev in [&event, &event, &no_sequence, &no_sequence] {
+        let reply = run(&router, ev).await;
+        assert_eq!(reply.response["Actions"], json!([]));
+    }
+    assert_eq!(m.sfn[0].num_calls(), 1);
+}
+
+#[tokio::test]
+async fn events_without_a_usable_sequence_complete_their_token_once() {
+    for sequence in [None, Some(json!("abc")), Some(json!(-1)), Some(json!(2.5))] {
+        let mut event = mid_call("digits-received", Some("tok-1"));
+        match &sequence {
+            None => {
+                event.as_object_mut().unwrap().remove("Sequence");
+            }
+            Some(s) => event["Sequence"] = s.clone(),
+        }
+        let mut m = Mocks::new();
+        m.sfn.push(success_rule("tok-1"));
+        m.sqs.push(receive_rule(actions("tok-2", "next")));
+        let router = m.router();
+        for _ in 0..3 {
+            let reply = run(&router, &event).await;
+            assert_eq!(reply.response["Actions"][0]["Parameters"]["Text"], "next");
+        }
+        assert_eq!(m.sfn[0].num_calls(), 1, "Sequence {sequence:?}");
+    }
+}
+
+/// A typed check of a response: it parses into the PSTN audio model and meets every documented
+/// constraint (a `Speak` needs a `CallId`, tags are LEG-A or LEG-B, ...).
+fn assert_typed_valid(response: &Value) {
+    let typed: switchboard::pstn::Response =
+        serde_json::from_value(response.clone()).unwrap_or_else(|e| panic!("{e}: {response:#}"));
+    if let Err(errors) = typed.validate() {
+        panic!("{errors:?}: {response:#}");
+    }
+}
+
+/// The documentation gives `Status` two values, `Connected` and `Disconnected`
+/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/pstn-invocations.html>). Anything else
+/// means the event is not what the router understands: guessing whether the caller left could
+/// fail a token for a caller who is there, so the event is reported and answered with nothing.
+#[tokio::test]
+async fn garbage_leg_fields_are_bad_events_reported_by_field() {
+    let cases: [(&str, &str, Value, &str); 5] = [
+        (
+            "action-failed-play-audio",
+            "Status",
+            json!(""),
+            "Participants[0].Status",
+        ),
+        (
+            "action-failed-play-audio",
+            "Status",
+            json!("Ringing?"),
+            "Participants[0].Status",
+        ),
+        (
+            "digits-received",
+            "Status",
+            json!(7),
+            "Participants[0].Status",
+        ),
+        (
+            "digits-received",
+            "CallId",
+            json!(""),
+            "Participants[0].CallId",
+        ),
+        (
+            "digits-received",
+            "ParticipantTag",
+            json!("LEG-C"),
+            "Participants[0].ParticipantTag",
+        ),
+    ];
+    for (fixture_name, field, value, want) in cases {
+        let mut event = mid_call(fixture_name, Some("tok-1"));
+        event["CallDetails"]["Participants"][0][field] = value.clone();
+        let mut m = Mocks::new();
+        m.sfn.push(success_rule("tok-1"));
+        m.sfn.push(failure_rule(
+            "tok-1",
+            wire::ERROR_ACTION_FAILED,
+            "InvalidAudioSource: Audio Source parameter value is invalid.",
+        ));
+        m.sqs.push(receive_rule(actions("tok-2", "x")));
+        let router = m.router();
+        let reply = run(&router, &event).await;
+        assert_eq!(
+            reply.response,
+            json!({"SchemaVersion": "1.0", "Actions": []}),
+            "{field} {value}"
+        );
+        assert_eq!(kinds(&reply), ["bad_event"], "{field} {value}");
+        assert!(
+            reply.incidents[0].detail.contains(want),
+            "{}",
+            reply.incidents[0].detail
+        );
+        assert_eq!(
+            m.sfn[0].num_calls() + m.sfn[1].num_calls() + m.sqs[0].num_calls(),
+            0
+        );
+    }
+}
+
+/// The router's own answers target a leg of the event by its `CallId`, else by its tag, and
+/// only say something (`Speak` needs a `CallId`) when they can.
+#[tokio::test]
+async fn the_routers_own_answers_target_real_legs_validly() {
+    let router = Mocks::new().router();
+    // An apology to a leg that has no CallId: the hang-up by tag, nothing spoken.
+    let mut no_call_id = mid_call("digits-received", None);
+    no_call_id["CallDetails"]["Participants"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("CallId");
+    let reply = run(&router, &no_call_id).await;
+    assert_eq!(kinds(&reply), ["missing_token"]);
+    assert_typed_valid(&reply.response);
+    assert_eq!(
+        reply.response["Actions"],
+        json!([{"Type": "Hangup", "Parameters": {"ParticipantTag": "LEG-A", "SipResponseCode": "480"}}])
+    );
+    // Tags are written as the documentation spells them, whatever case the event used.
+    let mut lower = fixture("new-inbound-call");
+    lower["CallDetails"]["Participants"][0]["To"] = "+19995550000".into();
+    let leg = lower["CallDetails"]["Participants"][0]
+        .as_object_mut()
+        .unwrap();
+    leg.remove("CallId");
+    leg.insert("ParticipantTag".into(), "leg-a".into());
+    let reply = run(&router, &lower).await;
+    assert_typed_valid(&reply.response);
+    assert_eq!(
+        reply.response["Actions"][0]["Parameters"]["ParticipantTag"],
+        "LEG-A"
+    );
+    // The full apology is valid too.
+    let reply = run(&router, &mid_call("digits-received", None)).await;
+    assert_typed_valid(&reply.response);
+    assert_eq!(reply.response["Actions"][0]["Type"], "Speak");
+}
+
+/// Execution and queue names come from the TransactionId: as it is when it is short and uses
+/// only letters, digits, `-` and `_`; else a readable prefix and a SHA-256 digest of the whole id,
+/// so ids that share their first 80 characters still get their own execution and queue.
+#[tokio::test]
+async fn distinct_transaction_ids_get_distinct_executions_and_queues() {
+    use std::sync::{Arc, Mutex};
+    let names: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let queues: Arc<Mutex<Vec<String>>> = Arc::default();
+    let mut m = Mocks::new();
+    let q = queues.clone();
+    m.sqs.push(
+        mock!(aws_sdk_sqs::Client::create_queue).then_compute_output(move |r| {
+            let name = r.queue_name().unwrap_or_default().to_owned();
+            q.lock().unwrap().push(name.clone());
+            CreateQueueOutput::builder()
+                .queue_url(format!(
+                    "https://sqs.us-east-1.amazonaws.com/123456789012/{name}"
+                ))
+                .build()
+        }),
+    );
+    m.sqs.push(receive_rule(actions("tok-1", "Welcome")));
+    let n = names.clone();
+    m.sfn.push(
+        mock!(aws_sdk_sfn::Client::start_execution).then_compute_output(move |r| {
+            let input: Value = serde_json::from_str(r.input().unwrap()).unwrap();
+            let tx = input["Event"]["CallDetails"]["TransactionId"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            n.lock().unwrap().push((tx, r.name().unwrap().to_owned()));
+            StartExecutionOutput::builder()
+                .execution_arn("a")
+                .start_date(aws_sdk_sfn::primitives::DateTime::from_secs(0))
+                .build()
+                .unwrap()
+        }),
+    );
+    let router = m.router();
+    let long = "7a8b9c0d".repeat(10);
+    let ids = [
+        format!("{long}-first"),
+        format!("{long}-second"),
+        "tx with spaces/and:colons".to_owned(),
+        "tx-with-spaces-and-colons".to_owned(),
+        "é".repeat(100),
+        "transaction-id".to_owned(),
+    ];
+    for id in &ids {
+        let mut event = fixture("new-inbound-call");
+        event["CallDetails"]["TransactionId"] = id.as_str().into();
+        let reply = run(&router, &event).await;
+        assert!(reply.incidents.is_empty(), "{id}: {:?}", reply.incidents);
+    }
+    let names = names.lock().unwrap().clone();
+    let queues = queues.lock().unwrap().clone();
+    assert_eq!(names.len(), ids.len());
+    let allowed = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 80
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    for (tx, name) in &names {
+        assert!(allowed(name), "{tx:?} → {name:?}");
+    }
+    for q in &queues {
+        assert!(allowed(q), "{q:?}");
+        assert!(q.starts_with("switchboard-"), "{q:?}");
+    }
+    let distinct = |v: Vec<&String>| v.iter().collect::<std::collections::HashSet<_>>().len();
+    assert_eq!(
+        distinct(names.iter().map(|(_, n)| n).collect()),
+        ids.len(),
+        "{names:?}"
+    );
+    assert_eq!(distinct(queues.iter().collect()), ids.len(), "{queues:?}");
+    // Short, safe ids are kept as they are.
+    assert!(names.contains(&("transaction-id".to_owned(), "transaction-id".to_owned())));
+    assert!(queues.contains(&"switchboard-transaction-id".to_owned()));
+    // Long or unsafe ids keep a readable start.
+    assert!(names[0].1.starts_with("7a8b9c0d"), "{names:?}");
 }
