@@ -113,6 +113,11 @@ impl CallPlacer {
     fn take(&self) -> Vec<CallSpec> {
         std::mem::take(&mut self.0.borrow_mut())
     }
+
+    /// Whether no call waits to be placed.
+    pub fn is_empty(&self) -> bool {
+        self.0.borrow().is_empty()
+    }
 }
 
 /// The simulator: a router in front of one flow, the interpreter and services behind it, and
@@ -246,28 +251,49 @@ impl<Q: Outbox> Simulator<Q> {
         self.script = Script::new(steps);
         self.run_call(call);
         loop {
-            let mut placed = self.placed_calls();
-            if placed.is_empty() {
-                match self.script.peek() {
-                    Some(Step::Wait(_)) => {
-                        if let Some(Step::Wait(s)) = self
-                            .script
-                            .take(script::Moment::Between, "the call is over")
-                        {
-                            let target = self.world.env.clock.now_millis() + s.millis();
-                            self.world.advance_to(target);
-                        }
-                        continue;
-                    }
-                    _ => break,
+            let placed = self.placed_calls();
+            if !placed.is_empty() {
+                for c in placed {
+                    self.run_call(c);
                 }
+                continue;
             }
-            for c in placed.drain(..) {
-                self.run_call(c);
+            let Some(Step::Wait(_)) = self.script.peek() else {
+                break;
+            };
+            if let Some(Step::Wait(s)) = self
+                .script
+                .take(script::Moment::Between, "the call is over")
+            {
+                let target = self.world.env.clock.now_millis() + s.millis();
+                self.wait_until(target);
             }
         }
         self.finish();
         &self.transcript
+    }
+
+    /// Let simulated time run to `target_ms` (epoch milliseconds). Timers and schedules fire
+    /// at their own time on the way, and a call a schedule or a Lambda stub places rings
+    /// then: the clock stops at that moment, the call runs, and time goes on to `target_ms`
+    /// (if the call has not gone past it).
+    pub fn wait_until(&mut self, target_ms: i64) {
+        loop {
+            let placer = self.placer.clone();
+            self.world.advance_until(target_ms, move |w| {
+                !w.firings.is_empty() || !placer.is_empty()
+            });
+            let placed = self.placed_calls();
+            if placed.is_empty() {
+                return;
+            }
+            for c in placed {
+                self.run_call(c);
+            }
+            if self.world.env.clock.now_millis() >= target_ms {
+                return;
+            }
+        }
     }
 
     /// Forget every call so far and start again with `services` at `now_ms` (simulated epoch

@@ -301,9 +301,10 @@ impl<Q: Outbox> Simulator<Q> {
                 Some(v) => v.clone(),
                 None => json!({}),
             };
+            let at = self.local_time(f.at_ms);
             self.note(
                 self.calls,
-                format!("schedule {}/{} fires: {arn}", f.group, f.name),
+                format!("schedule {}/{} fires at {at}: {arn}", f.group, f.name),
             );
             if arn == PLACE_CALL_TARGET {
                 let s = |k: &str| {
