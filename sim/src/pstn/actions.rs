@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use switchboard::pstn::{self, Action, DigitCollection, Int};
 use switchboard::wire::{LEG_A, LEG_B};
 
-use super::call::{Call, Leg, Talk};
+use super::call::{sip, Call, Leg, Talk};
 use super::script::{BridgeOutcome, Ender, Moment, Step};
 use super::{Entry, Outbox, Simulator};
 
@@ -16,11 +16,12 @@ use super::{Entry, Outbox, Simulator};
 /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/speak-and-get-digits.html>) but not this
 /// name; flows should match `ACTION_FAILED`, not the type.
 pub const DIGITS_NOT_RECEIVED: &str = "InvalidDigitsReceived";
-/// `ErrorType` of a `CallAndBridge` nobody answered
-/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html>).
-pub const CALL_NOT_ANSWERED: &str = "CallNotAnswered";
-/// `ErrorType` the simulator gives a `CallAndBridge` to a busy line (SIP 486).
-pub const BUSY: &str = "Busy";
+/// `ErrorType` and `ErrorMessage` of a `CallAndBridge` that was not answered: the only failure
+/// the page documents (<https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html>).
+/// It names no other error and puts no SIP code in `ACTION_FAILED`, so a busy line fails the
+/// same way (conservative reading: a flow cannot tell busy from no answer here, only the time
+/// differs).
+pub const CALL_NOT_ANSWERED: (&str, &str) = ("CallNotAnswered", "Call not answered");
 /// `ErrorType` of a `PlayAudio` whose object is missing
 /// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/play-audio.html>).
 pub const INVALID_AUDIO_SOURCE: &str = "InvalidAudioSource";
@@ -98,6 +99,18 @@ impl<Q: Outbox> Simulator<Q> {
     }
 
     pub(super) fn hung_up(&mut self, call: &mut Call, leg: &'static str, by: &str) -> Done {
+        self.hung_up_with(call, leg, by, sip::NORMAL_CLEARING)
+    }
+
+    /// A leg hangs up with this `SipResponseCode` on its `HANGUP` event.
+    pub(super) fn hung_up_with(
+        &mut self,
+        call: &mut Call,
+        leg: &'static str,
+        by: &str,
+        code: i64,
+    ) -> Done {
+        call.hangup_code = code;
         let at_ms = self.world.env.clock.now_millis() - call.start_ms;
         self.transcript.entries.push(Entry::HungUp {
             call: call.number,
@@ -171,9 +184,10 @@ impl<Q: Outbox> Simulator<Q> {
             }
             Action::RecordAudio(a) => self.record(call, name, leg, a),
             Action::CallAndBridge(a) => self.bridge(call, name, a),
-            Action::Hangup(_) => {
+            Action::Hangup(a) => {
                 self.entry(call, name, leg, None, None, "ok");
-                self.hung_up(call, leg, "flow")
+                let code = int(&a.sip_response_code, sip::NORMAL_CLEARING);
+                self.hung_up_with(call, leg, "flow", code)
             }
             Action::Pause(a) => {
                 let ms = int(&Some(a.duration_in_milliseconds.clone()), 0);
@@ -521,9 +535,8 @@ impl<Q: Outbox> Simulator<Q> {
                 });
                 ok()
             }
-            BridgeOutcome::NoAnswer => Done::Failed(CALL_NOT_ANSWERED, "Call not answered".into()),
-            BridgeOutcome::Busy => {
-                Done::Failed(BUSY, format!("{target} is busy (SIP 486 Busy Here)"))
+            BridgeOutcome::NoAnswer | BridgeOutcome::Busy => {
+                Done::Failed(CALL_NOT_ANSWERED.0, CALL_NOT_ANSWERED.1.into())
             }
         }
     }

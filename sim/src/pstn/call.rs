@@ -4,6 +4,19 @@
 use serde_json::{json, Map, Value};
 use switchboard::wire::{self, event as ev};
 
+/// `SipResponseCode` of a `HANGUP` event: "the response code associated with the event. The
+/// most common codes are: 0 – Normal clearing, 480 – No answer, 486 – User busy"
+/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/pstn-invocations.html>, the page's example
+/// writes it as a number).
+pub mod sip {
+    /// Normal clearing: someone hung up.
+    pub const NORMAL_CLEARING: i64 = 0;
+    /// No answer.
+    pub const NO_ANSWER: i64 = 480;
+    /// User busy.
+    pub const USER_BUSY: i64 = 486;
+}
+
 /// A call leg.
 #[derive(Debug, Clone)]
 pub struct Leg {
@@ -64,6 +77,8 @@ pub struct Call {
     pub talk: Option<Talk>,
     /// `CallCreateRequest` arguments of an outbound call.
     pub arguments: Option<Map<String, Value>>,
+    /// `SipResponseCode` of the last hang-up ([`sip`]), for its `HANGUP` event.
+    pub hangup_code: i64,
 }
 
 impl Call {
@@ -119,13 +134,16 @@ impl Call {
         event
     }
 
-    /// `ActionData` of a hang-up of `tag`.
+    /// `ActionData` of a hang-up of `tag`: `Type` `Hangup`, and `SipResponseCode`, `CallId`
+    /// and `ParticipantTag` of the leg that hung up
+    /// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/pstn-invocations.html>, `HANGUP`).
     pub fn hangup_data(&self, tag: &str) -> Value {
         let id = match (tag, &self.leg_b) {
             (wire::LEG_B, Some(b)) => b.call_id.clone(),
             _ => self.leg_a.call_id.clone(),
         };
-        json!({"Type": "Hangup", "Parameters": {"CallId": id, "ParticipantTag": tag}})
+        json!({"Type": "Hangup", "Parameters": {
+            "SipResponseCode": self.hangup_code, "CallId": id, "ParticipantTag": tag}})
     }
 
     /// Disconnect `tag` (LEG-A takes LEG-B with it only when `both`).

@@ -6,7 +6,7 @@ use switchboard::pstn::{Action, Response};
 use switchboard::wire::{event as ev, LEG_A};
 
 use super::actions::Done;
-use super::call::{Call, Leg};
+use super::call::{sip, Call, Leg};
 use super::script::{Answer, Moment, Step};
 use super::{CallSpec, Direction, Entry, Outbox, Simulator, PLACE_CALL_TARGET};
 
@@ -48,8 +48,16 @@ impl<Q: Outbox> Simulator<Q> {
             let t = event
                 .pointer("/ActionData/ErrorType")
                 .and_then(Value::as_str)?;
-            Some(t.to_owned())
+            let m = event
+                .pointer("/ActionData/ErrorMessage")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            Some(format!("{t}: {m}"))
         });
+        let sip_code = event
+            .pointer("/ActionData/Parameters/SipResponseCode")
+            .and_then(Value::as_i64)
+            .filter(|_| next.kind == ev::HANGUP);
         let at_ms = self.world.env.clock.now_millis() - call.start_ms;
         self.transcript.entries.push(Entry::Event {
             call: call.number,
@@ -57,6 +65,7 @@ impl<Q: Outbox> Simulator<Q> {
             event: next.kind.into(),
             action,
             error,
+            sip_code,
         });
         let reply = self.dispatch(&event);
         for i in reply.incidents {
@@ -206,6 +215,7 @@ impl<Q: Outbox> Simulator<Q> {
             deadline_ms: spec.hang_up_after.map(|s| now + s.millis()),
             talk: None,
             arguments: outbound.then(|| spec.arguments.clone()),
+            hangup_code: sip::NORMAL_CLEARING,
         };
         let local_time = self.local_time(now);
         self.transcript.entries.push(Entry::Call {
@@ -262,16 +272,30 @@ impl<Q: Outbox> Simulator<Q> {
             }
             _ => None,
         };
-        let ringing = self.send(call, Next::plain(ev::RINGING, None));
-        let _ = self.accept(call, &ringing);
-        let answered = matches!(answer, None | Some(Step::Answer(Answer::Answered)));
-        if !self.spend(call, if answered { 5000 } else { 30_000 }) || !answered {
-            let by = match answer {
-                Some(Step::Answer(Answer::Busy)) => "callee (busy)",
-                Some(Step::HangUp) => "callee (declined)",
-                _ => "callee (no answer)",
-            };
-            self.hung_up(call, LEG_A, by);
+        // A busy line answers the INVITE with 486 at once: no RINGING. Otherwise the phone
+        // rings: 5 s before an answer, 30 s before the network gives up (480), 5 s before the
+        // called party declines (reported as 486, busy).
+        let (rings, ring_ms, code, by) = match answer {
+            None | Some(Step::Answer(Answer::Answered)) => (true, 5000, None, ""),
+            Some(Step::Answer(Answer::Busy)) => {
+                (false, 1000, Some(sip::USER_BUSY), "callee (busy)")
+            }
+            Some(Step::HangUp) => (true, 5000, Some(sip::USER_BUSY), "callee (declined)"),
+            Some(_) => (true, 30_000, Some(sip::NO_ANSWER), "callee (no answer)"),
+        };
+        if rings {
+            let ringing = self.send(call, Next::plain(ev::RINGING, None));
+            let _ = self.accept(call, &ringing);
+        }
+        let on_time = self.spend(call, ring_ms);
+        let ended = match (code, on_time) {
+            (Some(code), true) => Some((code, by)),
+            (None, true) => None,
+            // `hang_up_after` comes while it still rings: nobody answered.
+            (_, false) => Some((sip::NO_ANSWER, "callee (no answer)")),
+        };
+        if let Some((code, by)) = ended {
+            self.hung_up_with(call, LEG_A, by, code);
             self.send(call, Next::plain(ev::HANGUP, Some(call.hangup_data(LEG_A))));
             return None;
         }

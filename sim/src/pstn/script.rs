@@ -85,7 +85,9 @@ pub enum BridgeOutcome {
     Answered,
     /// Nobody answers before `CallTimeoutSeconds`: `ACTION_FAILED` with `CallNotAnswered`.
     NoAnswer,
-    /// The line is busy: `ACTION_FAILED` with `CallNotAnswered` and SIP 486.
+    /// The line is busy: `ACTION_FAILED` with `CallNotAnswered` ("Call not answered", the only
+    /// failure the CallAndBridge page documents) at once, instead of after
+    /// `CallTimeoutSeconds`.
     Busy,
 }
 
@@ -136,9 +138,9 @@ pub struct Record {
 pub enum Answer {
     /// Picks up: `RINGING`, then `CALL_ANSWERED`.
     Answered,
-    /// Lets it ring: `RINGING`, then `HANGUP`.
+    /// Lets it ring: `RINGING`, then `HANGUP` with `SipResponseCode` 480 (no answer).
     NoAnswer,
-    /// Busy: `HANGUP` with SIP 486.
+    /// Busy: `HANGUP` with `SipResponseCode` 486 (user busy), without ringing.
     Busy,
 }
 
