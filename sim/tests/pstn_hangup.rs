@@ -86,7 +86,8 @@ fn speak(text: &str) -> Value {
 fn digits() -> Value {
     json!({"Type": "SpeakAndGetDigits", "Parameters": {"CallId": LEG_A,
         "SpeechParameters": {"Text": "Press a key"}, "FailureSpeechParameters": {"Text": "Again"},
-        "MinNumberOfDigits": 1, "MaxNumberOfDigits": 1, "Repeat": 1}})
+        "MinNumberOfDigits": 1, "MaxNumberOfDigits": 1, "Repeat": 1,
+        "RepeatDurationInMilliseconds": 3000}})
 }
 
 fn bridge_to(number: &str, timeout: i64) -> Value {

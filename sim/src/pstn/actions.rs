@@ -77,6 +77,48 @@ impl<Q: Outbox> Simulator<Q> {
         }
     }
 
+    /// A `hang_up: {after}` that comes up starts counting now: the caller hangs up that long
+    /// from now, whatever is happening then (the earlier of it and `hang_up_after`).
+    pub(super) fn arm(&mut self, call: &mut Call) {
+        if let Some(Step::HangUpAfter(s)) = self.script.peek() {
+            let at = self.world.env.clock.now_millis() + s.millis();
+            let text = format!("the caller will hang up in {} s", s.0);
+            self.script.advance();
+            call.deadline_ms = Some(call.deadline_ms.map_or(at, |d| d.min(at)));
+            self.note(call.number, text);
+        }
+    }
+
+    /// Whether the caller hangs up before `action` starts: its `hang_up_after` or
+    /// `hang_up: {after}` has come, or a plain `hang_up` is due. A plain `hang_up` lets the
+    /// audio of the response under way be heard (`Speak`, `PlayAudio`, a digit prompt's
+    /// prompt, which then takes the step itself, like `RecordAudio` and `CallAndBridge`) and
+    /// hangs up at an action that just waits (`Pause`, a bot or a meeting), or before any
+    /// action of a later response.
+    pub(super) fn leaves_before(&mut self, call: &mut Call, action: &Action) -> bool {
+        self.arm(call);
+        let now = self.world.env.clock.now_millis();
+        let name = action.type_name();
+        if call.deadline_ms.is_some_and(|d| d <= now) {
+            self.note(call.number, format!("the caller hangs up before {name}"));
+            return true;
+        }
+        if self.script.peek() != Some(&Step::HangUp) {
+            return false;
+        }
+        let seen = *call.hang_up_seen.get_or_insert(call.responses);
+        let waits = matches!(
+            action,
+            Action::Pause(_) | Action::StartBotConversation(_) | Action::JoinChimeMeeting(_)
+        );
+        if seen < call.responses || waits {
+            self.script.advance();
+            self.note(call.number, format!("the caller hangs up before {name}"));
+            return true;
+        }
+        false
+    }
+
     fn entry(
         &mut self,
         call: &Call,
@@ -268,7 +310,26 @@ impl<Q: Outbox> Simulator<Q> {
 
     fn say(&mut self, call: &mut Call, name: &str, leg: &str, text: &str) -> Done {
         self.entry(call, name, leg, Some(text.to_owned()), None, "ok");
-        self.timed(call, speech_ms(text))
+        let done = self.timed(call, speech_ms(text));
+        self.cut_off(&done);
+        done
+    }
+
+    /// Audio a hang-up stopped half way: its transcript entry says so (it still counts as
+    /// heard: it started).
+    fn cut_off(&mut self, done: &Done) {
+        if !matches!(done, Done::HungUp(_)) {
+            return;
+        }
+        if let Some(Entry::Action { result, .. }) = self
+            .transcript
+            .entries
+            .iter_mut()
+            .rev()
+            .find(|e| matches!(e, Entry::Action { .. }))
+        {
+            *result = "cut off".into();
+        }
     }
 
     fn audio_len(&self, bucket: &str, key: &str) -> Option<i64> {
@@ -294,7 +355,9 @@ impl<Q: Outbox> Simulator<Q> {
         match self.audio_len(&src.bucket_name, &src.key) {
             Some(ms) => {
                 self.entry(call, name, leg, Some(uri), None, "ok");
-                self.timed(call, ms * times)
+                let done = self.timed(call, ms * times);
+                self.cut_off(&done);
+                done
             }
             None => {
                 self.entry(call, name, leg, None, Some(uri.clone()), "no such object");
@@ -354,7 +417,10 @@ impl<Q: Outbox> Simulator<Q> {
                 return stop;
             }
             let what = format!("{name} (attempt {attempt} of {attempts})");
+            self.arm(call);
             let keys = match self.script.take(Moment::Digits, &what) {
+                // Waiting to hang up at a set time: silent until then.
+                None if call.deadline_ms.is_some() => String::new(),
                 None => {
                     self.note(
                         call.number,
@@ -412,7 +478,9 @@ impl<Q: Outbox> Simulator<Q> {
             dest.prefix.clone().unwrap_or_default()
         );
         self.entry(call, name, leg, None, Some(target), "recording");
-        let (talk_s, terminator) = match self.script.take(Moment::Record, name) {
+        self.arm(call);
+        let (talk_s, terminator, hangs_up) = match self.script.take(Moment::Record, name) {
+            None if call.deadline_ms.is_some() => (0, None, false),
             None => {
                 self.note(
                     call.number,
@@ -423,15 +491,34 @@ impl<Q: Outbox> Simulator<Q> {
             Some(Step::Record(r)) => (
                 r.seconds.0 as i64,
                 r.terminator.filter(|t| a.recording_terminators.contains(t)),
+                r.hang_up,
             ),
-            Some(Step::Silent) => (0, None),
+            Some(Step::Silent) => (0, None, false),
             Some(_) => return self.hung_up(call, LEG_A, "caller"),
         };
+        if hangs_up && talk_s < max_s {
+            // The caller talks, then hangs up mid-recording. The RecordAudio page reports the
+            // recording (its key) only in ACTION_SUCCESSFUL, when the duration, a terminator
+            // or silence ends it (https://docs.aws.amazon.com/chime-sdk/latest/dg/record-audio.html),
+            // and says nothing of a file when the caller hangs up: the conservative reading is
+            // that there is none, so nothing is written.
+            self.spend(call, talk_s * 1000);
+            self.note(
+                call.number,
+                "the caller hangs up mid-recording: RecordAudio saves nothing",
+            );
+            return self.hung_up(call, LEG_A, "caller");
+        }
         let talk_s = talk_s.min(max_s);
         let ends_with_silence = terminator.is_none() && talk_s < max_s;
         let total_s = talk_s + if ends_with_silence { silence_s } else { 0 };
         if !self.spend(call, total_s * 1000) {
+            // Hung up mid-recording (hang_up_after, hang_up: {after}): nothing is saved, as above.
             return self.hung_up(call, LEG_A, "caller");
+        }
+        if hangs_up {
+            // The recording reached DurationInSeconds first; the caller hangs up right after.
+            call.deadline_ms = Some(self.world.env.clock.now_millis());
         }
         let prefix = dest.prefix.clone().unwrap_or_default();
         let sep = if prefix.is_empty() || prefix.ends_with('/') {
@@ -490,6 +577,7 @@ impl<Q: Outbox> Simulator<Q> {
             &a.call_timeout_seconds,
             pstn::limits::CALL_AND_BRIDGE_DEFAULT_TIMEOUT_SECONDS,
         );
+        self.arm(call);
         let step = self
             .script
             .take(Moment::Bridge, &format!("{name} to {target}"));
@@ -544,6 +632,13 @@ impl<Q: Outbox> Simulator<Q> {
     /// Nothing to do: the call waits for the network. A bridged conversation ends when the
     /// script says; otherwise the caller waits `patience` and hangs up.
     pub(super) fn idle(&mut self, call: &mut Call, patience_ms: i64) -> Done {
+        self.arm(call);
+        if call.talk.is_none() && call.leg_a.connected && self.script.peek() == Some(&Step::HangUp)
+        {
+            self.script.advance();
+            self.note(call.number, "the caller hangs up");
+            return self.hung_up(call, LEG_A, "caller");
+        }
         match call.talk {
             Some(t) => {
                 let left = t.until_ms - self.world.env.clock.now_millis();

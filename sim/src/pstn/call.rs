@@ -79,6 +79,11 @@ pub struct Call {
     pub arguments: Option<Map<String, Value>>,
     /// `SipResponseCode` of the last hang-up ([`sip`]), for its `HANGUP` event.
     pub hangup_code: i64,
+    /// Responses run so far (1 for the first).
+    pub responses: u64,
+    /// The response during which a plain `hang_up` step came up: the caller hears that
+    /// response's audio, then hangs up.
+    pub hang_up_seen: Option<u64>,
 }
 
 impl Call {

@@ -120,6 +120,7 @@ impl<Q: Outbox> Simulator<Q> {
                 };
             }
         };
+        call.responses += 1;
         if response.actions.is_empty() {
             return self.hangup_next(call, |s, c| s.idle(c, patience_ms));
         }
@@ -133,11 +134,7 @@ impl<Q: Outbox> Simulator<Q> {
                 d.extend(extra);
                 Value::Object(d)
             };
-            if self.script.hangs_up_now() {
-                self.note(
-                    call.number,
-                    format!("the caller hangs up during {}", action.type_name()),
-                );
+            if self.leaves_before(call, action) {
                 return self.hangup_next(call, |s, c| s.hung_up(c, LEG_A, "caller"));
             }
             match self.perform_one(call, action, p) {
@@ -216,6 +213,8 @@ impl<Q: Outbox> Simulator<Q> {
             talk: None,
             arguments: outbound.then(|| spec.arguments.clone()),
             hangup_code: sip::NORMAL_CLEARING,
+            responses: 0,
+            hang_up_seen: None,
         };
         let local_time = self.local_time(now);
         self.transcript.entries.push(Entry::Call {
