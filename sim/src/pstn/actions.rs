@@ -45,11 +45,11 @@ pub(super) fn speech_ms(text: &str) -> i64 {
     (text.split_whitespace().count() as i64 * 400).max(800)
 }
 
-fn int(v: &Option<Int>, default: i64) -> i64 {
+pub(super) fn int(v: &Option<Int>, default: i64) -> i64 {
     v.as_ref().and_then(Int::value).unwrap_or(default)
 }
 
-fn ok() -> Done {
+pub(super) fn ok() -> Done {
     Done::Ok(Map::new())
 }
 
@@ -119,7 +119,7 @@ impl<Q: Outbox> Simulator<Q> {
         false
     }
 
-    fn entry(
+    pub(super) fn entry(
         &mut self,
         call: &Call,
         action: &str,
@@ -163,6 +163,15 @@ impl<Q: Outbox> Simulator<Q> {
         // The flow hanging up LEG-A ends the call; a caller who hangs up leaves a bridged
         // LEG-B for the flow to hang up (the router fails the waiting task with HANGUP).
         call.disconnect(leg, by == "flow");
+        // The recording of a leg that hangs up stops with it and is delivered.
+        let gone = |tag: &str| call.leg(tag).is_none_or(|l| !l.connected);
+        let stopped: Vec<&'static str> = call
+            .recordings
+            .iter()
+            .map(|r| r.leg)
+            .filter(|t| gone(t))
+            .collect();
+        self.deliver_recordings(call, |r| stopped.contains(&r.leg));
         Done::HungUp(leg)
     }
 
@@ -264,39 +273,23 @@ impl<Q: Outbox> Simulator<Q> {
                 );
                 self.timed_with(call, 5000, data)
             }
-            Action::StartCallRecording(a) => {
-                let key = format!(
-                    "{}/{}_{}.wav",
-                    a.destination.location.trim_end_matches('/'),
-                    call.transaction_id,
-                    call.sequence
-                );
-                self.entry(
-                    call,
-                    name,
-                    leg,
-                    None,
-                    Some(format!("s3://{key}")),
-                    "recording",
-                );
-                let mut data = Map::new();
-                data.insert(
-                    "CallRecordingDestination".into(),
-                    json!({"Type": "S3", "Location": key}),
-                );
-                Done::Ok(data)
+            Action::StartCallRecording(a) => self.start_call_recording(call, name, leg, a),
+            Action::StopCallRecording(_) => self.stop_call_recording(call, name, leg),
+            Action::PauseCallRecording(_) | Action::ResumeCallRecording(_) => {
+                // Recorded in the transcript; the simulated recording's length does not change.
+                let active = call.recordings.iter().any(|r| r.leg == leg);
+                let result = if active { "ok" } else { "not recording" };
+                self.entry(call, name, leg, None, None, result);
+                ok()
             }
-            Action::StopCallRecording(_)
-            | Action::PauseCallRecording(_)
-            | Action::ResumeCallRecording(_)
-            | Action::VoiceFocus(_) => {
+            Action::VoiceFocus(_) => {
                 self.entry(call, name, leg, None, None, "ok");
                 ok()
             }
         }
     }
 
-    fn timed(&mut self, call: &mut Call, ms: i64) -> Done {
+    pub(super) fn timed(&mut self, call: &mut Call, ms: i64) -> Done {
         self.timed_with(call, ms, Map::new())
     }
 
@@ -332,7 +325,7 @@ impl<Q: Outbox> Simulator<Q> {
         }
     }
 
-    fn audio_len(&self, bucket: &str, key: &str) -> Option<i64> {
+    pub(super) fn audio_len(&self, bucket: &str, key: &str) -> Option<i64> {
         let bytes = self.world.services().s3.get(bucket, key).ok()?;
         Some(
             self.audio_ms
@@ -466,105 +459,6 @@ impl<Q: Outbox> Simulator<Q> {
             DIGITS_NOT_RECEIVED,
             format!("no valid digits after {attempts} attempts"),
         )
-    }
-
-    fn record(&mut self, call: &mut Call, name: &str, leg: &str, a: &pstn::RecordAudio) -> Done {
-        let max_s = int(&a.duration_in_seconds, 86_400);
-        let silence_s = int(&a.silence_duration_in_seconds, 3);
-        let dest = &a.recording_destination;
-        let target = format!(
-            "s3://{}/{}",
-            dest.bucket_name,
-            dest.prefix.clone().unwrap_or_default()
-        );
-        self.entry(call, name, leg, None, Some(target), "recording");
-        self.arm(call);
-        let (talk_s, terminator, hangs_up) = match self.script.take(Moment::Record, name) {
-            None if call.deadline_ms.is_some() => (0, None, false),
-            None => {
-                self.note(
-                    call.number,
-                    "the script has no more steps: the caller hangs up",
-                );
-                return self.hung_up(call, LEG_A, "caller");
-            }
-            Some(Step::Record(r)) => (
-                r.seconds.0 as i64,
-                r.terminator.filter(|t| a.recording_terminators.contains(t)),
-                r.hang_up,
-            ),
-            Some(Step::Silent) => (0, None, false),
-            Some(_) => return self.hung_up(call, LEG_A, "caller"),
-        };
-        if hangs_up && talk_s < max_s {
-            // The caller talks, then hangs up mid-recording. The RecordAudio page reports the
-            // recording (its key) only in ACTION_SUCCESSFUL, when the duration, a terminator
-            // or silence ends it (https://docs.aws.amazon.com/chime-sdk/latest/dg/record-audio.html),
-            // and says nothing of a file when the caller hangs up: the conservative reading is
-            // that there is none, so nothing is written.
-            self.spend(call, talk_s * 1000);
-            self.note(
-                call.number,
-                "the caller hangs up mid-recording: RecordAudio saves nothing",
-            );
-            return self.hung_up(call, LEG_A, "caller");
-        }
-        let talk_s = talk_s.min(max_s);
-        let ends_with_silence = terminator.is_none() && talk_s < max_s;
-        let total_s = talk_s + if ends_with_silence { silence_s } else { 0 };
-        if !self.spend(call, total_s * 1000) {
-            // Hung up mid-recording (hang_up_after, hang_up: {after}): nothing is saved, as above.
-            return self.hung_up(call, LEG_A, "caller");
-        }
-        if hangs_up {
-            // The recording reached DurationInSeconds first; the caller hangs up right after.
-            call.deadline_ms = Some(self.world.env.clock.now_millis());
-        }
-        let prefix = dest.prefix.clone().unwrap_or_default();
-        let sep = if prefix.is_empty() || prefix.ends_with('/') {
-            ""
-        } else {
-            "/"
-        };
-        let key = format!(
-            "{prefix}{sep}{}_{}.wav",
-            call.leg_a.call_id,
-            self.world.env.clock.now_millis()
-        );
-        let body = format!("simulated recording: {talk_s} s of the caller").into_bytes();
-        if let Err(e) = self
-            .world
-            .env
-            .services
-            .services
-            .s3
-            .put(&dest.bucket_name, &key, body)
-        {
-            return Done::Failed(INVALID_ACTION_PARAMETER, e.cause);
-        }
-        self.audio_ms
-            .insert(format!("{}/{key}", dest.bucket_name), total_s * 1000);
-        self.transcript
-            .recordings
-            .push(format!("s3://{}/{key}", dest.bucket_name));
-        let at_ms = self.world.env.clock.now_millis() - call.start_ms;
-        self.transcript.entries.push(Entry::Note {
-            call: call.number,
-            at_ms,
-            text: format!(
-                "recording saved: s3://{}/{key} ({talk_s} s)",
-                dest.bucket_name
-            ),
-        });
-        let mut data = Map::new();
-        data.insert(
-            "RecordingDestination".into(),
-            json!({"Type": "S3", "BucketName": dest.bucket_name, "Key": key}),
-        );
-        if let Some(t) = terminator {
-            data.insert("RecordingTerminatorUsed".into(), Value::String(t));
-        }
-        Done::Ok(data)
     }
 
     fn bridge(&mut self, call: &mut Call, name: &str, a: &pstn::CallAndBridge) -> Done {

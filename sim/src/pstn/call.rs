@@ -4,6 +4,8 @@
 use serde_json::{json, Map, Value};
 use switchboard::wire::{self, event as ev};
 
+use super::recording::CallRecording;
+
 /// `SipResponseCode` of a `HANGUP` event: "the response code associated with the event. The
 /// most common codes are: 0 – Normal clearing, 480 – No answer, 486 – User busy"
 /// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/pstn-invocations.html>, the page's example
@@ -84,6 +86,10 @@ pub struct Call {
     /// The response during which a plain `hang_up` step came up: the caller hears that
     /// response's audio, then hangs up.
     pub hang_up_seen: Option<u64>,
+    /// Call recordings in progress.
+    pub recordings: Vec<CallRecording>,
+    /// Legs whose call recording has stopped (it cannot start again).
+    pub recording_stopped: Vec<&'static str>,
 }
 
 impl Call {
@@ -102,6 +108,15 @@ impl Call {
             (Some(_), _) => wire::LEG_A,
             (None, _) if tag.is_some_and(|t| t.eq_ignore_ascii_case(wire::LEG_B)) => wire::LEG_B,
             _ => wire::LEG_A,
+        }
+    }
+
+    /// The leg tagged `tag`, if the call has it.
+    pub fn leg(&self, tag: &str) -> Option<&Leg> {
+        if tag == wire::LEG_B {
+            self.leg_b.as_ref()
+        } else {
+            Some(&self.leg_a)
         }
     }
 

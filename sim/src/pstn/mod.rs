@@ -18,6 +18,7 @@
 mod actions;
 pub mod backend;
 pub mod call;
+pub mod recording;
 mod run;
 pub mod script;
 pub mod transcript;
@@ -211,6 +212,12 @@ impl<Q: Outbox> Simulator<Q> {
     /// Declare how long an audio object plays (recordings made in a run are known already).
     pub fn set_audio_length(&mut self, bucket: &str, key: &str, ms: i64) {
         self.audio_ms.insert(format!("{bucket}/{key}"), ms);
+    }
+
+    /// How long an S3 object plays, in ms: its declared length, a recording's, or one second
+    /// per 16,000 bytes (8 kHz 16-bit WAV). `None` when there is no such object.
+    pub fn object_ms(&self, bucket: &str, key: &str) -> Option<i64> {
+        self.audio_len(bucket, key)
     }
 
     /// The interpreter side: executions, services, clock.

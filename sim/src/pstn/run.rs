@@ -215,6 +215,8 @@ impl<Q: Outbox> Simulator<Q> {
             hangup_code: sip::NORMAL_CLEARING,
             responses: 0,
             hang_up_seen: None,
+            recordings: Vec::new(),
+            recording_stopped: Vec::new(),
         };
         let local_time = self.local_time(now);
         self.transcript.entries.push(Entry::Call {
@@ -228,7 +230,7 @@ impl<Q: Outbox> Simulator<Q> {
         let mut response = if outbound {
             match self.start_outbound(&mut call) {
                 Some(r) => r,
-                None => return self.end_call(&call),
+                None => return self.end_call(&mut call),
             }
         } else {
             self.send(&mut call, Next::plain(ev::NEW_INBOUND_CALL, None))
@@ -243,10 +245,12 @@ impl<Q: Outbox> Simulator<Q> {
             let next = self.perform(&mut call, &response, patience);
             response = self.send(&mut call, next);
         }
-        self.end_call(&call);
+        self.end_call(&mut call);
     }
 
-    fn end_call(&mut self, call: &Call) {
+    fn end_call(&mut self, call: &mut Call) {
+        // A recording still running stops with the call and is delivered.
+        self.deliver_recordings(call, |_| true);
         self.call_ms += self.world.env.clock.now_millis() - call.start_ms;
     }
 
