@@ -196,7 +196,7 @@ impl<Q: Outbox> Simulator<Q> {
             }
             Action::SpeakAndGetDigits(a) => self.get_digits(
                 call,
-                name,
+                (name, leg),
                 (
                     Prompt::Speech(&a.speech_parameters.text),
                     Prompt::Speech(&a.failure_speech_parameters.text),
@@ -206,7 +206,7 @@ impl<Q: Outbox> Simulator<Q> {
             ),
             Action::PlayAudioAndGetDigits(a) => self.get_digits(
                 call,
-                name,
+                (name, leg),
                 (
                     Prompt::Audio(&a.audio_source),
                     Prompt::Audio(&a.failure_audio_source),
@@ -362,10 +362,15 @@ impl<Q: Outbox> Simulator<Q> {
         }
     }
 
-    fn prompt(&mut self, call: &mut Call, name: &str, prompt: &Prompt<'_>) -> Option<Done> {
+    fn prompt(
+        &mut self,
+        call: &mut Call,
+        (name, leg): (&str, &str),
+        prompt: &Prompt<'_>,
+    ) -> Option<Done> {
         let done = match prompt {
-            Prompt::Speech(text) => self.say(call, name, LEG_A, text),
-            Prompt::Audio(src) => self.play(call, name, LEG_A, src, 1),
+            Prompt::Speech(text) => self.say(call, name, leg, text),
+            Prompt::Audio(src) => self.play(call, name, leg, src, 1),
         };
         match done {
             Done::Ok(_) => None,
@@ -391,7 +396,7 @@ impl<Q: Outbox> Simulator<Q> {
     fn get_digits(
         &mut self,
         call: &mut Call,
-        name: &str,
+        (name, leg): (&str, &str),
         (main, failure): (Prompt<'_>, Prompt<'_>),
         d: &DigitCollection,
         regex: Option<&str>,
@@ -406,7 +411,7 @@ impl<Q: Outbox> Simulator<Q> {
             .clone()
             .unwrap_or_else(|| vec!["#".into()]);
         for attempt in 1..=attempts {
-            if let Some(stop) = self.prompt(call, name, &main) {
+            if let Some(stop) = self.prompt(call, (name, leg), &main) {
                 return stop;
             }
             let what = format!("{name} (attempt {attempt} of {attempts})");
@@ -451,7 +456,7 @@ impl<Q: Outbox> Simulator<Q> {
                 data.insert("ReceivedDigits".into(), Value::String(collected));
                 return Done::Ok(data);
             }
-            if let Some(stop) = self.prompt(call, name, &failure) {
+            if let Some(stop) = self.prompt(call, (name, leg), &failure) {
                 return stop;
             }
         }

@@ -143,6 +143,16 @@ pub struct Simulator<Q: Outbox = SimQueue> {
 
 use backend::Command;
 
+/// A point in a run ([`Simulator::mark`]): how many transcript entries, executions, recordings
+/// and problems there were, so what came after can be told apart (one call of several).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Mark {
+    pub entries: usize,
+    pub runs: usize,
+    pub recordings: usize,
+    pub problems: usize,
+}
+
 /// What the simulator needs to start: the flow and where it runs.
 pub struct Setup {
     /// The flow's name (the state machine's name in ARNs).
@@ -255,7 +265,17 @@ impl<Q: Outbox> Simulator<Q> {
     /// Run `call` with `steps`, then every call that schedules and Lambda stubs place while
     /// the script's `wait`s let time pass. Returns the transcript of everything so far.
     pub fn run(&mut self, call: CallSpec, steps: Vec<Step>) -> &Transcript {
+        self.run_at(None, call, steps)
+    }
+
+    /// Like [`run`](Self::run), the call starting at `at_ms` (epoch ms) rather than now: time
+    /// runs there first, and the calls schedules place on the way ring then, taking their
+    /// steps from `steps` before the call does.
+    pub fn run_at(&mut self, at_ms: Option<i64>, call: CallSpec, steps: Vec<Step>) -> &Transcript {
         self.script = Script::new(steps);
+        if let Some(at) = at_ms {
+            self.wait_until(at);
+        }
         self.run_call(call);
         loop {
             let placed = self.placed_calls();
@@ -317,6 +337,16 @@ impl<Q: Outbox> Simulator<Q> {
     /// The transcript so far.
     pub fn transcript(&self) -> &Transcript {
         &self.transcript
+    }
+
+    /// Where the record stands now, to look at what happens from here on.
+    pub fn mark(&self) -> Mark {
+        Mark {
+            entries: self.transcript.entries.len(),
+            runs: self.world.runs.len(),
+            recordings: self.transcript.recordings.len(),
+            problems: self.transcript.problems.len(),
+        }
     }
 
     fn local_time(&self, ms: i64) -> String {
