@@ -88,6 +88,13 @@ fn actions_not_run_anywhere_or_on_a_leg() {
         &format!("{BRIDGE}expect:\n  actions_not_run: [CallAndBridge]\n"),
         &["expected no CallAndBridge on any leg; it ran 1 time(s)"],
     );
+    passes(&format!(
+        "{BRIDGE}expect:\n  legs: {{LEG-A: {{actions: [Speak, CallAndBridge, Hangup]}}, LEG-B: {{actions: [Speak]}}}}\n"
+    ));
+    fails_with(
+        &format!("{BRIDGE}expect:\n  legs: {{LEG-B: {{actions: [Speak, Hangup]}}}}\n"),
+        &["expected the actions [\"Speak\", \"Hangup\"] on LEG-B in this order; missing \"Hangup\" in [\"Speak\"]"],
+    );
 }
 
 /// A caller who hangs up mid-bridge: the flow ends without hanging up LEG-B, and the router,
@@ -171,6 +178,24 @@ fn objects_with_a_playable_length_and_absent_objects() {
     fails_with(
         &format!("{hung_up}expect:\n  objects: [{{bucket: nobucket, key_prefix: x}}]\n"),
         &["bucket nobucket, which does not exist"],
+    );
+}
+
+/// "Hang up mid-message → an item stored with a playable key": the item's `key` names the
+/// call recording, 20 s long.
+#[test]
+fn an_item_naming_a_playable_object() {
+    let hung_up = format!("{MESSAGE}script:\n  - record: {{seconds: 20, hang_up: true}}\n");
+    passes(&format!(
+        "{hung_up}expect:\n  items: [{{table: Messages, with: {{mailbox: main}}, object: {{bucket: acme, min_seconds: 20}}, count: 1}}]\n"
+    ));
+    fails_with(
+        &format!("{hung_up}expect:\n  items: [{{table: Messages, with: {{mailbox: main}}, object: {{bucket: acme, min_seconds: 25}}}}]\n"),
+        &["whose \"key\" names an object in acme of at least 25 s", ": 20 s"],
+    );
+    fails_with(
+        &format!("{hung_up}expect:\n  items: [{{table: Messages, with: {{mailbox: main}}, object: {{bucket: acme, key_attribute: from}}}}]\n"),
+        &["\"+15105550101\": no such object"],
     );
 }
 

@@ -173,8 +173,14 @@ pub fn check<Q: Outbox>(e: &Expect, sim: &Simulator<Q>, mark: Mark, problems: bo
             &leg.heard,
             &leg.not_heard,
         );
-        let on = format!("on {tag}");
-        check_not_run(&mut fail, &on, &v.actions(Some(tag)), &leg.actions_not_run);
+        let ran = v.actions(Some(tag));
+        if let Some(w) = in_order(&leg.actions, &ran, false) {
+            fail.push(format!(
+                "expected the actions {:?} on {tag} in this order; missing {w:?} in {ran:?}",
+                leg.actions
+            ));
+        }
+        check_not_run(&mut fail, &format!("on {tag}"), &ran, &leg.actions_not_run);
     }
     let actions = v.actions(None);
     if let Some(w) = in_order(&e.actions, &actions, false) {
@@ -303,7 +309,44 @@ fn check_tables<Q: Outbox>(fail: &mut Vec<String>, e: &Expect, sim: &Simulator<Q
             continue;
         };
         let with = Value::Object(item.with.clone());
-        let found = matching(table, &item.with);
+        let mut found = matching(table, &item.with);
+        if let Some(o) = &item.object {
+            let named = |it: &Value| -> Option<(String, f64)> {
+                let raw = it.get(&o.key_attribute)?.as_str()?;
+                let key = raw
+                    .strip_prefix("s3://")
+                    .unwrap_or(raw)
+                    .strip_prefix(&format!("{}/", o.bucket))
+                    .unwrap_or(raw);
+                let ms = sim.object_ms(&o.bucket, key)?;
+                Some((key.to_string(), ms as f64 / 1000.0))
+            };
+            let (good, bad): (Vec<Value>, Vec<Value>) = found.into_iter().partition(|it| {
+                named(it).is_some_and(|(_, s)| o.min_seconds.is_none_or(|m| s >= m))
+            });
+            if good.is_empty() && item.count.is_none_or(|n| n > 0) {
+                let lengths: Vec<String> = bad
+                    .iter()
+                    .map(|it| match named(it) {
+                        Some((k, s)) => format!("{k}: {s} s"),
+                        None => format!(
+                            "{}: no such object",
+                            it.get(&o.key_attribute).unwrap_or(&Value::Null)
+                        ),
+                    })
+                    .collect();
+                fail.push(format!(
+                    "expected an item with {with} in {} whose {:?} names an object in {}{}; the items with {with} name: [{}]",
+                    item.table,
+                    o.key_attribute,
+                    o.bucket,
+                    o.min_seconds.map(|m| format!(" of at least {m} s")).unwrap_or_default(),
+                    lengths.join("; ")
+                ));
+                continue;
+            }
+            found = good;
+        }
         match (present, item.count) {
             (true, Some(n)) if found.len() != n => fail.push(format!(
                 "expected {n} item(s) with {with} in {}; there are {}: {}",

@@ -244,6 +244,9 @@ pub struct LegExpect {
     /// Texts this leg never heard.
     #[serde(default)]
     pub not_heard: Vec<String>,
+    /// Action types run on this leg, in this order (others may come between).
+    #[serde(default)]
+    pub actions: Vec<String>,
     /// Action types that must not run on this leg.
     #[serde(default)]
     pub actions_not_run: Vec<String>,
@@ -283,6 +286,26 @@ pub struct ItemExpect {
     /// Exactly this many such items (`items` only).
     #[serde(default)]
     pub count: Option<usize>,
+    /// Only items whose attribute names an S3 object that plays this long count (`items`
+    /// only): a message someone can listen to.
+    #[serde(default)]
+    pub object: Option<ItemObject>,
+}
+
+/// The S3 object an item names: `key_attribute` holds its key (or `s3://bucket/key`, or
+/// `bucket/key`) in `bucket`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemObject {
+    pub bucket: String,
+    #[serde(default = "key_attribute")]
+    pub key_attribute: String,
+    #[serde(default)]
+    pub min_seconds: Option<f64>,
+}
+
+fn key_attribute() -> String {
+    "key".into()
 }
 
 /// S3 objects: the one at `key`, or any under `key_prefix`.

@@ -160,7 +160,24 @@ fn check_expect(e: &Expect) -> Result<(), (String, String)> {
     check_actions("actions", &e.actions)?;
     check_actions("actions_not_run", &e.actions_not_run)?;
     for (tag, leg) in e.legs.named() {
+        check_actions(&format!("legs.{tag}.actions"), &leg.actions)?;
         check_actions(&format!("legs.{tag}.actions_not_run"), &leg.actions_not_run)?;
+    }
+    if e.absent_items.iter().any(|i| i.object.is_some()) {
+        return Err((
+            "absent_items.object".into(),
+            "an absent item names no object; remove `object`".into(),
+        ));
+    }
+    let lengths = e
+        .items
+        .iter()
+        .filter_map(|i| i.object.as_ref()?.min_seconds);
+    if let Some(s) = lengths.into_iter().find(|s| !(*s >= 0.0)) {
+        return Err((
+            "items.object.min_seconds".into(),
+            format!("{s} is not a length; write a number of seconds like 1 or 2.5"),
+        ));
     }
     if e.absent_items.iter().any(|i| i.count.is_some()) {
         return Err((
