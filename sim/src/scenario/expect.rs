@@ -324,6 +324,15 @@ fn check_tables<Q: Outbox>(fail: &mut Vec<String>, e: &Expect, sim: &Simulator<Q
             let (good, bad): (Vec<Value>, Vec<Value>) = found.into_iter().partition(|it| {
                 named(it).is_some_and(|(_, s)| o.min_seconds.is_none_or(|m| s >= m))
             });
+            if good.is_empty() && bad.is_empty() && item.count.is_none_or(|n| n > 0) {
+                fail.push(format!(
+                    "expected an item with {with} in {} naming an object in {}; there is no item with {with}: it holds {}",
+                    item.table,
+                    o.bucket,
+                    all_items(table)
+                ));
+                continue;
+            }
             if good.is_empty() && item.count.is_none_or(|n| n > 0) {
                 let lengths: Vec<String> = bad
                     .iter()
