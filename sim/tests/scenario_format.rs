@@ -387,3 +387,20 @@ fn the_pending_scenarios_parse() {
         s.machine(None).unwrap_or_else(|e| panic!("{e}"));
     }
 }
+
+/// A script problem is reported once, whether the scenario has one call or several.
+#[test]
+fn script_problems_are_reported_once() {
+    let one = failures(&format!("{BRIDGE}  - press: \"5\"\n"));
+    assert_eq!(
+        one,
+        vec!["script step 2 (press \"5\") was never used".to_string()]
+    );
+    let several = failures(
+        "flow: fixtures/flows/bridge.asl.json\ncalls:\n  - call: {from: \"+15105550101\", to: \"+12065550100\"}\n    script: [{bridge: {outcome: answered, talk: 30}}, {press: \"5\"}]\n",
+    );
+    assert_eq!(
+        several,
+        vec!["call 1: script step 2 (press \"5\") was never used".to_string()]
+    );
+}

@@ -285,7 +285,7 @@ impl Scenario {
                 (None, false) => String::new(),
             };
             failures.extend(
-                expect::check(&run.expect, &sim, mark, true)
+                expect::check(&run.expect, &sim, mark, several)
                     .into_iter()
                     .map(|f| format!("{prefix}{f}")),
             );
