@@ -68,6 +68,7 @@ fn call(sim: &mut Simulator, i: u64) -> u64 {
             vec![Step::Record(Record {
                 seconds: Seconds(10),
                 terminator: Some("#".into()),
+                hang_up: false,
             })],
         ),
         _ => (1_714_579_200_000, OWNER, vec![Step::Press("9".into())]),

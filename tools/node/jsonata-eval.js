@@ -67,7 +67,9 @@ function parse(text) {
   }
 }
 
-// `$now(picture, timezone)` formats the pinned instant exactly as `$fromMillis` does.
+// `$now(picture, timezone)` formats the pinned instant exactly as `$fromMillis` does: JSONata's
+// own `$now` is `datetime.fromMillis(timestamp.getTime(), picture, timezone)`, so a timezone
+// applies even without a picture.
 const fromMillis = jsonata('$fromMillis(millis, picture, timezone)');
 const compiled = new Map();
 
@@ -78,10 +80,8 @@ function compile(text, nowMs) {
     compiled.set(text, expr);
   }
   expr.registerFunction('millis', () => nowMs, '<:n>');
-  expr.registerFunction('now', async (picture, timezone) => {
-    if (picture === undefined) return new Date(nowMs).toISOString();
-    return fromMillis.evaluate({ millis: nowMs, picture, timezone });
-  }, '<s?s?:s>');
+  expr.registerFunction('now', async (picture, timezone) =>
+    fromMillis.evaluate({ millis: nowMs, picture, timezone }), '<s?s?:s>');
   expr.registerFunction('partition', partition, '<an:a>');
   expr.registerFunction('range', range, '<nnn:a>');
   expr.registerFunction('hash', hash, '<ss:s>');

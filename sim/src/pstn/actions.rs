@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use switchboard::pstn::{self, Action, DigitCollection, Int};
 use switchboard::wire::{LEG_A, LEG_B};
 
-use super::call::{Call, Leg, Talk};
+use super::call::{sip, Call, Leg, Talk};
 use super::script::{BridgeOutcome, Ender, Moment, Step};
 use super::{Entry, Outbox, Simulator};
 
@@ -16,11 +16,12 @@ use super::{Entry, Outbox, Simulator};
 /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/speak-and-get-digits.html>) but not this
 /// name; flows should match `ACTION_FAILED`, not the type.
 pub const DIGITS_NOT_RECEIVED: &str = switchboard::wire::ERROR_TYPES_NO_INPUT[0];
-/// `ErrorType` of a `CallAndBridge` nobody answered
-/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html>).
-pub const CALL_NOT_ANSWERED: &str = "CallNotAnswered";
-/// `ErrorType` the simulator gives a `CallAndBridge` to a busy line (SIP 486).
-pub const BUSY: &str = "Busy";
+/// `ErrorType` and `ErrorMessage` of a `CallAndBridge` that was not answered: the only failure
+/// the page documents (<https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html>).
+/// It names no other error and puts no SIP code in `ACTION_FAILED`, so a busy line fails the
+/// same way (conservative reading: a flow cannot tell busy from no answer here, only the time
+/// differs).
+pub const CALL_NOT_ANSWERED: (&str, &str) = ("CallNotAnswered", "Call not answered");
 /// `ErrorType` of a `PlayAudio` whose object is missing
 /// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/play-audio.html>).
 pub const INVALID_AUDIO_SOURCE: &str = "InvalidAudioSource";
@@ -44,11 +45,11 @@ pub(super) fn speech_ms(text: &str) -> i64 {
     (text.split_whitespace().count() as i64 * 400).max(800)
 }
 
-fn int(v: &Option<Int>, default: i64) -> i64 {
+pub(super) fn int(v: &Option<Int>, default: i64) -> i64 {
     v.as_ref().and_then(Int::value).unwrap_or(default)
 }
 
-fn ok() -> Done {
+pub(super) fn ok() -> Done {
     Done::Ok(Map::new())
 }
 
@@ -76,7 +77,49 @@ impl<Q: Outbox> Simulator<Q> {
         }
     }
 
-    fn entry(
+    /// A `hang_up: {after}` that comes up starts counting now: the caller hangs up that long
+    /// from now, whatever is happening then (the earlier of it and `hang_up_after`).
+    pub(super) fn arm(&mut self, call: &mut Call) {
+        if let Some(Step::HangUpAfter(s)) = self.script.peek() {
+            let at = self.world.env.clock.now_millis() + s.millis();
+            let text = format!("the caller will hang up in {} s", s.0);
+            self.script.advance();
+            call.deadline_ms = Some(call.deadline_ms.map_or(at, |d| d.min(at)));
+            self.note(call.number, text);
+        }
+    }
+
+    /// Whether the caller hangs up before `action` starts: its `hang_up_after` or
+    /// `hang_up: {after}` has come, or a plain `hang_up` is due. A plain `hang_up` lets the
+    /// audio of the response under way be heard (`Speak`, `PlayAudio`, a digit prompt's
+    /// prompt, which then takes the step itself, like `RecordAudio` and `CallAndBridge`) and
+    /// hangs up at an action that just waits (`Pause`, a bot or a meeting), or before any
+    /// action of a later response.
+    pub(super) fn leaves_before(&mut self, call: &mut Call, action: &Action) -> bool {
+        self.arm(call);
+        let now = self.world.env.clock.now_millis();
+        let name = action.type_name();
+        if call.deadline_ms.is_some_and(|d| d <= now) {
+            self.note(call.number, format!("the caller hangs up before {name}"));
+            return true;
+        }
+        if self.script.peek() != Some(&Step::HangUp) {
+            return false;
+        }
+        let seen = *call.hang_up_seen.get_or_insert(call.responses);
+        let waits = matches!(
+            action,
+            Action::Pause(_) | Action::StartBotConversation(_) | Action::JoinChimeMeeting(_)
+        );
+        if seen < call.responses || waits {
+            self.script.advance();
+            self.note(call.number, format!("the caller hangs up before {name}"));
+            return true;
+        }
+        false
+    }
+
+    pub(super) fn entry(
         &mut self,
         call: &Call,
         action: &str,
@@ -98,6 +141,18 @@ impl<Q: Outbox> Simulator<Q> {
     }
 
     pub(super) fn hung_up(&mut self, call: &mut Call, leg: &'static str, by: &str) -> Done {
+        self.hung_up_with(call, leg, by, sip::NORMAL_CLEARING)
+    }
+
+    /// A leg hangs up with this `SipResponseCode` on its `HANGUP` event.
+    pub(super) fn hung_up_with(
+        &mut self,
+        call: &mut Call,
+        leg: &'static str,
+        by: &str,
+        code: i64,
+    ) -> Done {
+        call.hangup_code = code;
         let at_ms = self.world.env.clock.now_millis() - call.start_ms;
         self.transcript.entries.push(Entry::HungUp {
             call: call.number,
@@ -108,6 +163,15 @@ impl<Q: Outbox> Simulator<Q> {
         // The flow hanging up LEG-A ends the call; a caller who hangs up leaves a bridged
         // LEG-B for the flow to hang up (the router fails the waiting task with HANGUP).
         call.disconnect(leg, by == "flow");
+        // The recording of a leg that hangs up stops with it and is delivered.
+        let gone = |tag: &str| call.leg(tag).is_none_or(|l| !l.connected);
+        let stopped: Vec<&'static str> = call
+            .recordings
+            .iter()
+            .map(|r| r.leg)
+            .filter(|t| gone(t))
+            .collect();
+        self.deliver_recordings(call, |r| stopped.contains(&r.leg));
         Done::HungUp(leg)
     }
 
@@ -132,7 +196,7 @@ impl<Q: Outbox> Simulator<Q> {
             }
             Action::SpeakAndGetDigits(a) => self.get_digits(
                 call,
-                name,
+                (name, leg),
                 (
                     Prompt::Speech(&a.speech_parameters.text),
                     Prompt::Speech(&a.failure_speech_parameters.text),
@@ -142,7 +206,7 @@ impl<Q: Outbox> Simulator<Q> {
             ),
             Action::PlayAudioAndGetDigits(a) => self.get_digits(
                 call,
-                name,
+                (name, leg),
                 (
                     Prompt::Audio(&a.audio_source),
                     Prompt::Audio(&a.failure_audio_source),
@@ -171,9 +235,10 @@ impl<Q: Outbox> Simulator<Q> {
             }
             Action::RecordAudio(a) => self.record(call, name, leg, a),
             Action::CallAndBridge(a) => self.bridge(call, name, a),
-            Action::Hangup(_) => {
+            Action::Hangup(a) => {
                 self.entry(call, name, leg, None, None, "ok");
-                self.hung_up(call, leg, "flow")
+                let code = int(&a.sip_response_code, sip::NORMAL_CLEARING);
+                self.hung_up_with(call, leg, "flow", code)
             }
             Action::Pause(a) => {
                 let ms = int(&Some(a.duration_in_milliseconds.clone()), 0);
@@ -208,39 +273,23 @@ impl<Q: Outbox> Simulator<Q> {
                 );
                 self.timed_with(call, 5000, data)
             }
-            Action::StartCallRecording(a) => {
-                let key = format!(
-                    "{}/{}_{}.wav",
-                    a.destination.location.trim_end_matches('/'),
-                    call.transaction_id,
-                    call.sequence
-                );
-                self.entry(
-                    call,
-                    name,
-                    leg,
-                    None,
-                    Some(format!("s3://{key}")),
-                    "recording",
-                );
-                let mut data = Map::new();
-                data.insert(
-                    "CallRecordingDestination".into(),
-                    json!({"Type": "S3", "Location": key}),
-                );
-                Done::Ok(data)
+            Action::StartCallRecording(a) => self.start_call_recording(call, name, leg, a),
+            Action::StopCallRecording(_) => self.stop_call_recording(call, name, leg),
+            Action::PauseCallRecording(_) | Action::ResumeCallRecording(_) => {
+                // Recorded in the transcript; the simulated recording's length does not change.
+                let active = call.recordings.iter().any(|r| r.leg == leg);
+                let result = if active { "ok" } else { "not recording" };
+                self.entry(call, name, leg, None, None, result);
+                ok()
             }
-            Action::StopCallRecording(_)
-            | Action::PauseCallRecording(_)
-            | Action::ResumeCallRecording(_)
-            | Action::VoiceFocus(_) => {
+            Action::VoiceFocus(_) => {
                 self.entry(call, name, leg, None, None, "ok");
                 ok()
             }
         }
     }
 
-    fn timed(&mut self, call: &mut Call, ms: i64) -> Done {
+    pub(super) fn timed(&mut self, call: &mut Call, ms: i64) -> Done {
         self.timed_with(call, ms, Map::new())
     }
 
@@ -254,10 +303,29 @@ impl<Q: Outbox> Simulator<Q> {
 
     fn say(&mut self, call: &mut Call, name: &str, leg: &str, text: &str) -> Done {
         self.entry(call, name, leg, Some(text.to_owned()), None, "ok");
-        self.timed(call, speech_ms(text))
+        let done = self.timed(call, speech_ms(text));
+        self.cut_off(&done);
+        done
     }
 
-    fn audio_len(&self, bucket: &str, key: &str) -> Option<i64> {
+    /// Audio a hang-up stopped half way: its transcript entry says so (it still counts as
+    /// heard: it started).
+    fn cut_off(&mut self, done: &Done) {
+        if !matches!(done, Done::HungUp(_)) {
+            return;
+        }
+        if let Some(Entry::Action { result, .. }) = self
+            .transcript
+            .entries
+            .iter_mut()
+            .rev()
+            .find(|e| matches!(e, Entry::Action { .. }))
+        {
+            *result = "cut off".into();
+        }
+    }
+
+    pub(super) fn audio_len(&self, bucket: &str, key: &str) -> Option<i64> {
         let bytes = self.world.services().s3.get(bucket, key).ok()?;
         Some(
             self.audio_ms
@@ -280,7 +348,9 @@ impl<Q: Outbox> Simulator<Q> {
         match self.audio_len(&src.bucket_name, &src.key) {
             Some(ms) => {
                 self.entry(call, name, leg, Some(uri), None, "ok");
-                self.timed(call, ms * times)
+                let done = self.timed(call, ms * times);
+                self.cut_off(&done);
+                done
             }
             None => {
                 self.entry(call, name, leg, None, Some(uri.clone()), "no such object");
@@ -292,10 +362,15 @@ impl<Q: Outbox> Simulator<Q> {
         }
     }
 
-    fn prompt(&mut self, call: &mut Call, name: &str, prompt: &Prompt<'_>) -> Option<Done> {
+    fn prompt(
+        &mut self,
+        call: &mut Call,
+        (name, leg): (&str, &str),
+        prompt: &Prompt<'_>,
+    ) -> Option<Done> {
         let done = match prompt {
-            Prompt::Speech(text) => self.say(call, name, LEG_A, text),
-            Prompt::Audio(src) => self.play(call, name, LEG_A, src, 1),
+            Prompt::Speech(text) => self.say(call, name, leg, text),
+            Prompt::Audio(src) => self.play(call, name, leg, src, 1),
         };
         match done {
             Done::Ok(_) => None,
@@ -321,7 +396,7 @@ impl<Q: Outbox> Simulator<Q> {
     fn get_digits(
         &mut self,
         call: &mut Call,
-        name: &str,
+        (name, leg): (&str, &str),
         (main, failure): (Prompt<'_>, Prompt<'_>),
         d: &DigitCollection,
         regex: Option<&str>,
@@ -336,11 +411,14 @@ impl<Q: Outbox> Simulator<Q> {
             .clone()
             .unwrap_or_else(|| vec!["#".into()]);
         for attempt in 1..=attempts {
-            if let Some(stop) = self.prompt(call, name, &main) {
+            if let Some(stop) = self.prompt(call, (name, leg), &main) {
                 return stop;
             }
             let what = format!("{name} (attempt {attempt} of {attempts})");
+            self.arm(call);
             let keys = match self.script.take(Moment::Digits, &what) {
+                // Waiting to hang up at a set time: silent until then.
+                None if call.deadline_ms.is_some() => String::new(),
                 None => {
                     self.note(
                         call.number,
@@ -378,7 +456,7 @@ impl<Q: Outbox> Simulator<Q> {
                 data.insert("ReceivedDigits".into(), Value::String(collected));
                 return Done::Ok(data);
             }
-            if let Some(stop) = self.prompt(call, name, &failure) {
+            if let Some(stop) = self.prompt(call, (name, leg), &failure) {
                 return stop;
             }
         }
@@ -386,84 +464,6 @@ impl<Q: Outbox> Simulator<Q> {
             DIGITS_NOT_RECEIVED,
             format!("no valid digits after {attempts} attempts"),
         )
-    }
-
-    fn record(&mut self, call: &mut Call, name: &str, leg: &str, a: &pstn::RecordAudio) -> Done {
-        let max_s = int(&a.duration_in_seconds, 86_400);
-        let silence_s = int(&a.silence_duration_in_seconds, 3);
-        let dest = &a.recording_destination;
-        let target = format!(
-            "s3://{}/{}",
-            dest.bucket_name,
-            dest.prefix.clone().unwrap_or_default()
-        );
-        self.entry(call, name, leg, None, Some(target), "recording");
-        let (talk_s, terminator) = match self.script.take(Moment::Record, name) {
-            None => {
-                self.note(
-                    call.number,
-                    "the script has no more steps: the caller hangs up",
-                );
-                return self.hung_up(call, LEG_A, "caller");
-            }
-            Some(Step::Record(r)) => (
-                r.seconds.0 as i64,
-                r.terminator.filter(|t| a.recording_terminators.contains(t)),
-            ),
-            Some(Step::Silent) => (0, None),
-            Some(_) => return self.hung_up(call, LEG_A, "caller"),
-        };
-        let talk_s = talk_s.min(max_s);
-        let ends_with_silence = terminator.is_none() && talk_s < max_s;
-        let total_s = talk_s + if ends_with_silence { silence_s } else { 0 };
-        if !self.spend(call, total_s * 1000) {
-            return self.hung_up(call, LEG_A, "caller");
-        }
-        let prefix = dest.prefix.clone().unwrap_or_default();
-        let sep = if prefix.is_empty() || prefix.ends_with('/') {
-            ""
-        } else {
-            "/"
-        };
-        let key = format!(
-            "{prefix}{sep}{}_{}.wav",
-            call.leg_a.call_id,
-            self.world.env.clock.now_millis()
-        );
-        let body = format!("simulated recording: {talk_s} s of the caller").into_bytes();
-        if let Err(e) = self
-            .world
-            .env
-            .services
-            .services
-            .s3
-            .put(&dest.bucket_name, &key, body)
-        {
-            return Done::Failed(INVALID_ACTION_PARAMETER, e.cause);
-        }
-        self.audio_ms
-            .insert(format!("{}/{key}", dest.bucket_name), total_s * 1000);
-        self.transcript
-            .recordings
-            .push(format!("s3://{}/{key}", dest.bucket_name));
-        let at_ms = self.world.env.clock.now_millis() - call.start_ms;
-        self.transcript.entries.push(Entry::Note {
-            call: call.number,
-            at_ms,
-            text: format!(
-                "recording saved: s3://{}/{key} ({talk_s} s)",
-                dest.bucket_name
-            ),
-        });
-        let mut data = Map::new();
-        data.insert(
-            "RecordingDestination".into(),
-            json!({"Type": "S3", "BucketName": dest.bucket_name, "Key": key}),
-        );
-        if let Some(t) = terminator {
-            data.insert("RecordingTerminatorUsed".into(), Value::String(t));
-        }
-        Done::Ok(data)
     }
 
     fn bridge(&mut self, call: &mut Call, name: &str, a: &pstn::CallAndBridge) -> Done {
@@ -476,6 +476,7 @@ impl<Q: Outbox> Simulator<Q> {
             &a.call_timeout_seconds,
             pstn::limits::CALL_AND_BRIDGE_DEFAULT_TIMEOUT_SECONDS,
         );
+        self.arm(call);
         let step = self
             .script
             .take(Moment::Bridge, &format!("{name} to {target}"));
@@ -521,9 +522,8 @@ impl<Q: Outbox> Simulator<Q> {
                 });
                 ok()
             }
-            BridgeOutcome::NoAnswer => Done::Failed(CALL_NOT_ANSWERED, "Call not answered".into()),
-            BridgeOutcome::Busy => {
-                Done::Failed(BUSY, format!("{target} is busy (SIP 486 Busy Here)"))
+            BridgeOutcome::NoAnswer | BridgeOutcome::Busy => {
+                Done::Failed(CALL_NOT_ANSWERED.0, CALL_NOT_ANSWERED.1.into())
             }
         }
     }
@@ -531,6 +531,13 @@ impl<Q: Outbox> Simulator<Q> {
     /// Nothing to do: the call waits for the network. A bridged conversation ends when the
     /// script says; otherwise the caller waits `patience` and hangs up.
     pub(super) fn idle(&mut self, call: &mut Call, patience_ms: i64) -> Done {
+        self.arm(call);
+        if call.talk.is_none() && call.leg_a.connected && self.script.peek() == Some(&Step::HangUp)
+        {
+            self.script.advance();
+            self.note(call.number, "the caller hangs up");
+            return self.hung_up(call, LEG_A, "caller");
+        }
         match call.talk {
             Some(t) => {
                 let left = t.until_ms - self.world.env.clock.now_millis();

@@ -454,7 +454,7 @@ impl<Q: Outbox> World<Q> {
     }
 
     /// Like [`advance_to`](Self::advance_to), stopping early once `done` holds after a timer.
-    fn advance_until(&mut self, target_ms: i64, done: impl Fn(&Self) -> bool) {
+    pub(crate) fn advance_until(&mut self, target_ms: i64, done: impl Fn(&Self) -> bool) {
         loop {
             let now = self.env.clock.now_millis();
             match self.next_timer() {

@@ -4,6 +4,21 @@
 use serde_json::{json, Map, Value};
 use switchboard::wire::{self, event as ev};
 
+use super::recording::CallRecording;
+
+/// `SipResponseCode` of a `HANGUP` event: "the response code associated with the event. The
+/// most common codes are: 0 – Normal clearing, 480 – No answer, 486 – User busy"
+/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/pstn-invocations.html>, the page's example
+/// writes it as a number).
+pub mod sip {
+    /// Normal clearing: someone hung up.
+    pub const NORMAL_CLEARING: i64 = 0;
+    /// No answer.
+    pub const NO_ANSWER: i64 = 480;
+    /// User busy.
+    pub const USER_BUSY: i64 = 486;
+}
+
 /// A call leg.
 #[derive(Debug, Clone)]
 pub struct Leg {
@@ -64,6 +79,17 @@ pub struct Call {
     pub talk: Option<Talk>,
     /// `CallCreateRequest` arguments of an outbound call.
     pub arguments: Option<Map<String, Value>>,
+    /// `SipResponseCode` of the last hang-up ([`sip`]), for its `HANGUP` event.
+    pub hangup_code: i64,
+    /// Responses run so far (1 for the first).
+    pub responses: u64,
+    /// The response during which a plain `hang_up` step came up: the caller hears that
+    /// response's audio, then hangs up.
+    pub hang_up_seen: Option<u64>,
+    /// Call recordings in progress.
+    pub recordings: Vec<CallRecording>,
+    /// Legs whose call recording has stopped (it cannot start again).
+    pub recording_stopped: Vec<&'static str>,
 }
 
 impl Call {
@@ -82,6 +108,15 @@ impl Call {
             (Some(_), _) => wire::LEG_A,
             (None, _) if tag.is_some_and(|t| t.eq_ignore_ascii_case(wire::LEG_B)) => wire::LEG_B,
             _ => wire::LEG_A,
+        }
+    }
+
+    /// The leg tagged `tag`, if the call has it.
+    pub fn leg(&self, tag: &str) -> Option<&Leg> {
+        if tag == wire::LEG_B {
+            self.leg_b.as_ref()
+        } else {
+            Some(&self.leg_a)
         }
     }
 
@@ -119,13 +154,16 @@ impl Call {
         event
     }
 
-    /// `ActionData` of a hang-up of `tag`.
+    /// `ActionData` of a hang-up of `tag`: `Type` `Hangup`, and `SipResponseCode`, `CallId`
+    /// and `ParticipantTag` of the leg that hung up
+    /// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/pstn-invocations.html>, `HANGUP`).
     pub fn hangup_data(&self, tag: &str) -> Value {
         let id = match (tag, &self.leg_b) {
             (wire::LEG_B, Some(b)) => b.call_id.clone(),
             _ => self.leg_a.call_id.clone(),
         };
-        json!({"Type": "Hangup", "Parameters": {"CallId": id, "ParticipantTag": tag}})
+        json!({"Type": "Hangup", "Parameters": {
+            "SipResponseCode": self.hangup_code, "CallId": id, "ParticipantTag": tag}})
     }
 
     /// Disconnect `tag` (LEG-A takes LEG-B with it only when `both`).

@@ -18,6 +18,7 @@
 mod actions;
 pub mod backend;
 pub mod call;
+pub mod recording;
 mod run;
 pub mod script;
 pub mod transcript;
@@ -113,6 +114,11 @@ impl CallPlacer {
     fn take(&self) -> Vec<CallSpec> {
         std::mem::take(&mut self.0.borrow_mut())
     }
+
+    /// Whether no call waits to be placed.
+    pub fn is_empty(&self) -> bool {
+        self.0.borrow().is_empty()
+    }
 }
 
 /// The simulator: a router in front of one flow, the interpreter and services behind it, and
@@ -136,6 +142,16 @@ pub struct Simulator<Q: Outbox = SimQueue> {
 }
 
 use backend::Command;
+
+/// A point in a run ([`Simulator::mark`]): how many transcript entries, executions, recordings
+/// and problems there were, so what came after can be told apart (one call of several).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Mark {
+    pub entries: usize,
+    pub runs: usize,
+    pub recordings: usize,
+    pub problems: usize,
+}
 
 /// What the simulator needs to start: the flow and where it runs.
 pub struct Setup {
@@ -208,6 +224,12 @@ impl<Q: Outbox> Simulator<Q> {
         self.audio_ms.insert(format!("{bucket}/{key}"), ms);
     }
 
+    /// How long an S3 object plays, in ms: its declared length, a recording's, or one second
+    /// per 16,000 bytes (8 kHz 16-bit WAV). `None` when there is no such object.
+    pub fn object_ms(&self, bucket: &str, key: &str) -> Option<i64> {
+        self.audio_len(bucket, key)
+    }
+
     /// The interpreter side: executions, services, clock.
     pub fn world(&self) -> &World<Q> {
         &self.world
@@ -243,31 +265,62 @@ impl<Q: Outbox> Simulator<Q> {
     /// Run `call` with `steps`, then every call that schedules and Lambda stubs place while
     /// the script's `wait`s let time pass. Returns the transcript of everything so far.
     pub fn run(&mut self, call: CallSpec, steps: Vec<Step>) -> &Transcript {
+        self.run_at(None, call, steps)
+    }
+
+    /// Like [`run`](Self::run), the call starting at `at_ms` (epoch ms) rather than now: time
+    /// runs there first, and the calls schedules place on the way ring then, taking their
+    /// steps from `steps` before the call does.
+    pub fn run_at(&mut self, at_ms: Option<i64>, call: CallSpec, steps: Vec<Step>) -> &Transcript {
         self.script = Script::new(steps);
+        if let Some(at) = at_ms {
+            self.wait_until(at);
+        }
         self.run_call(call);
         loop {
-            let mut placed = self.placed_calls();
-            if placed.is_empty() {
-                match self.script.peek() {
-                    Some(Step::Wait(_)) => {
-                        if let Some(Step::Wait(s)) = self
-                            .script
-                            .take(script::Moment::Between, "the call is over")
-                        {
-                            let target = self.world.env.clock.now_millis() + s.millis();
-                            self.world.advance_to(target);
-                        }
-                        continue;
-                    }
-                    _ => break,
+            let placed = self.placed_calls();
+            if !placed.is_empty() {
+                for c in placed {
+                    self.run_call(c);
                 }
+                continue;
             }
-            for c in placed.drain(..) {
-                self.run_call(c);
+            let Some(Step::Wait(_)) = self.script.peek() else {
+                break;
+            };
+            if let Some(Step::Wait(s)) = self
+                .script
+                .take(script::Moment::Between, "the call is over")
+            {
+                let target = self.world.env.clock.now_millis() + s.millis();
+                self.wait_until(target);
             }
         }
         self.finish();
         &self.transcript
+    }
+
+    /// Let simulated time run to `target_ms` (epoch milliseconds). Timers and schedules fire
+    /// at their own time on the way, and a call a schedule or a Lambda stub places rings
+    /// then: the clock stops at that moment, the call runs, and time goes on to `target_ms`
+    /// (if the call has not gone past it).
+    pub fn wait_until(&mut self, target_ms: i64) {
+        loop {
+            let placer = self.placer.clone();
+            self.world.advance_until(target_ms, move |w| {
+                !w.firings.is_empty() || !placer.is_empty()
+            });
+            let placed = self.placed_calls();
+            if placed.is_empty() {
+                return;
+            }
+            for c in placed {
+                self.run_call(c);
+            }
+            if self.world.env.clock.now_millis() >= target_ms {
+                return;
+            }
+        }
     }
 
     /// Forget every call so far and start again with `services` at `now_ms` (simulated epoch
@@ -284,6 +337,16 @@ impl<Q: Outbox> Simulator<Q> {
     /// The transcript so far.
     pub fn transcript(&self) -> &Transcript {
         &self.transcript
+    }
+
+    /// Where the record stands now, to look at what happens from here on.
+    pub fn mark(&self) -> Mark {
+        Mark {
+            entries: self.transcript.entries.len(),
+            runs: self.world.runs.len(),
+            recordings: self.transcript.recordings.len(),
+            problems: self.transcript.problems.len(),
+        }
     }
 
     fn local_time(&self, ms: i64) -> String {

@@ -6,7 +6,7 @@ use switchboard::pstn::{Action, Response};
 use switchboard::wire::{event as ev, LEG_A};
 
 use super::actions::Done;
-use super::call::{Call, Leg};
+use super::call::{sip, Call, Leg};
 use super::script::{Answer, Moment, Step};
 use super::{CallSpec, Direction, Entry, Outbox, Simulator, PLACE_CALL_TARGET};
 
@@ -48,8 +48,16 @@ impl<Q: Outbox> Simulator<Q> {
             let t = event
                 .pointer("/ActionData/ErrorType")
                 .and_then(Value::as_str)?;
-            Some(t.to_owned())
+            let m = event
+                .pointer("/ActionData/ErrorMessage")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            Some(format!("{t}: {m}"))
         });
+        let sip_code = event
+            .pointer("/ActionData/Parameters/SipResponseCode")
+            .and_then(Value::as_i64)
+            .filter(|_| next.kind == ev::HANGUP);
         let at_ms = self.world.env.clock.now_millis() - call.start_ms;
         self.transcript.entries.push(Entry::Event {
             call: call.number,
@@ -57,6 +65,7 @@ impl<Q: Outbox> Simulator<Q> {
             event: next.kind.into(),
             action,
             error,
+            sip_code,
         });
         let reply = self.dispatch(&event);
         for i in reply.incidents {
@@ -111,6 +120,7 @@ impl<Q: Outbox> Simulator<Q> {
                 };
             }
         };
+        call.responses += 1;
         if response.actions.is_empty() {
             return self.hangup_next(call, |s, c| s.idle(c, patience_ms));
         }
@@ -124,11 +134,7 @@ impl<Q: Outbox> Simulator<Q> {
                 d.extend(extra);
                 Value::Object(d)
             };
-            if self.script.hangs_up_now() {
-                self.note(
-                    call.number,
-                    format!("the caller hangs up during {}", action.type_name()),
-                );
+            if self.leaves_before(call, action) {
                 return self.hangup_next(call, |s, c| s.hung_up(c, LEG_A, "caller"));
             }
             match self.perform_one(call, action, p) {
@@ -206,6 +212,11 @@ impl<Q: Outbox> Simulator<Q> {
             deadline_ms: spec.hang_up_after.map(|s| now + s.millis()),
             talk: None,
             arguments: outbound.then(|| spec.arguments.clone()),
+            hangup_code: sip::NORMAL_CLEARING,
+            responses: 0,
+            hang_up_seen: None,
+            recordings: Vec::new(),
+            recording_stopped: Vec::new(),
         };
         let local_time = self.local_time(now);
         self.transcript.entries.push(Entry::Call {
@@ -219,7 +230,7 @@ impl<Q: Outbox> Simulator<Q> {
         let mut response = if outbound {
             match self.start_outbound(&mut call) {
                 Some(r) => r,
-                None => return self.end_call(&call),
+                None => return self.end_call(&mut call),
             }
         } else {
             self.send(&mut call, Next::plain(ev::NEW_INBOUND_CALL, None))
@@ -234,10 +245,12 @@ impl<Q: Outbox> Simulator<Q> {
             let next = self.perform(&mut call, &response, patience);
             response = self.send(&mut call, next);
         }
-        self.end_call(&call);
+        self.end_call(&mut call);
     }
 
-    fn end_call(&mut self, call: &Call) {
+    fn end_call(&mut self, call: &mut Call) {
+        // A recording still running stops with the call and is delivered.
+        self.deliver_recordings(call, |_| true);
         self.call_ms += self.world.env.clock.now_millis() - call.start_ms;
     }
 
@@ -262,16 +275,30 @@ impl<Q: Outbox> Simulator<Q> {
             }
             _ => None,
         };
-        let ringing = self.send(call, Next::plain(ev::RINGING, None));
-        let _ = self.accept(call, &ringing);
-        let answered = matches!(answer, None | Some(Step::Answer(Answer::Answered)));
-        if !self.spend(call, if answered { 5000 } else { 30_000 }) || !answered {
-            let by = match answer {
-                Some(Step::Answer(Answer::Busy)) => "callee (busy)",
-                Some(Step::HangUp) => "callee (declined)",
-                _ => "callee (no answer)",
-            };
-            self.hung_up(call, LEG_A, by);
+        // A busy line answers the INVITE with 486 at once: no RINGING. Otherwise the phone
+        // rings: 5 s before an answer, 30 s before the network gives up (480), 5 s before the
+        // called party declines (reported as 486, busy).
+        let (rings, ring_ms, code, by) = match answer {
+            None | Some(Step::Answer(Answer::Answered)) => (true, 5000, None, ""),
+            Some(Step::Answer(Answer::Busy)) => {
+                (false, 1000, Some(sip::USER_BUSY), "callee (busy)")
+            }
+            Some(Step::HangUp) => (true, 5000, Some(sip::USER_BUSY), "callee (declined)"),
+            Some(_) => (true, 30_000, Some(sip::NO_ANSWER), "callee (no answer)"),
+        };
+        if rings {
+            let ringing = self.send(call, Next::plain(ev::RINGING, None));
+            let _ = self.accept(call, &ringing);
+        }
+        let on_time = self.spend(call, ring_ms);
+        let ended = match (code, on_time) {
+            (Some(code), true) => Some((code, by)),
+            (None, true) => None,
+            // `hang_up_after` comes while it still rings: nobody answered.
+            (_, false) => Some((sip::NO_ANSWER, "callee (no answer)")),
+        };
+        if let Some((code, by)) = ended {
+            self.hung_up_with(call, LEG_A, by, code);
             self.send(call, Next::plain(ev::HANGUP, Some(call.hangup_data(LEG_A))));
             return None;
         }
@@ -301,9 +328,10 @@ impl<Q: Outbox> Simulator<Q> {
                 Some(v) => v.clone(),
                 None => json!({}),
             };
+            let at = self.local_time(f.at_ms);
             self.note(
                 self.calls,
-                format!("schedule {}/{} fires: {arn}", f.group, f.name),
+                format!("schedule {}/{} fires at {at}: {arn}", f.group, f.name),
             );
             if arn == PLACE_CALL_TARGET {
                 let s = |k: &str| {

@@ -3,9 +3,11 @@
 //!
 //! A digit prompt (`SpeakAndGetDigits`, `PlayAudioAndGetDigits`, `ReceiveDigits`) takes one
 //! `press` or `silent` per attempt; `RecordAudio` takes a `record` (or `silent`);
-//! `CallAndBridge` takes a `bridge`; an outbound call takes an `answer`. `hang_up` is used by
-//! whatever PSTN audio does next: the caller hangs up during that action. `wait` lets time
-//! pass once the call is over (so schedules fire and place their calls). A step that does not
+//! `CallAndBridge` takes a `bridge`; an outbound call takes an `answer`. `hang_up` lets the
+//! audio of the response under way be heard, then hangs up at its first moment that waits for
+//! the caller (or before the next response); `hang_up: {after}` hangs up that long into
+//! whatever happens next. `wait` lets time pass once the call is over (so schedules fire and
+//! place their calls). A step that does not
 //! fit the moment is a script problem (the run fails and says which step); when the script runs
 //! out, the caller hangs up at the next moment that needs them, and answers outbound calls.
 
@@ -85,7 +87,9 @@ pub enum BridgeOutcome {
     Answered,
     /// Nobody answers before `CallTimeoutSeconds`: `ACTION_FAILED` with `CallNotAnswered`.
     NoAnswer,
-    /// The line is busy: `ACTION_FAILED` with `CallNotAnswered` and SIP 486.
+    /// The line is busy: `ACTION_FAILED` with `CallNotAnswered` ("Call not answered", the only
+    /// failure the CallAndBridge page documents) at once, instead of after
+    /// `CallTimeoutSeconds`.
     Busy,
 }
 
@@ -120,7 +124,7 @@ fn default_talk() -> Seconds {
 
 /// What the caller says into a `RecordAudio`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, try_from = "RecordDef")]
 pub struct Record {
     /// How long the caller talks.
     pub seconds: Seconds,
@@ -128,6 +132,42 @@ pub struct Record {
     /// one of the action's `RecordingTerminators`.
     #[serde(default)]
     pub terminator: Option<String>,
+    /// The caller hangs up after talking, in the middle of the recording (no terminator, no
+    /// silence).
+    #[serde(default)]
+    pub hang_up: bool,
+}
+
+/// [`Record`] as written, before its fields are checked together.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecordDef {
+    seconds: Seconds,
+    #[serde(default)]
+    terminator: Option<String>,
+    #[serde(default)]
+    hang_up: bool,
+}
+
+impl TryFrom<RecordDef> for Record {
+    type Error = String;
+    fn try_from(r: RecordDef) -> Result<Record, String> {
+        if r.hang_up && r.terminator.is_some() {
+            return Err("record: a caller who hangs up presses no terminator; write either `terminator` or `hang_up: true`".into());
+        }
+        Ok(Record {
+            seconds: r.seconds,
+            terminator: r.terminator,
+            hang_up: r.hang_up,
+        })
+    }
+}
+
+/// The value of `- hang_up: {after: 3s}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HangUpAfter {
+    after: Seconds,
 }
 
 /// How an outbound call's called party responds.
@@ -136,9 +176,9 @@ pub struct Record {
 pub enum Answer {
     /// Picks up: `RINGING`, then `CALL_ANSWERED`.
     Answered,
-    /// Lets it ring: `RINGING`, then `HANGUP`.
+    /// Lets it ring: `RINGING`, then `HANGUP` with `SipResponseCode` 480 (no answer).
     NoAnswer,
-    /// Busy: `HANGUP` with SIP 486.
+    /// Busy: `HANGUP` with `SipResponseCode` 486 (user busy), without ringing.
     Busy,
 }
 
@@ -159,8 +199,13 @@ pub enum Step {
     Bridge(Bridge),
     /// How the called party of the next outbound call responds.
     Answer(Answer),
-    /// Hang up during whatever PSTN audio does next.
+    /// Hang up once the audio of the response under way has been heard: at its first moment
+    /// that waits for the caller (a digit prompt after its prompt, a recording, a bridge
+    /// ringing, a pause) or, if none, before the next response.
     HangUp,
+    /// Hang up this long into whatever PSTN audio does next, whatever is happening then
+    /// (`- hang_up: {after: 3s}`).
+    HangUpAfter(Seconds),
     /// Once the call is over, let this much time pass (schedules fire on the way).
     Wait(Seconds),
 }
@@ -186,7 +231,7 @@ impl<'de> Deserialize<'de> for Step {
         impl<'de> Visitor<'de> for V {
             type Value = Step;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a step: `silent`, `hang_up`, or one of `press`, `record`, `bridge`, `answer`, `wait` with its value")
+                f.write_str("a step: `silent`, `hang_up`, or one of `press`, `record`, `bridge`, `answer`, `wait`, `hang_up` with its value")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Step, E> {
                 unit_step(v)
@@ -201,6 +246,14 @@ impl<'de> Deserialize<'de> for Step {
                     "bridge" => Step::Bridge(map.next_value()?),
                     "answer" => Step::Answer(map.next_value()?),
                     "wait" => Step::Wait(map.next_value()?),
+                    "hang_up" => {
+                        let v: HangUpAfter = map.next_value().map_err(|e: A::Error| {
+                            de::Error::custom(format!(
+                                "{e}: write `- hang_up` or `- hang_up: {{after: 3s}}`"
+                            ))
+                        })?;
+                        Step::HangUpAfter(v.after)
+                    }
                     other => {
                         let _: de::IgnoredAny = map.next_value()?;
                         unit_step(other)?
@@ -239,10 +292,12 @@ impl Step {
         match self {
             Step::Press(d) => format!("press {d:?}"),
             Step::Silent => "silent".into(),
+            Step::Record(r) if r.hang_up => format!("record {} s, then hang up", r.seconds.0),
             Step::Record(r) => format!("record {} s", r.seconds.0),
             Step::Bridge(b) => format!("bridge {:?}", b.outcome),
             Step::Answer(a) => format!("answer {a:?}"),
             Step::HangUp => "hang_up".into(),
+            Step::HangUpAfter(s) => format!("hang_up after {} s", s.0),
             Step::Wait(s) => format!("wait {} s", s.0),
         }
     }
@@ -289,14 +344,9 @@ impl Script {
         self.steps.get(self.next)
     }
 
-    /// Whether the caller hangs up during the next action.
-    pub fn hangs_up_now(&mut self) -> bool {
-        if self.peek() == Some(&Step::HangUp) {
-            self.next += 1;
-            true
-        } else {
-            false
-        }
+    /// Use the next step as it is (the caller did what it says).
+    pub fn advance(&mut self) {
+        self.next = (self.next + 1).min(self.steps.len());
     }
 
     /// Take the next step for `moment` (`what` names the action for messages). `None` when

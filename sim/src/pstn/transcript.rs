@@ -26,8 +26,12 @@ pub enum Entry {
         event: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         action: Option<String>,
+        /// `ErrorType: ErrorMessage` of a failure.
         #[serde(skip_serializing_if = "Option::is_none")]
         error: Option<String>,
+        /// `SipResponseCode` of a `HANGUP`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sip_code: Option<i64>,
     },
     /// PSTN audio ran an action; `text` is what was heard (speech, or `s3://` audio).
     Action {
@@ -159,6 +163,7 @@ fn line(e: &Entry, times: bool) -> String {
             event,
             action,
             error,
+            sip_code,
             ..
         } => {
             let mut s = format!("{}  -> {event}", at(at_ms));
@@ -167,6 +172,9 @@ fn line(e: &Entry, times: bool) -> String {
             }
             if let Some(e) = error {
                 let _ = write!(s, " {e}");
+            }
+            if let Some(c) = sip_code {
+                let _ = write!(s, " SIP {c}");
             }
             s
         }

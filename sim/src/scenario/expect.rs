@@ -1,10 +1,11 @@
 //! Checking a scenario's expectations against what the simulator saw.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::Scenario;
+use super::Expect;
 use crate::interp::EventKind;
-use crate::pstn::{Outbox, Simulator};
+use crate::pstn::backend::Run;
+use crate::pstn::{Entry, ExecutionReport, Mark, Outbox, Simulator};
 
 /// A DynamoDB attribute value (`{"S": "x"}`, `{"N": "5"}`, `{"M": {…}}`, …) as plain JSON.
 pub fn plain(av: &Value) -> Value {
@@ -58,34 +59,147 @@ fn in_order<'a>(wanted: &'a [String], seen: &[&str], contains: bool) -> Option<&
     None
 }
 
-/// Every failed expectation, and every script problem, as a sentence.
-pub fn check<Q: Outbox>(s: &Scenario, sim: &Simulator<Q>) -> Vec<String> {
-    let t = sim.transcript();
-    let e = &s.expect;
-    let mut fail: Vec<String> = t.problems.clone();
-    let heard: Vec<&str> = t.heard().collect();
-    if let Some(w) = in_order(&e.heard, &heard, true) {
+/// What happened from `mark` on: transcript entries, executions, recordings.
+struct View<'a> {
+    entries: &'a [Entry],
+    executions: &'a [ExecutionReport],
+    runs: &'a [Run],
+    recordings: &'a [String],
+    problems: &'a [String],
+}
+
+impl View<'_> {
+    /// Texts heard, in order, on `leg` (any leg when `None`).
+    fn heard(&self, leg: Option<&str>) -> Vec<&str> {
+        self.entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Action {
+                    text: Some(t),
+                    leg: l,
+                    ..
+                } if leg.is_none_or(|x| x == l) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Action types run, in order, on `leg` (any leg when `None`).
+    fn actions(&self, leg: Option<&str>) -> Vec<&str> {
+        self.entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Action { action, leg: l, .. } if leg.is_none_or(|x| x == l) => {
+                    Some(action.as_str())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn check_heard(
+    fail: &mut Vec<String>,
+    on: &str,
+    heard: &[&str],
+    wanted: &[String],
+    unwanted: &[String],
+) {
+    if let Some(w) = in_order(wanted, heard, true) {
         fail.push(format!(
-            "expected to hear {w:?} (in this order); heard: {heard:?}"
+            "expected {on}to hear {w:?} (in this order); heard: {heard:?}"
         ));
     }
-    for w in &e.not_heard {
-        if heard.iter().any(|h| h.contains(w.as_str())) {
-            fail.push(format!("expected never to hear {w:?}, but it was said"));
+    for w in unwanted {
+        if let Some(h) = heard.iter().find(|h| h.contains(w.as_str())) {
+            fail.push(format!(
+                "expected {on}never to hear {w:?}, but it was said: {h:?}"
+            ));
         }
     }
-    let actions: Vec<&str> = t.actions().map(|a| a.0).collect();
+}
+
+fn check_not_run(fail: &mut Vec<String>, on: &str, ran: &[&str], unwanted: &[String]) {
+    for a in unwanted {
+        let n = ran.iter().filter(|r| **r == a.as_str()).count();
+        if n > 0 {
+            fail.push(format!(
+                "expected no {a} {on}; it ran {n} time(s) (actions: {ran:?})"
+            ));
+        }
+    }
+}
+
+/// The items of `table` whose attributes of `with` have these values, as plain JSON.
+fn matching(table: &crate::services::dynamodb::Table, with: &Map<String, Value>) -> Vec<Value> {
+    table
+        .items()
+        .filter(|it| {
+            with.iter()
+                .all(|(k, v)| it.get(k).is_some_and(|a| same(v, &plain(a))))
+        })
+        .map(|i| Value::Object(i.iter().map(|(k, v)| (k.clone(), plain(v))).collect()))
+        .collect()
+}
+
+fn all_items(table: &crate::services::dynamodb::Table) -> Value {
+    Value::Array(matching(table, &Map::new()))
+}
+
+/// Every failed expectation of `e` about what happened from `mark` on (tables and objects as
+/// they are now), and, with `problems`, every script problem since, as a sentence.
+pub fn check<Q: Outbox>(e: &Expect, sim: &Simulator<Q>, mark: Mark, problems: bool) -> Vec<String> {
+    let t = sim.transcript();
+    let runs = &sim.world().runs;
+    let v = View {
+        entries: t.entries.get(mark.entries..).unwrap_or_default(),
+        executions: t.executions.get(mark.runs..).unwrap_or_default(),
+        runs: runs.get(mark.runs..).unwrap_or_default(),
+        recordings: t.recordings.get(mark.recordings..).unwrap_or_default(),
+        problems: t.problems.get(mark.problems..).unwrap_or_default(),
+    };
+    let mut fail: Vec<String> = if problems {
+        v.problems.to_vec()
+    } else {
+        Vec::new()
+    };
+    check_heard(&mut fail, "", &v.heard(None), &e.heard, &e.not_heard);
+    for (tag, leg) in e.legs.named() {
+        let on = format!("{tag} ");
+        check_heard(
+            &mut fail,
+            &on,
+            &v.heard(Some(tag)),
+            &leg.heard,
+            &leg.not_heard,
+        );
+        let ran = v.actions(Some(tag));
+        if let Some(w) = in_order(&leg.actions, &ran, false) {
+            fail.push(format!(
+                "expected the actions {:?} on {tag} in this order; missing {w:?} in {ran:?}",
+                leg.actions
+            ));
+        }
+        check_not_run(&mut fail, &format!("on {tag}"), &ran, &leg.actions_not_run);
+    }
+    let actions = v.actions(None);
     if let Some(w) = in_order(&e.actions, &actions, false) {
         fail.push(format!(
             "expected the actions {:?} in this order; missing {w:?} in {actions:?}",
             e.actions
         ));
     }
+    check_not_run(&mut fail, "on any leg", &actions, &e.actions_not_run);
     if let Some(b) = &e.bridged_to {
-        let targets: Vec<&str> = t
-            .actions()
-            .filter(|a| a.0 == "CallAndBridge")
-            .filter_map(|a| a.1)
+        let targets: Vec<&str> = v
+            .entries
+            .iter()
+            .filter_map(|x| match x {
+                Entry::Action { action, target, .. } if action == "CallAndBridge" => {
+                    target.as_deref()
+                }
+                _ => None,
+            })
             .collect();
         if !targets.contains(&b.as_str()) {
             fail.push(format!(
@@ -94,43 +208,18 @@ pub fn check<Q: Outbox>(s: &Scenario, sim: &Simulator<Q>) -> Vec<String> {
         }
     }
     if let Some(want) = e.recording_saved {
-        if want != !t.recordings.is_empty() {
+        if want == v.recordings.is_empty() {
             fail.push(format!(
                 "expected recording_saved: {want}; recordings: {:?}",
-                t.recordings
+                v.recordings
             ));
         }
     }
-    let services = sim.world().services();
-    for item in &e.items {
-        let Some(table) = services.dynamodb.table(&item.table) else {
-            fail.push(format!(
-                "expected an item in table {}, which does not exist (declare it under tables)",
-                item.table
-            ));
-            continue;
-        };
-        let found = table.items().any(|it| {
-            item.with
-                .iter()
-                .all(|(k, v)| it.get(k).is_some_and(|a| same(v, &plain(a))))
-        });
-        if !found {
-            let items: Vec<Value> = table
-                .items()
-                .map(|i| Value::Object(i.iter().map(|(k, v)| (k.clone(), plain(v))).collect()))
-                .collect();
-            fail.push(format!(
-                "expected an item with {} in {}; it holds {}",
-                Value::Object(item.with.clone()),
-                item.table,
-                Value::Array(items)
-            ));
-        }
-    }
-    let runs = &sim.world().runs;
+    check_tables(&mut fail, e, sim);
+    check_objects(&mut fail, e, sim);
     if let Some(n) = e.schedules_created {
-        let created = runs
+        let created = v
+            .runs
             .iter()
             .flat_map(|r| {
                 let h = r.execution.history();
@@ -149,14 +238,14 @@ pub fn check<Q: Outbox>(s: &Scenario, sim: &Simulator<Q>) -> Vec<String> {
         }
     }
     if let Some(n) = e.calls {
-        if t.executions.len() != n {
+        if v.executions.len() != n {
             fail.push(format!(
                 "expected {n} call(s); {} took place",
-                t.executions.len()
+                v.executions.len()
             ));
         }
     }
-    let last = t.executions.last();
+    let last = v.executions.last();
     if let Some(want) = &e.status {
         let got = last.map_or("none", |x| x.status.as_str());
         if got != want {
@@ -180,30 +269,167 @@ pub fn check<Q: Outbox>(s: &Scenario, sim: &Simulator<Q>) -> Vec<String> {
             ));
         }
     }
-    for (k, v) in &e.variables {
+    for (k, want) in &e.variables {
         let got = last.and_then(|x| x.variables.get(k));
-        if !got.is_some_and(|g| same(v, g)) {
+        if !got.is_some_and(|g| same(want, g)) {
             fail.push(format!(
-                "expected variable {k} = {v}; it is {}",
+                "expected variable {k} = {want}; it is {}",
                 got.map_or("unset".into(), Value::to_string)
             ));
         }
     }
-    if let Some(max) = e.max_transitions {
-        if t.state_transitions > max {
-            fail.push(format!(
-                "expected at most {max} state transitions; the run made {}",
-                t.state_transitions
-            ));
-        }
+    let transitions: u64 = v.executions.iter().map(|x| x.state_transitions).sum();
+    if let Some(max) = e.max_transitions.filter(|m| transitions > *m) {
+        fail.push(format!(
+            "expected at most {max} state transitions; the run made {transitions}"
+        ));
     }
-    if let Some(max) = e.max_round_trips {
-        if t.round_trips > max {
-            fail.push(format!(
-                "expected at most {max} round trips; the run made {}",
-                t.round_trips
-            ));
-        }
+    let round_trips: u64 = v.executions.iter().map(|x| x.round_trips).sum();
+    if let Some(max) = e.max_round_trips.filter(|m| round_trips > *m) {
+        fail.push(format!(
+            "expected at most {max} round trips; the run made {round_trips}"
+        ));
     }
     fail
+}
+
+fn check_tables<Q: Outbox>(fail: &mut Vec<String>, e: &Expect, sim: &Simulator<Q>) {
+    let services = sim.world().services();
+    for (item, present) in e
+        .items
+        .iter()
+        .map(|i| (i, true))
+        .chain(e.absent_items.iter().map(|i| (i, false)))
+    {
+        let Some(table) = services.dynamodb.table(&item.table) else {
+            fail.push(format!(
+                "expected items in table {}, which does not exist (declare it under tables)",
+                item.table
+            ));
+            continue;
+        };
+        let with = Value::Object(item.with.clone());
+        let mut found = matching(table, &item.with);
+        if let Some(o) = &item.object {
+            let named = |it: &Value| -> Option<(String, f64)> {
+                let raw = it.get(&o.key_attribute)?.as_str()?;
+                let key = raw
+                    .strip_prefix("s3://")
+                    .unwrap_or(raw)
+                    .strip_prefix(&format!("{}/", o.bucket))
+                    .unwrap_or(raw);
+                let ms = sim.object_ms(&o.bucket, key)?;
+                Some((key.to_string(), ms as f64 / 1000.0))
+            };
+            let (good, bad): (Vec<Value>, Vec<Value>) = found.into_iter().partition(|it| {
+                named(it).is_some_and(|(_, s)| o.min_seconds.is_none_or(|m| s >= m))
+            });
+            if good.is_empty() && bad.is_empty() && item.count.is_none_or(|n| n > 0) {
+                fail.push(format!(
+                    "expected an item with {with} in {} naming an object in {}; there is no item with {with}: it holds {}",
+                    item.table,
+                    o.bucket,
+                    all_items(table)
+                ));
+                continue;
+            }
+            if good.is_empty() && item.count.is_none_or(|n| n > 0) {
+                let lengths: Vec<String> = bad
+                    .iter()
+                    .map(|it| match named(it) {
+                        Some((k, s)) => format!("{k}: {s} s"),
+                        None => format!(
+                            "{}: no such object",
+                            it.get(&o.key_attribute).unwrap_or(&Value::Null)
+                        ),
+                    })
+                    .collect();
+                fail.push(format!(
+                    "expected an item with {with} in {} whose {:?} names an object in {}{}; the items with {with} name: [{}]",
+                    item.table,
+                    o.key_attribute,
+                    o.bucket,
+                    o.min_seconds.map(|m| format!(" of at least {m} s")).unwrap_or_default(),
+                    lengths.join("; ")
+                ));
+                continue;
+            }
+            found = good;
+        }
+        match (present, item.count) {
+            (true, Some(n)) if found.len() != n => fail.push(format!(
+                "expected {n} item(s) with {with} in {}; there are {}: {}",
+                item.table,
+                found.len(),
+                Value::Array(found)
+            )),
+            (true, None) if found.is_empty() => fail.push(format!(
+                "expected an item with {with} in {}; it holds {}",
+                item.table,
+                all_items(table)
+            )),
+            (false, _) if !found.is_empty() => fail.push(format!(
+                "expected no item with {with} in {}; found {}",
+                item.table,
+                Value::Array(found)
+            )),
+            _ => {}
+        }
+    }
+}
+
+fn check_objects<Q: Outbox>(fail: &mut Vec<String>, e: &Expect, sim: &Simulator<Q>) {
+    let s3 = &sim.world().services().s3;
+    for (o, present) in e
+        .objects
+        .iter()
+        .map(|o| (o, true))
+        .chain(e.absent_objects.iter().map(|o| (o, false)))
+    {
+        if !s3.bucket_exists(&o.bucket) {
+            fail.push(format!(
+                "expected objects in bucket {}, which does not exist (declare it under buckets)",
+                o.bucket
+            ));
+            continue;
+        }
+        let (what, keys): (String, Vec<String>) = match (&o.key, &o.key_prefix) {
+            (Some(k), _) => (
+                format!("s3://{}/{k}", o.bucket),
+                s3.list(&o.bucket, k)
+                    .into_iter()
+                    .filter(|x| x == k)
+                    .collect(),
+            ),
+            (None, Some(p)) => (format!("s3://{}/{p}*", o.bucket), s3.list(&o.bucket, p)),
+            (None, None) => continue,
+        };
+        let everything = s3.list(&o.bucket, "");
+        if !present {
+            if !keys.is_empty() {
+                fail.push(format!("expected no object {what}; found {keys:?}"));
+            }
+            continue;
+        }
+        if keys.is_empty() {
+            fail.push(format!(
+                "expected an object {what}; the bucket holds {everything:?}"
+            ));
+            continue;
+        }
+        if let Some(min) = o.min_seconds {
+            let lengths: Vec<(String, f64)> = keys
+                .iter()
+                .map(|k| {
+                    let ms = sim.object_ms(&o.bucket, k).unwrap_or(0);
+                    (k.clone(), ms as f64 / 1000.0)
+                })
+                .collect();
+            if !lengths.iter().any(|(_, s)| *s >= min) {
+                fail.push(format!(
+                    "expected an object {what} of at least {min} s; found {lengths:?} (key, seconds)"
+                ));
+            }
+        }
+    }
 }

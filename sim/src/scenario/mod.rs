@@ -8,6 +8,7 @@
 
 mod expect;
 mod run;
+mod validate;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -19,6 +20,7 @@ use serde_json::{Map, Value};
 use crate::pstn::{Direction, Seconds, Step};
 
 pub use run::{resolve_flow, Outcome};
+pub use validate::ACTION_TYPES;
 
 /// A scenario file.
 #[derive(Debug, Clone, Deserialize)]
@@ -39,8 +41,9 @@ pub struct Scenario {
     /// in where one placeholder stands for several values.
     #[serde(default)]
     pub set: BTreeMap<String, Value>,
-    /// The call.
-    pub call: CallDef,
+    /// The call (or use `calls` for several).
+    #[serde(default)]
+    pub call: Option<CallDef>,
     /// DynamoDB tables.
     #[serde(default)]
     pub tables: Vec<TableDef>,
@@ -56,9 +59,12 @@ pub struct Scenario {
     /// What the caller and the network do, in order.
     #[serde(default)]
     pub script: Vec<Step>,
-    /// What must hold afterwards.
+    /// What must hold afterwards (after every call, with `calls`).
     #[serde(default)]
     pub expect: Expect,
+    /// Several calls, in order, on one world and one clock (instead of `call` and `script`).
+    #[serde(default)]
+    pub calls: Vec<CallRun>,
     /// The file it came from (set by [`Scenario::load`]).
     #[serde(skip)]
     pub path: PathBuf,
@@ -81,9 +87,10 @@ pub struct CallDef {
     /// `ArgumentsMap` of an outbound call.
     #[serde(default)]
     pub arguments: Map<String, Value>,
-    /// Local start time, `YYYY-MM-DD HH:MM[:SS]`, in `time_zone`.
-    #[serde(default = "default_at")]
-    pub at: String,
+    /// Local start time, `YYYY-MM-DD HH:MM[:SS]`, in `time_zone` (first call: default
+    /// 2025-01-06 10:00; later calls: when the one before ended).
+    #[serde(default)]
+    pub at: Option<String>,
     /// IANA time zone of `at` (default `UTC`).
     #[serde(default = "utc")]
     pub time_zone: String,
@@ -93,25 +100,37 @@ pub struct CallDef {
     /// How long the caller waits when nothing happens before hanging up (default 30 s).
     #[serde(default = "default_patience")]
     pub patience: Seconds,
-    /// Seed of the simulated random generator (`$random`, `$uuid`, retry jitter).
-    #[serde(default = "one")]
-    pub seed: u64,
+    /// Seed of the simulated random generator (`$random`, `$uuid`, retry jitter); default 1.
+    /// The first call's seed serves the whole scenario.
+    #[serde(default)]
+    pub seed: Option<u64>,
+}
+
+/// One of several calls of a scenario: what it is, what the people on the phone do, and what
+/// must hold once it (and the calls it placed) is over.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallRun {
+    /// What this call shows, for messages.
+    #[serde(default)]
+    pub name: Option<String>,
+    pub call: CallDef,
+    #[serde(default)]
+    pub script: Vec<Step>,
+    #[serde(default)]
+    pub expect: Expect,
 }
 
 fn inbound() -> Direction {
     Direction::Inbound
 }
-fn default_at() -> String {
-    "2025-01-06 10:00".into()
-}
+/// Where the simulated clock starts when the first call has no `at`.
+pub const DEFAULT_AT: &str = "2025-01-06 10:00";
 fn utc() -> String {
     "UTC".into()
 }
 fn default_patience() -> Seconds {
     Seconds(30)
-}
-fn one() -> u64 {
-    1
 }
 
 /// A DynamoDB table and its first items.
@@ -158,15 +177,21 @@ pub enum LambdaDef {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
-    /// Texts heard, in this order (each contained in something spoken or played).
+    /// Texts heard on any leg, in this order (each contained in something spoken or played).
     #[serde(default)]
     pub heard: Vec<String>,
-    /// Texts never heard.
+    /// Texts never heard on any leg.
     #[serde(default)]
     pub not_heard: Vec<String>,
+    /// What each leg heard and what ran on it.
+    #[serde(default)]
+    pub legs: Legs,
     /// Action types run, in this order (others may come between).
     #[serde(default)]
     pub actions: Vec<String>,
+    /// Action types that must not run, on any leg.
+    #[serde(default)]
+    pub actions_not_run: Vec<String>,
     /// A `CallAndBridge` called this number.
     #[serde(default)]
     pub bridged_to: Option<String>,
@@ -176,6 +201,15 @@ pub struct Expect {
     /// Items that must be in tables.
     #[serde(default)]
     pub items: Vec<ItemExpect>,
+    /// Items that must not be in tables.
+    #[serde(default)]
+    pub absent_items: Vec<ItemExpect>,
+    /// S3 objects that must exist, at least this long.
+    #[serde(default)]
+    pub objects: Vec<ObjectExpect>,
+    /// S3 objects that must not exist.
+    #[serde(default)]
+    pub absent_objects: Vec<ObjectExpect>,
     /// How many schedules the flow created.
     #[serde(default)]
     pub schedules_created: Option<usize>,
@@ -199,12 +233,93 @@ pub struct Expect {
     pub max_round_trips: Option<u64>,
 }
 
-/// An item that must be in a table: every attribute of `with` has this plain value.
+/// Expectations about one leg: `LEG-A` is the caller of an inbound call and the called party
+/// of an outbound call; `LEG-B` is whoever a `CallAndBridge` reached.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegExpect {
+    /// Texts this leg heard, in this order.
+    #[serde(default)]
+    pub heard: Vec<String>,
+    /// Texts this leg never heard.
+    #[serde(default)]
+    pub not_heard: Vec<String>,
+    /// Action types run on this leg, in this order (others may come between).
+    #[serde(default)]
+    pub actions: Vec<String>,
+    /// Action types that must not run on this leg.
+    #[serde(default)]
+    pub actions_not_run: Vec<String>,
+}
+
+/// `legs:` of an expectation.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Legs {
+    #[serde(rename = "LEG-A", default)]
+    pub a: Option<LegExpect>,
+    #[serde(rename = "LEG-B", default)]
+    pub b: Option<LegExpect>,
+}
+
+impl Legs {
+    /// `(tag, expectation)` of each leg named.
+    pub fn named(&self) -> Vec<(&'static str, &LegExpect)> {
+        [
+            (switchboard::wire::LEG_A, self.a.as_ref()),
+            (switchboard::wire::LEG_B, self.b.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(t, e)| e.map(|e| (t, e)))
+        .collect()
+    }
+}
+
+/// Items of a table whose attributes of `with` have these plain values: at least one
+/// (`items`), none (`absent_items`), or exactly `count`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemExpect {
     pub table: String,
+    #[serde(default)]
     pub with: Map<String, Value>,
+    /// Exactly this many such items (`items` only).
+    #[serde(default)]
+    pub count: Option<usize>,
+    /// Only items whose attribute names an S3 object that plays this long count (`items`
+    /// only): a message someone can listen to.
+    #[serde(default)]
+    pub object: Option<ItemObject>,
+}
+
+/// The S3 object an item names: `key_attribute` holds its key (or `s3://bucket/key`, or
+/// `bucket/key`) in `bucket`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemObject {
+    pub bucket: String,
+    #[serde(default = "key_attribute")]
+    pub key_attribute: String,
+    #[serde(default)]
+    pub min_seconds: Option<f64>,
+}
+
+fn key_attribute() -> String {
+    "key".into()
+}
+
+/// S3 objects: the one at `key`, or any under `key_prefix`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectExpect {
+    pub bucket: String,
+    #[serde(default)]
+    pub key: Option<String>,
+    #[serde(default)]
+    pub key_prefix: Option<String>,
+    /// It plays at least this long (`objects` only): a recording someone can listen to.
+    #[serde(default)]
+    pub min_seconds: Option<f64>,
 }
 
 /// A scenario that cannot be read or set up: the file, the line and what to write.
@@ -257,6 +372,7 @@ impl Scenario {
         })?;
         s.path = path.into();
         s.text = text.into();
+        s.validate()?;
         Ok(s)
     }
 
@@ -269,21 +385,39 @@ impl Scenario {
         })
     }
 
-    /// An error about `field` (`call.time_zone`), pointing at the line that holds its key.
+    /// An error about `field` (`call.time_zone`, `expect.objects.key`), pointing at the line
+    /// that holds its key (or its closest parent's).
     pub fn error(&self, field: &str, message: impl Into<String>) -> ScenarioError {
-        let key = field.rsplit('.').next().unwrap_or(field);
-        let line = self
-            .text
-            .lines()
-            .position(|l| {
-                let t = l.trim_start().trim_start_matches("- ");
-                t.starts_with(&format!("{key}:"))
-            })
-            .map(|i| i + 1);
         ScenarioError {
             path: self.path.clone(),
-            line,
+            line: self.line_of(field, 1),
             message: format!("{field}: {}", message.into()),
         }
+    }
+
+    /// The line (1-based) of `field`'s key at or after line `from`: each dotted part is looked
+    /// for after the line of the one before (block or flow style); the last part found wins.
+    pub(crate) fn line_of(&self, field: &str, from: usize) -> Option<usize> {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let mut at: Option<usize> = None;
+        let mut next = from.max(1) - 1;
+        for part in field.split('.') {
+            let part = part.split('[').next().unwrap_or(part);
+            let found = lines.iter().enumerate().skip(next).find(|(_, l)| {
+                let t = l.trim_start().trim_start_matches("- ");
+                t.starts_with(&format!("{part}:"))
+                    || [" ", "{", ","]
+                        .iter()
+                        .any(|p| t.contains(&format!("{p}{part}:")))
+            });
+            match found {
+                Some((i, _)) => {
+                    at = Some(i + 1);
+                    next = i;
+                }
+                None => break,
+            }
+        }
+        at
     }
 }

@@ -9,10 +9,10 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use switchboard_compiler::asl::StateMachine;
 
-use super::{expect, LambdaDef, Scenario, ScenarioError};
+use super::{expect, LambdaDef, Scenario, ScenarioError, DEFAULT_AT};
 use crate::expr::Clock;
 use crate::pstn::{
-    CallPlacer, CallSpec, Direction, Outbox, Setup, SimQueue, Simulator, Transcript,
+    CallPlacer, CallSpec, Direction, Mark, Outbox, Setup, SimQueue, Simulator, Transcript,
 };
 use crate::services::dynamodb::Flavor;
 use crate::services::Services;
@@ -62,8 +62,9 @@ pub fn resolve_flow(flow: &str, base: &Path) -> Option<PathBuf> {
     here.is_file().then_some(here)
 }
 
-fn start_millis(s: &Scenario, tz: Tz) -> Result<i64, ScenarioError> {
-    let at = s.call.at.trim();
+/// `at` (`YYYY-MM-DD HH:MM[:SS]`) in `tz`, as epoch ms; `Err` says what to write.
+fn local_millis(at: &str, tz: Tz) -> Result<i64, String> {
+    let at = at.trim();
     let local = [
         "%Y-%m-%d %H:%M:%S",
         "%Y-%m-%d %H:%M",
@@ -72,21 +73,11 @@ fn start_millis(s: &Scenario, tz: Tz) -> Result<i64, ScenarioError> {
     ]
     .iter()
     .find_map(|f| NaiveDateTime::parse_from_str(at, f).ok())
-    .ok_or_else(|| {
-        s.error(
-            "call.at",
-            format!("{at:?} is not a local time; write \"2025-01-06 10:00\""),
-        )
-    })?;
+    .ok_or_else(|| format!("{at:?} is not a local time; write \"2025-01-06 10:00\""))?;
     tz.from_local_datetime(&local)
         .earliest()
         .map(|t| t.timestamp_millis())
-        .ok_or_else(|| {
-            s.error(
-                "call.at",
-                format!("{at} does not exist in {tz} (a daylight-saving gap)"),
-            )
-        })
+        .ok_or_else(|| format!("{at} does not exist in {tz} (a daylight-saving gap)"))
 }
 
 impl Scenario {
@@ -198,31 +189,57 @@ impl Scenario {
         queue: Q,
     ) -> Result<Outcome, ScenarioError> {
         let (flow, machine) = self.machine(flow_override)?;
-        let tz: Tz = self.call.time_zone.parse().map_err(|_| {
-            self.error(
-                "call.time_zone",
-                format!(
-                    "{:?} is not an IANA time zone; write e.g. America/New_York",
-                    self.call.time_zone
-                ),
-            )
-        })?;
-        let start = start_millis(self, tz)?;
-        let (number, spec) = match self.call.direction {
-            Direction::Inbound => (
-                self.call.to.clone(),
-                CallSpec::inbound(&self.call.from, &self.call.to),
-            ),
-            Direction::Outbound => (
-                self.call.from.clone(),
-                CallSpec::outbound(&self.call.from, &self.call.to, self.call.arguments.clone()),
-            ),
+        let runs = self.runs();
+        let err = |i: Option<usize>, field: &str, m: String| match i {
+            Some(i) => self.call_error(i, field, m),
+            None => self.error(field, m),
         };
-        let spec = CallSpec {
-            hang_up_after: self.call.hang_up_after,
-            patience: self.call.patience,
-            ..spec
+        // Each call's time zone, its start (None: when the one before ended), its spec.
+        let mut plan = Vec::new();
+        for (i, run) in &runs {
+            let c = &run.call;
+            let tz: Tz = c.time_zone.parse().map_err(|_| {
+                err(
+                    *i,
+                    "call.time_zone",
+                    format!(
+                        "{:?} is not an IANA time zone; write e.g. America/New_York",
+                        c.time_zone
+                    ),
+                )
+            })?;
+            let at = match (&c.at, plan.is_empty()) {
+                (Some(at), _) => Some(local_millis(at, tz).map_err(|m| err(*i, "call.at", m))?),
+                (None, true) => {
+                    Some(local_millis(DEFAULT_AT, tz).map_err(|m| err(*i, "call.at", m))?)
+                }
+                (None, false) => None,
+            };
+            let spec = match c.direction {
+                Direction::Inbound => CallSpec::inbound(&c.from, &c.to),
+                Direction::Outbound => CallSpec::outbound(&c.from, &c.to, c.arguments.clone()),
+            };
+            let spec = CallSpec {
+                hang_up_after: c.hang_up_after,
+                patience: c.patience,
+                ..spec
+            };
+            plan.push((*i, tz, at, spec, run));
+        }
+        let Some(&(first_index, tz, Some(start), _, first)) = plan.first() else {
+            return Err(self.error("calls", "no call to run: `calls:` is empty"));
         };
+        // The flow's numbers: inbound calls are to it, outbound calls from it.
+        let mut numbers: Vec<String> = Vec::new();
+        for (_, _, _, spec, _) in &plan {
+            let n = match spec.direction {
+                Direction::Inbound => spec.to.clone(),
+                Direction::Outbound => spec.from.clone(),
+            };
+            if !numbers.contains(&n) {
+                numbers.push(n);
+            }
+        }
         let placer = CallPlacer::default();
         let setup = Setup {
             name: flow
@@ -233,18 +250,49 @@ impl Scenario {
                 })
                 .to_owned(),
             machine,
-            numbers: vec![number],
+            numbers,
             services: self.services(&placer)?,
-            clock: Clock::new(start, self.call.seed),
+            clock: Clock::new(start, first.call.seed.unwrap_or(1)),
             tz,
         };
-        let mut sim =
-            Simulator::with_placer(setup, queue, placer).map_err(|e| self.error("call", e))?;
+        let mut sim = Simulator::with_placer(setup, queue, placer)
+            .map_err(|e| err(first_index, "call", e))?;
         for o in &self.objects {
             sim.set_audio_length(&o.bucket, &o.key, o.seconds.map_or(1000, |s| s.millis()));
         }
-        sim.run(spec, self.script.clone());
-        let failures = expect::check(self, &sim);
+        let mut failures = Vec::new();
+        let several = plan.len() > 1 || first_index.is_some();
+        for (n, (i, tz, at, spec, run)) in plan.iter().enumerate() {
+            let now = sim.world().env.clock.now_millis();
+            if at.is_some_and(|at| at < now) {
+                let ended = tz.timestamp_millis_opt(now).single().map_or_else(
+                    || now.to_string(),
+                    |t| t.format("%Y-%m-%d %H:%M:%S").to_string(),
+                );
+                return Err(err(
+                    *i,
+                    "call.at",
+                    format!(
+                        "this call would start before the calls before it are over (at {ended} {tz}); give a later `at`, or none to start right after them"
+                    ),
+                ));
+            }
+            let mark = sim.mark();
+            sim.run_at(*at, spec.clone(), run.script.clone());
+            let prefix = match (&run.name, several) {
+                (Some(name), _) => format!("call {} ({name}): ", n + 1),
+                (None, true) => format!("call {}: ", n + 1),
+                (None, false) => String::new(),
+            };
+            failures.extend(
+                expect::check(&run.expect, &sim, mark, several)
+                    .into_iter()
+                    .map(|f| format!("{prefix}{f}")),
+            );
+        }
+        // The scenario's own expectations cover every call (its script problems are already
+        // reported, call by call).
+        failures.extend(expect::check(&self.expect, &sim, Mark::default(), !several));
         Ok(Outcome {
             scenario: self.path.clone(),
             name: self.title(),

@@ -23,6 +23,11 @@ impl S3 {
         self.buckets.entry(bucket.to_string()).or_default();
     }
 
+    /// Whether `bucket` exists.
+    pub fn bucket_exists(&self, bucket: &str) -> bool {
+        self.buckets.contains_key(bucket)
+    }
+
     /// Store an object.
     pub fn put(&mut self, bucket: &str, key: &str, bytes: Vec<u8>) -> Result<(), TaskFailure> {
         let b = self

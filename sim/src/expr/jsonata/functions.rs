@@ -3,19 +3,20 @@
 //! <https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html#jsonata-functions-provided-by-sfn>
 //! lists `$partition`, `$range`, `$hash`, `$random`, `$uuid` and `$parse`. `$now` and `$millis`
 //! are JSONata's own, read here from the simulated clock; `$now(picture, timezone)` formats
-//! that instant like `$fromMillis` does, and also accepts an IANA zone name.
+//! that instant like `$fromMillis` does. Both read a timezone as JSONata 2.0.6 does (see
+//! [`datetime`]): a `±HHMM` offset works, an IANA zone name gives `NaN` fields.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use chrono::{DateTime, Offset, TimeZone};
 use jsonata_core::evaluator::{Evaluator, EvaluatorError};
 use jsonata_core::value::JValue;
 use jsonata_core::Expression;
 use serde_json::Value;
 
 use super::convert::{from_json, to_json};
-use crate::expr::clock::{iso_millis, seeded_f64, Clock};
+use super::datetime;
+use crate::expr::clock::{seeded_f64, Clock};
 use crate::expr::sfn;
 
 /// What the functions read from the simulator during one evaluation: the instant (fixed for
@@ -65,59 +66,75 @@ fn int_arg(f: &str, args: &[JValue], i: usize, name: &str) -> Result<i64, Evalua
         .ok_or_else(|| fail(f, format!("argument {} ({name}) must be an integer", i + 1)))
 }
 
-/// Validate a `±HHMM` offset or turn an IANA zone name into the offset it has at `at_ms`.
-pub(crate) fn offset_for(timezone: &str, at_ms: i64) -> Result<String, String> {
-    let b = timezone.as_bytes();
-    if b.len() == 5 && (b[0] == b'+' || b[0] == b'-') && b[1..].iter().all(u8::is_ascii_digit) {
-        let hours: u32 = timezone[1..3].parse().unwrap_or(99);
-        let minutes: u32 = timezone[3..5].parse().unwrap_or(99);
-        if hours <= 14 && minutes < 60 {
-            return Ok(timezone.to_string());
+/// `$fromMillis(millis, picture, timezone)` as Step Functions' JSONata gives it: a timezone
+/// that is not a number formats every field as `NaN` (see [`datetime`]); anything else is
+/// jsonata-core's own `$fromMillis`, evaluated through `builtin`.
+fn from_millis(
+    builtin: &Expression,
+    function: &str,
+    millis: &JValue,
+    picture: Option<&JValue>,
+    timezone: Option<&JValue>,
+) -> Result<JValue, EvaluatorError> {
+    let picture = match picture {
+        None => None,
+        Some(p) => Some(
+            p.as_str()
+                .ok_or_else(|| fail(function, "argument 2 (picture) must be a string"))?,
+        ),
+    };
+    let timezone = match timezone {
+        None => None,
+        Some(t) => Some(
+            t.as_str()
+                .ok_or_else(|| fail(function, "argument 3 (timezone) must be a string"))?,
+        ),
+    };
+    let zone = match millis.as_f64() {
+        Some(ms) => datetime::zone(ms, timezone),
+        // Undefined gives undefined and anything else an error: jsonata-core says which.
+        None => datetime::Zone::Offset(timezone.map(str::to_owned)),
+    };
+    let timezone = match zone {
+        datetime::Zone::NaN => {
+            return datetime::nan_picture(picture)
+                .map(JValue::string)
+                .map_err(|m| fail(function, m))
         }
-        return Err(format!("timezone offset '{timezone}' is out of range"));
+        datetime::Zone::Offset(tz) => tz,
+    };
+    let mut data = serde_json::Map::new();
+    if let Some(ms) = to_json(millis).map_err(|m| fail(function, m))? {
+        data.insert("millis".into(), ms);
     }
-    let tz: chrono_tz::Tz = timezone.parse().map_err(|_| {
-        format!("timezone '{timezone}' is neither a ±HHMM offset nor an IANA zone name")
-    })?;
-    let utc = DateTime::from_timestamp_millis(at_ms)
-        .ok_or_else(|| format!("instant {at_ms} is out of range"))?;
-    let secs = tz
-        .offset_from_utc_datetime(&utc.naive_utc())
-        .fix()
-        .local_minus_utc();
-    let sign = if secs < 0 { '-' } else { '+' };
-    let m = secs.unsigned_abs() / 60;
-    Ok(format!("{sign}{:02}{:02}", m / 60, m % 60))
+    if let Some(p) = picture {
+        data.insert("picture".into(), Value::from(p));
+    }
+    if let Some(tz) = timezone {
+        data.insert("timezone".into(), Value::from(tz));
+    }
+    builtin
+        .evaluate(&from_json(&Value::Object(data)))
+        .map_err(|e| fail(function, e.message()))
 }
 
 /// Register every function on a fresh evaluator.
 pub(crate) fn register(
     ev: &mut Evaluator,
     state: &Shared,
-    from_millis: &Rc<Expression>,
+    from_millis_builtin: &Rc<Expression>,
 ) -> Result<(), EvaluatorError> {
     let s = state.clone();
-    let fmt = from_millis.clone();
+    let fmt = from_millis_builtin.clone();
     ev.register_fn_override("now", move |args: &[JValue]| {
-        let now = s.get().now_ms;
-        let Some(picture) = arg(args, 0) else {
-            return Ok(JValue::string(iso_millis(now)));
-        };
-        let picture = picture
-            .as_str()
-            .ok_or_else(|| fail("now", "argument 1 (picture) must be a string"))?;
-        let mut data = serde_json::Map::new();
-        data.insert("millis".into(), Value::from(now));
-        data.insert("picture".into(), Value::from(picture));
-        if let Some(tz) = arg(args, 1) {
-            let tz = tz
-                .as_str()
-                .ok_or_else(|| fail("now", "argument 2 (timezone) must be a string"))?;
-            let offset = offset_for(tz, now).map_err(|m| fail("now", m))?;
-            data.insert("timezone".into(), Value::from(offset));
-        }
-        fmt.evaluate(&from_json(&Value::Object(data)))
-            .map_err(|e| fail("now", e.message()))
+        let now = JValue::Number(s.get().now_ms as f64);
+        from_millis(&fmt, "now", &now, arg(args, 0), arg(args, 1))
+    })?;
+
+    let fmt = from_millis_builtin.clone();
+    ev.register_fn_override("fromMillis", move |args: &[JValue]| match arg(args, 0) {
+        Some(millis) => from_millis(&fmt, "fromMillis", millis, arg(args, 1), arg(args, 2)),
+        None => Ok(JValue::Undefined),
     })?;
 
     let s = state.clone();
@@ -200,27 +217,4 @@ pub(crate) fn register(
         ))
     })?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::offset_for;
-
-    #[test]
-    fn offsets_and_zones() {
-        assert_eq!(offset_for("-0400", 0).unwrap(), "-0400");
-        assert!(offset_for("+2500", 0).is_err());
-        // 2024-07-01T12:00:00Z: New York is on daylight time, -04:00.
-        assert_eq!(
-            offset_for("America/New_York", 1_719_835_200_000).unwrap(),
-            "-0400"
-        );
-        // 2024-01-15T12:00:00Z: standard time, -05:00.
-        assert_eq!(
-            offset_for("America/New_York", 1_705_320_000_000).unwrap(),
-            "-0500"
-        );
-        assert_eq!(offset_for("Asia/Kolkata", 0).unwrap(), "+0530");
-        assert!(offset_for("Mars/Olympus", 0).is_err());
-    }
 }

@@ -6,6 +6,7 @@
 //! `$millis` and `$random` from the simulated [`Clock`].
 
 mod convert;
+mod datetime;
 mod functions;
 
 use std::cell::{Cell, RefCell};
@@ -110,7 +111,8 @@ impl Default for JsonataEngine {
 impl JsonataEngine {
     /// An engine with an empty cache.
     pub fn new() -> Self {
-        // A constant expression that parses; `$now(picture, tz)` formats through it.
+        // A constant expression that parses: the built-in `$fromMillis`, which the overrides of
+        // `$now` and `$fromMillis` call for numeric timezones.
         let from_millis = Expression::compile("$fromMillis(millis, picture, timezone)")
             .map(Rc::new)
             .unwrap_or_else(|e| unreachable!("constant expression parses: {e}"));
