@@ -73,3 +73,17 @@ fn the_readme_example_runs_and_passes() {
         outcome.failures.join("\n")
     );
 }
+
+/// The router fails what a call left queued with a zero-length receive when the caller hangs
+/// up; the simulator must not let the response budget pass for it. The customer talks 45 s
+/// into a call bridged about 9 s in, so the call lasts under a minute (it read 57.8 s: 4 s of a
+/// budget that never elapsed).
+#[test]
+fn a_zero_length_receive_lets_no_simulated_time_pass() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/business-phone/open-customer-hangs-up-bridged.yaml");
+    let o = Scenario::load(&file).and_then(|s| s.run(None)).unwrap();
+    assert!(o.passed(), "{:?}", o.failures);
+    let ms = o.transcript.call_duration_ms;
+    assert!(ms < 55_000, "the call lasted {ms} ms of simulated time");
+}

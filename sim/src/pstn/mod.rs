@@ -247,8 +247,8 @@ impl<Q: Outbox> Simulator<Q> {
         } = self;
         rt.block_on(async {
             // The router's response budget is simulated (the queue moves the clock); in real
-            // time it only has to outlast one in-process poll, and stay under MIN_POLL so an
-            // empty poll ends the wait at once.
+            // time it only has to outlast one in-process poll (an empty poll of the simulated
+            // queue lets the budget pass and ends the wait).
             let answer_by = Instant::now() + Duration::from_millis(450);
             let handle = router.handle(event, answer_by);
             tokio::pin!(handle);
