@@ -170,6 +170,19 @@ mod constructs {
             .find(|s| c_actions(s).contains(&"RecordAudio".to_owned()))
             .unwrap();
         assert_eq!(c_actions(detect), ["RecordAudio", "StopCallRecording"]);
+        // Options given before the scratch prefix stay; the recording goes to `bucket/prefix`.
+        let record = &detect["Arguments"]["MessageBody"]["Actions"][0]["Parameters"];
+        assert_eq!(record["DurationInSeconds"], 60, "{record:#}");
+        assert_eq!(
+            record["RecordingDestination"]["Prefix"], "tmp/",
+            "{record:#}"
+        );
+        let start_params = &start["Arguments"]["MessageBody"]["Actions"][2]["Parameters"];
+        assert_eq!(
+            start_params["Destination"]["Location"],
+            "acme-recordings/voicemail"
+        );
+        assert_eq!(start_params["Track"], "INCOMING");
         // A hang-up during the prompt left nothing: the call just ends.
         let ended = start["Catch"][0]["Next"].as_str().unwrap();
         assert_eq!(start["Catch"][0]["ErrorEquals"][0], "HANGUP");

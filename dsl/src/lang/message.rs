@@ -55,7 +55,15 @@ pub const DEFAULT_MIN_SECONDS: i64 = 1;
 pub fn take_message(bucket: impl ToVal, prefix: impl ToVal) -> TakeMessage {
     let loc = Loc::caller();
     let bucket = bucket.to_val();
-    let location = super::val::ops::add(bucket, super::val::ops::add("/", prefix.to_val()));
+    // `Destination.Location` is "a valid Amazon S3 bucket and an optional Amazon S3 key prefix"
+    // (start-call-recording page): `bucket/prefix`, without the trailing `/` the service adds
+    // itself before its own folders.
+    let prefix = prefix.to_val();
+    let location = match super::step::const_str(&prefix) {
+        Some(p) if p.trim_end_matches('/').is_empty() => bucket,
+        Some(p) => super::val::ops::add(bucket, format!("/{}", p.trim_end_matches('/'))),
+        None => super::val::ops::add(bucket, super::val::ops::add("/", prefix)),
+    };
     TakeMessage {
         loc,
         prompt: None,
@@ -125,13 +133,17 @@ impl TakeMessage {
     /// end of the message, the message itself is the call recording under `prefix`.
     #[track_caller]
     pub fn scratch_prefix(mut self, prefix: impl ToVal) -> Self {
-        let bucket = self.detect.action.params.get("RecordingDestination");
-        let bucket = match bucket.and_then(|d| d.get("BucketName")) {
+        let destination = self.detect.action.params.get("RecordingDestination");
+        let bucket = match destination.and_then(|d| d.get("BucketName")) {
             Some(crate::ir::Tree::Leaf(e)) => Val::new(e.clone(), Kind::Str),
             _ => return self,
         };
-        let detect = record_audio(bucket, prefix);
-        self.detect.action.params = detect.action.params;
+        // `record_audio` checks the prefix; only its destination is taken, so the options
+        // already given stay.
+        let checked = record_audio(bucket, prefix);
+        if let Some(d) = checked.action.params.get("RecordingDestination") {
+            self.detect = self.detect.set(&["RecordingDestination"], d.clone());
+        }
         self
     }
     /// Names the waiting states in Workflow Studio.

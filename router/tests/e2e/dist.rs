@@ -74,7 +74,7 @@ const VOICEMAIL_ITEMS: &[(&str, &[(&str, &str)])] = &[
 const ASK_FOR_MESSAGE: [&str; 3] = [
     "Speak: Please leave your message after the tone",
     "PlayAudio: s3://acme-call-recordings/prompts/beep.wav",
-    "StartCallRecording: s3://acme-call-recordings/voicemail/",
+    "StartCallRecording: s3://acme-call-recordings/voicemail",
 ];
 const SAVED: &[&str] = &[
     "Speak: Thank you, your message has been saved. Goodbye.",
@@ -207,7 +207,7 @@ pub const BUSINESS_PHONE: Flow = Flow {
                     &[
                         "Speak: Sorry, nobody can take your call right now.",
                         "PlayAudio: s3://acme-business-phone/prompts/beep.wav",
-                        "StartCallRecording: s3://acme-business-phone/voicemail/",
+                        "StartCallRecording: s3://acme-business-phone/voicemail",
                     ],
                 ),
                 turn(
