@@ -394,6 +394,40 @@ mod validation {
     }
 
     #[test]
+    fn talking_after_hangup_is_an_error_at_the_hangup() {
+        let flow = FlowDef::of::<invalid::talks_after_hangup>()
+            .build(&Json::Null)
+            .expect("no configuration");
+        let errs: Vec<String> = match compile_flow(&flow) {
+            Ok(c) => panic!("expected errors, got:\n{}", c.json),
+            Err(e) => e.iter().map(ToString::to_string).collect(),
+        };
+        let line = line_of(SRC, "    hangup();");
+        let prefix = format!("error: flow `talks-after-hangup`: {FILE}:{line}: ");
+        let hit = errs
+            .iter()
+            .find(|e| e.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("no error at {prefix}: {errs:#?}"));
+        assert!(
+            hit.contains("One more thing."),
+            "names what would not be heard: {hit}"
+        );
+        let flow = FlowDef::of::<invalid::talks_after_hangup_and_a_service>()
+            .build(&Json::Null)
+            .expect("no configuration");
+        let errs: Vec<String> = match compile_flow(&flow) {
+            Ok(c) => panic!("expected errors, got:\n{}", c.json),
+            Err(e) => e.iter().map(ToString::to_string).collect(),
+        };
+        let line = line_of(SRC, "hangup().label(\"Hang up first\");");
+        assert!(
+            errs.iter()
+                .any(|e| e.contains(&format!("{FILE}:{line}: ")) && e.contains("Still there?")),
+            "{errs:#?}"
+        );
+    }
+
+    #[test]
     fn speak_text_from_config_over_1000_characters() {
         let errs = errors(json!({"secs": 30, "text": "x".repeat(1001)}));
         let line = line_of(SRC, "speak(&cfg.text)");

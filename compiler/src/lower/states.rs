@@ -168,13 +168,32 @@ pub(crate) fn batch(l: &mut Lowerer<'_>, b: &Batch<'_>, k: &Ctx) -> String {
     // A response that ends by hanging up the caller is answered by their `HANGUP`: that is its
     // success, so the flow goes on to what follows (service calls, `fail`), not to the hang-up
     // arm; the assignments riding on the Task ride on that catcher too.
-    let hangs_up_caller = b.actions.last().is_some_and(|(a, _)| {
+    let is_caller_hangup = |a: &Action| {
         a.kind == "Hangup"
             && !matches!(
                 a.params.get("ParticipantTag").and_then(|t| t.as_const()),
                 Some(Json::String(t)) if t.eq_ignore_ascii_case(wire::LEG_B)
             )
-    });
+    };
+    let hangs_up_caller = b.actions.last().is_some_and(|(a, _)| is_caller_hangup(a));
+    // Actions batched after the caller's hang-up are never heard either.
+    if let Some(i) = b.actions.iter().position(|(a, _)| is_caller_hangup(a)) {
+        if let Some((after, _)) = b.actions.get(i + 1) {
+            l.error(
+                b.actions[i].1,
+                format!("nothing can talk to the caller after `hangup()`: PSTN audio ends the call, so `{}` would never be heard; say it before hanging up, or after it only call services (or `fail(…)`)", after.summary),
+            );
+        }
+    }
+    if hangs_up_caller {
+        if let Some(talks) = talks_after(l, &k.next) {
+            let at = b.actions.last().map_or(first_loc, |(_, loc)| *loc);
+            l.error(
+                at,
+                format!("nothing can talk to the caller after `hangup()`: PSTN audio ends the call, so `{talks}` would never be heard; say it before hanging up, or after it only call services (or `fail(…)`)"),
+            );
+        }
+    }
     let catch_ctx;
     let k_catch = if hangs_up_caller {
         // The flow's end hangs up: already done.
@@ -211,6 +230,35 @@ pub(crate) fn batch(l: &mut Lowerer<'_>, b: &Batch<'_>, k: &Ctx) -> String {
     };
     l.states.insert(name.clone(), State::Task(task));
     name
+}
+
+/// The first state that talks to the caller on a normal path (not a failure's) from `from`, if
+/// any, other than the flow's own closing hang-up. The states after it are lowered already
+/// (back to front); a loop head not yet known is not followed.
+fn talks_after(l: &Lowerer<'_>, from: &str) -> Option<String> {
+    let mut todo = vec![from.to_owned()];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(name) = todo.pop() {
+        if name == super::END_HANGUP || !seen.insert(name.clone()) {
+            continue;
+        }
+        let Some(state) = l.states.get(&name) else {
+            continue;
+        };
+        match state {
+            State::Task(t) if t.resource == wire::RESOURCE_SEND_AND_WAIT => return Some(name),
+            State::Choice(c) => {
+                todo.extend(c.choices.iter().map(|r| r.next.clone()));
+                todo.extend(c.default.clone());
+            }
+            State::Task(t) => todo.extend(t.next.clone()),
+            State::Pass(p) => todo.extend(p.next.clone()),
+            State::Parallel(p) => todo.extend(p.next.clone()),
+            State::Wait(w) => todo.extend(w.next.clone()),
+            _ => {}
+        }
+    }
+    None
 }
 
 pub(crate) fn service(l: &mut Lowerer<'_>, s: &ServiceUnit<'_>, k: &Ctx) -> String {
