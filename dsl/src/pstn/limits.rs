@@ -31,9 +31,17 @@ pub const CALL_AND_BRIDGE_ENDPOINTS: RangeInclusive<usize> = 1..=1;
 /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html>
 pub const AWS_ENDPOINT_URI_CHARS: RangeInclusive<usize> = 1..=36;
 
-/// `Hangup.SipResponseCode`: "480–Unavailable; 486–Busy; 0–Normal Termination", default 0.
-/// <https://docs.aws.amazon.com/chime-sdk/latest/dg/hangup.html>
-pub const SIP_RESPONSE_CODES: [i64; 3] = [0, 480, 486];
+/// SIP 0: normal clearing (someone hung up); `Hangup`'s default.
+pub const SIP_NORMAL_CLEARING: i64 = 0;
+/// SIP 480: unavailable, no answer.
+pub const SIP_NO_ANSWER: i64 = 480;
+/// SIP 486: busy.
+pub const SIP_BUSY: i64 = 486;
+/// `Hangup.SipResponseCode`: "480–Unavailable; 486–Busy; 0–Normal Termination", default 0
+/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/hangup.html>); the same three are the
+/// `SipResponseCode` of a `HANGUP` event: "0 – Normal clearing, 480 – No answer, 486 – User
+/// busy" (<https://docs.aws.amazon.com/chime-sdk/latest/dg/pstn-invocations.html>).
+pub const SIP_RESPONSE_CODES: [i64; 3] = [SIP_NORMAL_CLEARING, SIP_NO_ANSWER, SIP_BUSY];
 
 /// `ModifyChimeMeetingAttendees.AttendeeList`: "Provide between 1 and 100 attendees".
 /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/unexpected-action-fail.html>

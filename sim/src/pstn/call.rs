@@ -6,17 +6,12 @@ use switchboard::wire::{self, event as ev};
 
 use super::recording::CallRecording;
 
-/// `SipResponseCode` of a `HANGUP` event: "the response code associated with the event. The
-/// most common codes are: 0 – Normal clearing, 480 – No answer, 486 – User busy"
-/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/pstn-invocations.html>, the page's example
-/// writes it as a number).
+/// `SipResponseCode` of a `HANGUP` event (the page's example writes it as a number): the PSTN
+/// audio model's codes (`switchboard::pstn::limits`), under the names the simulator uses.
 pub mod sip {
-    /// Normal clearing: someone hung up.
-    pub const NORMAL_CLEARING: i64 = 0;
-    /// No answer.
-    pub const NO_ANSWER: i64 = 480;
-    /// User busy.
-    pub const USER_BUSY: i64 = 486;
+    pub use switchboard::pstn::limits::{
+        SIP_BUSY as USER_BUSY, SIP_NORMAL_CLEARING as NORMAL_CLEARING, SIP_NO_ANSWER as NO_ANSWER,
+    };
 }
 
 /// A call leg.

@@ -4,29 +4,9 @@
 
 use super::{CallRun, Expect, Scenario, ScenarioError};
 
-/// Every PSTN audio action type
-/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/specify-actions.html>): the names an
-/// expectation may use. `tests/scenario_format.rs` checks the list against the typed model.
-pub const ACTION_TYPES: [&str; 18] = [
-    "CallAndBridge",
-    "Hangup",
-    "JoinChimeMeeting",
-    "ModifyChimeMeetingAttendees",
-    "Pause",
-    "PauseCallRecording",
-    "PlayAudio",
-    "PlayAudioAndGetDigits",
-    "ReceiveDigits",
-    "RecordAudio",
-    "ResumeCallRecording",
-    "SendDigits",
-    "Speak",
-    "SpeakAndGetDigits",
-    "StartBotConversation",
-    "StartCallRecording",
-    "StopCallRecording",
-    "VoiceFocus",
-];
+/// The names an expectation may use: every PSTN audio action type, as the typed model knows
+/// them (`tests/scenario_format.rs` checks the model against the documentation's examples).
+pub const ACTION_TYPES: [&str; 18] = switchboard::pstn::Action::TYPES;
 
 impl Scenario {
     /// The lines of each item of `calls:` (1-based, end exclusive), found in the text.
