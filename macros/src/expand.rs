@@ -94,6 +94,10 @@ pub fn call_flow(args: TokenStream, item: TokenStream) -> TokenStream {
         let mut fallback = func.clone();
         fallback.block =
             syn::parse_quote!({ ::core::unreachable!("this call flow did not compile") });
+        // Its parameters go unused: only the real errors should be reported.
+        fallback
+            .attrs
+            .push(syn::parse_quote!(#[allow(unused_variables)]));
         let mut out = e.to_compile_error();
         out.extend(fallback.into_token_stream());
         return out;

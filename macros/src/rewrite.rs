@@ -303,6 +303,11 @@ impl Rewriter {
                         self.err(&arm.pat, "this arm repeats the `Err(Hangup)` arm");
                         continue;
                     }
+                    // Rust tries arms in order: after `Err(_)`/`Err(e)` this arm could never
+                    // match, so accepting it would give it a meaning Rust does not.
+                    if err.is_some() {
+                        self.err(&arm.pat, "this `Err(Hangup)` arm comes after the `Err(…)` arm, which already takes every failure: put it before the `Err(…)` arm");
+                    }
                     hangup = Some((keep, arm.pat.span(), self.arm_body(&arm.body)));
                     continue;
                 }
@@ -927,11 +932,19 @@ mod tests {
     fn step_matches_become_try() {
         let out = rewrite(quote!(match call_and_bridge(x) {
             Ok(_) => wait_for_hangup(),
-            Err(e) => speak(e.cause),
             Err(Hangup) => {}
+            Err(e) => speak(e.cause),
         }))
         .unwrap();
         assert!(out.contains("try_") && out.contains("ErrArm"), "{out}");
+        // Rust's arm order: `Err(Hangup)` after `Err(e)` could never match.
+        let e = rewrite(quote!(match call_and_bridge(x) {
+            Ok(_) => wait_for_hangup(),
+            Err(e) => speak(e.cause),
+            Err(Hangup) => {}
+        }))
+        .unwrap_err();
+        assert!(e.contains("put it before the `Err(…)` arm"), "{e}");
         let e = rewrite(quote!(match x {
             Err(e) => {}
         }))
