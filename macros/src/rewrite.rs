@@ -479,7 +479,12 @@ impl Rewriter {
                 let m = &r.mutability;
                 quote!(&#m #inner)
             }
-            Expr::Try(t) => self.expr(&t.expr),
+            Expr::Try(t) => {
+                // Only a step may carry `?`; the check is spanned at the `?`.
+                let inner = self.expr(&t.expr);
+                let q = quote_spanned!(t.question_token.span=> ::switchboard::__private::question);
+                quote!(#q(#inner))
+            }
             Expr::Cast(c) => {
                 let inner = self.expr(&c.expr);
                 let ty = &c.ty;

@@ -14,6 +14,12 @@ pub fn stmt<S: Bind>(loc: Loc, s: S) {
     s.bind(loc, None);
 }
 
+/// `step?`: the step itself (its failures already go to the enclosing `Err` arm or the flow's
+/// error handler); anything that is not a step is refused.
+pub fn question<S: super::step::Fallible>(step: S) -> S {
+    step
+}
+
 /// `let name = value;`.
 pub fn bind<S: Bind>(loc: Loc, name: &str, s: S) -> S::Out {
     s.bind(loc, Some(name))

@@ -299,3 +299,15 @@ pub(crate) fn expect_kind(v: &Val, kinds: &[Kind], what: &str, loc: Loc) {
         );
     }
 }
+
+/// What `?` applies to in a flow body: a step, whose failure `?` sends to the enclosing `Err` arm
+/// or the flow's error handler.
+#[diagnostic::on_unimplemented(
+    message = "`?` applies to a step (an action or a service call); `{Self}` cannot fail",
+    label = "this is not a step",
+    note = "remove the `?`: in a call flow it only makes a step's default failure handling explicit"
+)]
+pub trait Fallible {}
+
+impl<K: ActionKind> Fallible for Step<K> {}
+impl<R: FromVar> Fallible for ServiceStep<R> {}
