@@ -428,6 +428,24 @@ mod validation {
     }
 
     #[test]
+    fn an_action_built_in_a_plain_fn_is_an_error_not_silence() {
+        let flow = FlowDef::of::<invalid::action_in_a_plain_fn>()
+            .build(&Json::Null)
+            .expect("no configuration");
+        let errs: Vec<String> = match compile_flow(&flow) {
+            Ok(c) => panic!("expected errors, got:\n{}", c.json),
+            Err(e) => e.iter().map(ToString::to_string).collect(),
+        };
+        let line = line_of(SRC, "speak(\"We are open from nine to five.\");");
+        let prefix = format!("error: flow `action-in-a-plain-fn`: {FILE}:{line}: ");
+        let hit = errs
+            .iter()
+            .find(|e| e.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("no error at {prefix}: {errs:#?}"));
+        assert!(hit.contains("#[call_flow]"), "says what to do: {hit}");
+    }
+
+    #[test]
     fn speak_text_from_config_over_1000_characters() {
         let errs = errors(json!({"secs": 30, "text": "x".repeat(1001)}));
         let line = line_of(SRC, "speak(&cfg.text)");

@@ -159,6 +159,24 @@ pub(crate) fn error(loc: Loc, message: impl Into<String>) {
     with(|c| c.errors.push(BuildError { loc, message }))
 }
 
+/// Records an error when a flow is being built; does nothing otherwise (a value dropped outside
+/// a build, or while the context is busy, has no flow to blame).
+pub(crate) fn error_if_building(loc: Loc, message: impl Into<String>) {
+    if std::thread::panicking() {
+        return;
+    }
+    CTX.with(|c| {
+        if let Ok(mut c) = c.try_borrow_mut() {
+            if let Some(ctx) = c.as_mut() {
+                ctx.errors.push(BuildError {
+                    loc,
+                    message: message.into(),
+                });
+            }
+        }
+    })
+}
+
 pub(crate) fn intern(e: Expr, k: Kind) -> u32 {
     with(|c| {
         c.vals.push((e, k));

@@ -140,8 +140,8 @@ impl TakeMessage {
         };
         // `record_audio` checks the prefix; only its destination is taken, so the options
         // already given stay.
-        let checked = record_audio(bucket, prefix);
-        if let Some(d) = checked.action.params.get("RecordingDestination") {
+        let checked = record_audio(bucket, prefix).into_action();
+        if let Some(d) = checked.params.get("RecordingDestination") {
             self.detect = self.detect.set(&["RecordingDestination"], d.clone());
         }
         self
@@ -170,6 +170,11 @@ impl Bind for TakeMessage {
             self.loc,
             "a message left by hanging up would be lost here: match this take_message with an `Err(Hangup(m))` arm that files `m` (service calls only), e.g. `Err(Hangup(m)) => save(call, cfg, m)`",
         );
+        // Refused as a whole: its parts are not reported again as never sent.
+        self.prompt.map(Step::into_action);
+        self.beep.map(Step::into_action);
+        self.start.into_action();
+        self.detect.into_action();
         Message::from_var("_")
     }
 }

@@ -106,6 +106,8 @@ pub trait ActionKind {
 pub struct Step<K: ActionKind> {
     pub(crate) action: Action,
     pub(crate) loc: Loc,
+    /// Bound into the flow (or deliberately taken apart): dropping it unsent is a mistake.
+    sent: bool,
     _k: PhantomData<K>,
 }
 
@@ -121,8 +123,24 @@ impl<K: ActionKind> Step<K> {
                 result: K::shape(),
             },
             loc,
+            sent: false,
             _k: PhantomData,
         }
+    }
+    /// The action, taken out of the step (which then counts as sent).
+    pub(crate) fn into_action(mut self) -> Action {
+        self.sent = true;
+        std::mem::replace(
+            &mut self.action,
+            Action {
+                kind: "",
+                params: Tree::Object(Vec::new()),
+                summary: String::new(),
+                label: None,
+                max_seconds: 0,
+                result: ResultShape::None,
+            },
+        )
     }
     /// Sets (or replaces, keeping its place) a parameter at a nested path.
     pub(crate) fn set(mut self, path: &[&str], value: Tree) -> Self {
@@ -180,10 +198,11 @@ impl<K: ActionKind> Bind for Step<K> {
         }
         let var = name.map(ctx::fresh_var);
         let out = K::Out::from_var(var.as_deref().unwrap_or("_"));
+        let loc = self.loc;
         ctx::push(
-            self.loc,
+            loc,
             StmtKind::Action {
-                action: self.action,
+                action: self.into_action(),
                 bind: var,
             },
         );
@@ -196,6 +215,8 @@ impl<K: ActionKind> Bind for Step<K> {
 pub struct ServiceStep<R: FromVar> {
     pub(crate) service: Service,
     pub(crate) loc: Loc,
+    /// Bound into the flow: dropping it unsent is a mistake.
+    sent: bool,
     _r: PhantomData<R>,
 }
 
@@ -211,6 +232,7 @@ impl<R: FromVar> ServiceStep<R> {
                 timeout_seconds: 10,
             },
             loc,
+            sent: false,
             _r: PhantomData,
         }
     }
@@ -242,17 +264,49 @@ impl<R: FromVar> ServiceStep<R> {
 
 impl<R: FromVar> Bind for ServiceStep<R> {
     type Out = R;
-    fn bind(self, _: Loc, name: Option<&str>) -> R {
+    fn bind(mut self, _: Loc, name: Option<&str>) -> R {
         let var = name.map(ctx::fresh_var);
         let out = R::from_var(var.as_deref().unwrap_or("_"));
-        ctx::push(
-            self.loc,
-            StmtKind::Service {
-                service: self.service,
-                bind: var,
+        self.sent = true;
+        let service = std::mem::replace(
+            &mut self.service,
+            Service {
+                resource: String::new(),
+                args: Tree::Object(Vec::new()),
+                summary: String::new(),
+                label: None,
+                result: ResultShape::None,
+                timeout_seconds: 0,
             },
         );
+        ctx::push(self.loc, StmtKind::Service { service, bind: var });
         out
+    }
+}
+
+/// A step built in a plain `fn` (not `#[call_flow]`) is dropped, not sent: the flow would
+/// silently lack it.
+const NEVER_SENT: &str = "this step is never sent: it was built where #[call_flow] does not run it (a plain `fn`, or a value left unused); mark that function #[call_flow], or make the step a statement of a flow body";
+
+impl<K: ActionKind> Drop for Step<K> {
+    fn drop(&mut self) {
+        if !self.sent {
+            ctx::error_if_building(
+                self.loc,
+                format!("{} ({})", NEVER_SENT, self.action.summary),
+            );
+        }
+    }
+}
+
+impl<R: FromVar> Drop for ServiceStep<R> {
+    fn drop(&mut self) {
+        if !self.sent {
+            ctx::error_if_building(
+                self.loc,
+                format!("{} ({})", NEVER_SENT, self.service.summary),
+            );
+        }
     }
 }
 
