@@ -375,73 +375,46 @@ mod validation {
         assert_eq!(errs.len(), 1, "one mistake, one error: {errs:#?}");
     }
 
-    #[test]
-    fn take_message_without_a_hangup_arm_would_lose_the_message() {
-        let flow = FlowDef::of::<invalid::message_lost_on_hangup>()
+    /// The error a flow without configuration gets at the first line of the fixture containing
+    /// `needle`.
+    fn error_at<F: CallFlow>(needle: &str) -> String {
+        let flow = FlowDef::of::<F>()
             .build(&Json::Null)
             .expect("no configuration");
         let errs: Vec<String> = match compile_flow(&flow) {
             Ok(c) => panic!("expected errors, got:\n{}", c.json),
             Err(e) => e.iter().map(ToString::to_string).collect(),
         };
-        let line = line_of(SRC, "match take_message(");
-        let prefix = format!("error: flow `message-lost-on-hangup`: {FILE}:{line}: ");
-        let hit = errs
-            .iter()
-            .find(|e| e.starts_with(&prefix))
-            .unwrap_or_else(|| panic!("no error at {prefix}: {errs:#?}"));
+        let at = format!("{FILE}:{}: ", line_of(SRC, needle));
+        errs.iter()
+            .find(|e| e.starts_with(&format!("error: flow `{}`: {at}", F::NAME)))
+            .unwrap_or_else(|| panic!("no error at {at}: {errs:#?}"))
+            .clone()
+    }
+
+    #[test]
+    fn take_message_without_a_hangup_arm_would_lose_the_message() {
+        let hit = error_at::<invalid::message_lost_on_hangup>("match take_message(");
         assert!(hit.contains("Err(Hangup(m))"), "says what to do: {hit}");
     }
 
     #[test]
     fn talking_after_hangup_is_an_error_at_the_hangup() {
-        let flow = FlowDef::of::<invalid::talks_after_hangup>()
-            .build(&Json::Null)
-            .expect("no configuration");
-        let errs: Vec<String> = match compile_flow(&flow) {
-            Ok(c) => panic!("expected errors, got:\n{}", c.json),
-            Err(e) => e.iter().map(ToString::to_string).collect(),
-        };
-        let line = line_of(SRC, "    hangup();");
-        let prefix = format!("error: flow `talks-after-hangup`: {FILE}:{line}: ");
-        let hit = errs
-            .iter()
-            .find(|e| e.starts_with(&prefix))
-            .unwrap_or_else(|| panic!("no error at {prefix}: {errs:#?}"));
+        let hit = error_at::<invalid::talks_after_hangup>("    hangup();");
         assert!(
             hit.contains("One more thing."),
             "names what would not be heard: {hit}"
         );
-        let flow = FlowDef::of::<invalid::talks_after_hangup_and_a_service>()
-            .build(&Json::Null)
-            .expect("no configuration");
-        let errs: Vec<String> = match compile_flow(&flow) {
-            Ok(c) => panic!("expected errors, got:\n{}", c.json),
-            Err(e) => e.iter().map(ToString::to_string).collect(),
-        };
-        let line = line_of(SRC, "hangup().label(\"Hang up first\");");
-        assert!(
-            errs.iter()
-                .any(|e| e.contains(&format!("{FILE}:{line}: ")) && e.contains("Still there?")),
-            "{errs:#?}"
+        let hit = error_at::<invalid::talks_after_hangup_and_a_service>(
+            "hangup().label(\"Hang up first\");",
         );
+        assert!(hit.contains("Still there?"), "{hit}");
     }
 
     #[test]
     fn an_action_built_in_a_plain_fn_is_an_error_not_silence() {
-        let flow = FlowDef::of::<invalid::action_in_a_plain_fn>()
-            .build(&Json::Null)
-            .expect("no configuration");
-        let errs: Vec<String> = match compile_flow(&flow) {
-            Ok(c) => panic!("expected errors, got:\n{}", c.json),
-            Err(e) => e.iter().map(ToString::to_string).collect(),
-        };
-        let line = line_of(SRC, "speak(\"We are open from nine to five.\");");
-        let prefix = format!("error: flow `action-in-a-plain-fn`: {FILE}:{line}: ");
-        let hit = errs
-            .iter()
-            .find(|e| e.starts_with(&prefix))
-            .unwrap_or_else(|| panic!("no error at {prefix}: {errs:#?}"));
+        let hit =
+            error_at::<invalid::action_in_a_plain_fn>("speak(\"We are open from nine to five.\");");
         assert!(hit.contains("#[call_flow]"), "says what to do: {hit}");
     }
 
