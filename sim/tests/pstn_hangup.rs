@@ -7,7 +7,10 @@
 
 use std::sync::Arc;
 
+mod support;
+
 use serde_json::{json, Map, Value};
+use support::{machine, speak, LEG_A};
 use switchboard_compiler::asl::StateMachine;
 use switchboard_sim::expr::Clock;
 use switchboard_sim::pstn::{
@@ -17,29 +20,27 @@ use switchboard_sim::pstn::{
 use switchboard_sim::services::Services;
 
 const FLOW_NUMBER: &str = "+12065550100";
-const LEG_A: &str =
-    "{% $states.context.Execution.Input.Event.CallDetails.Participants[0].CallId %}";
-
+/// Every waiting Task here: a hang-up ends the flow, any other failure goes to `Failed`.
 fn send(actions: Value, next: &str) -> Value {
-    json!({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-        "Arguments": {"QueueUrl": "{% $states.context.Execution.Input.QueueUrl %}",
-            "MessageBody": {"SchemaVersion": "1.0", "Actions": actions,
-                "TransactionAttributes": {"WaitToken": "{% $states.context.Task.Token %}",
-                    "QueueUrl": "{% $states.context.Execution.Input.QueueUrl %}"}}},
-        "TimeoutSeconds": 600, "Next": next,
-        "Catch": [{"ErrorEquals": ["HANGUP"], "Next": "Done"},
-                  {"ErrorEquals": ["States.ALL"], "Next": "Failed"}]})
+    support::send(
+        actions,
+        next,
+        json!([{"ErrorEquals": ["HANGUP"], "Next": "Done"},
+               {"ErrorEquals": ["States.ALL"], "Next": "Failed"}]),
+    )
 }
 
 /// Sends `first`; on success `then`; on ACTION_FAILED speaks "failed" and hangs up.
 fn flow(first: Value, then: Value) -> Arc<StateMachine> {
-    let def = json!({"QueryLanguage": "JSONata", "StartAt": "First", "States": {
-        "First": send(first, "Then"),
-        "Then": send(then, "Done"),
-        "Failed": send(json!([{"Type": "Speak", "Parameters": {"CallId": LEG_A, "Text": "failed"}},
-            {"Type": "Hangup", "Parameters": {"SipResponseCode": "0"}}]), "Done"),
-        "Done": {"Type": "Succeed"}}});
-    Arc::new(serde_json::from_value(def).expect("test flow parses"))
+    machine(
+        "First",
+        json!({
+            "First": send(first, "Then"),
+            "Then": send(then, "Done"),
+            "Failed": send(json!([speak("failed"),
+                {"Type": "Hangup", "Parameters": {"SipResponseCode": "0"}}]), "Done"),
+            "Done": {"Type": "Succeed"}}),
+    )
 }
 
 fn run(machine: Arc<StateMachine>, call: CallSpec, steps: Vec<Step>) -> Transcript {
@@ -77,10 +78,6 @@ fn hangups(t: &Transcript) -> Vec<Option<i64>> {
         .filter(|(e, _, _)| e == "HANGUP")
         .map(|(_, _, code)| code)
         .collect()
-}
-
-fn speak(text: &str) -> Value {
-    json!({"Type": "Speak", "Parameters": {"CallId": LEG_A, "Text": text}})
 }
 
 fn digits() -> Value {

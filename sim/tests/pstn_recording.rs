@@ -4,9 +4,12 @@
 //! a caller leaves while a call recording runs and a `RecordAudio` listens (the sequence the
 //! message-taking primitive sends).
 
+mod support;
+
 use std::sync::Arc;
 
 use serde_json::{json, Value};
+use support::{chain, machine, speak, LEG_A};
 use switchboard_compiler::asl::StateMachine;
 use switchboard_sim::expr::Clock;
 use switchboard_sim::pstn::{
@@ -15,44 +18,18 @@ use switchboard_sim::pstn::{
 use switchboard_sim::services::Services;
 
 const FLOW_NUMBER: &str = "+12065550100";
-const LEG_A: &str =
-    "{% $states.context.Execution.Input.Event.CallDetails.Participants[0].CallId %}";
 /// 2025-01-04T14:13:20Z.
 const START: i64 = 1_736_000_000_000;
 
 /// A flow sending `responses` in turn; the first one's result is assigned to `$first`; on
 /// ACTION_FAILED it stores the error in `$failed` and ends.
 fn flow(responses: Vec<Value>) -> Arc<StateMachine> {
-    let mut states = serde_json::Map::new();
-    let n = responses.len();
-    for (i, actions) in responses.into_iter().enumerate() {
-        let next = if i + 1 == n {
-            "Done".to_string()
-        } else {
-            format!("R{}", i + 1)
-        };
-        let mut state = json!({"Type": "Task",
-            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-            "Arguments": {"QueueUrl": "{% $states.context.Execution.Input.QueueUrl %}",
-                "MessageBody": {"SchemaVersion": "1.0", "Actions": actions,
-                    "TransactionAttributes": {"WaitToken": "{% $states.context.Task.Token %}",
-                        "QueueUrl": "{% $states.context.Execution.Input.QueueUrl %}"}}},
-            "TimeoutSeconds": 600, "Next": next,
-            "Catch": [{"ErrorEquals": ["ACTION_FAILED"], "Next": "Done",
-                       "Assign": {"failed": "{% $states.errorOutput.Cause %}"}},
-                      {"ErrorEquals": ["States.ALL"], "Next": "Done"}]});
-        if i == 0 {
-            state["Assign"] = json!({"first": "{% $states.result.ActionData %}"});
-        }
-        states.insert(format!("R{i}"), state);
-    }
-    states.insert("Done".into(), json!({"Type": "Succeed"}));
-    let def = json!({"QueryLanguage": "JSONata", "StartAt": "R0", "States": states});
-    Arc::new(serde_json::from_value(def).expect("test flow parses"))
-}
-
-fn speak(text: &str) -> Value {
-    json!({"Type": "Speak", "Parameters": {"CallId": LEG_A, "Text": text}})
+    let catch = json!([{"ErrorEquals": ["ACTION_FAILED"], "Next": "Done",
+                        "Assign": {"failed": "{% $states.errorOutput.Cause %}"}},
+                       {"ErrorEquals": ["States.ALL"], "Next": "Done"}]);
+    let mut states = chain(responses, catch);
+    states["R0"]["Assign"] = json!({"first": "{% $states.result.ActionData %}"});
+    machine("R0", Value::Object(states))
 }
 
 fn beep() -> Value {

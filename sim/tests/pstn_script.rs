@@ -2,10 +2,13 @@
 //! heard first, `hang_up: {after}` hangs up that long into whatever happens next, and
 //! `record: {seconds, hang_up: true}` talks, then hangs up in the middle of the recording.
 
+mod support;
+
 use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::{json, Value};
+use support::{chain, machine, speak, LEG_A};
 use switchboard_compiler::asl::StateMachine;
 use switchboard_sim::expr::Clock;
 use switchboard_sim::pstn::{
@@ -15,38 +18,11 @@ use switchboard_sim::scenario::Scenario;
 use switchboard_sim::services::Services;
 
 const FLOW_NUMBER: &str = "+12065550100";
-const LEG_A: &str =
-    "{% $states.context.Execution.Input.Event.CallDetails.Participants[0].CallId %}";
-
 /// A flow that sends `responses` one after the other (each on the previous one's success),
 /// and ends on any failure.
 fn flow(responses: Vec<Value>) -> Arc<StateMachine> {
-    let mut states = serde_json::Map::new();
-    let n = responses.len();
-    for (i, actions) in responses.into_iter().enumerate() {
-        let next = if i + 1 == n {
-            "Done".to_string()
-        } else {
-            format!("R{}", i + 1)
-        };
-        states.insert(
-            format!("R{i}"),
-            json!({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-            "Arguments": {"QueueUrl": "{% $states.context.Execution.Input.QueueUrl %}",
-                "MessageBody": {"SchemaVersion": "1.0", "Actions": actions,
-                    "TransactionAttributes": {"WaitToken": "{% $states.context.Task.Token %}",
-                        "QueueUrl": "{% $states.context.Execution.Input.QueueUrl %}"}}},
-            "TimeoutSeconds": 600, "Next": next,
-            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}]}),
-        );
-    }
-    states.insert("Done".into(), json!({"Type": "Succeed"}));
-    let def = json!({"QueryLanguage": "JSONata", "StartAt": "R0", "States": states});
-    Arc::new(serde_json::from_value(def).expect("test flow parses"))
-}
-
-fn speak(text: &str) -> Value {
-    json!({"Type": "Speak", "Parameters": {"CallId": LEG_A, "Text": text}})
+    let catch = json!([{"ErrorEquals": ["States.ALL"], "Next": "Done"}]);
+    machine("R0", Value::Object(chain(responses, catch)))
 }
 
 fn menu(text: &str) -> Value {

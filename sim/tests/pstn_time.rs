@@ -1,9 +1,12 @@
 //! Time in the PSTN audio simulator: schedules ring at their own time on the simulated clock,
 //! whatever the script's `wait` steps say, and calls happen one after the other on one clock.
 
+mod support;
+
 use std::sync::Arc;
 
 use serde_json::{json, Value};
+use support::{machine, speak};
 use switchboard_compiler::asl::StateMachine;
 use switchboard_sim::expr::Clock;
 use switchboard_sim::pstn::{
@@ -13,31 +16,27 @@ use switchboard_sim::services::Services;
 
 const FLOW_NUMBER: &str = "+12125550100";
 const OWNER: &str = "+12125550199";
-const LEG_A_CALL_ID: &str =
-    "{% $states.context.Execution.Input.Event.CallDetails.Participants[0].CallId %}";
 /// 2025-06-10 16:00:00 EDT.
 const FOUR_PM_NY: i64 = 1_749_585_600_000;
 
+/// Every waiting Task here ends the flow on any failure.
 fn send(actions: Value, next: &str) -> Value {
-    json!({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-        "Arguments": {"QueueUrl": "{% $states.context.Execution.Input.QueueUrl %}",
-            "MessageBody": {"SchemaVersion": "1.0", "Actions": actions,
-                "TransactionAttributes": {"WaitToken": "{% $states.context.Task.Token %}",
-                    "QueueUrl": "{% $states.context.Execution.Input.QueueUrl %}"}}},
-        "TimeoutSeconds": 600, "Next": next,
-        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}]})
+    support::send(
+        actions,
+        next,
+        json!([{"ErrorEquals": ["States.ALL"], "Next": "Done"}]),
+    )
 }
 
 fn speak_then_hang_up(text: &str) -> Value {
-    json!([{"Type": "Speak", "Parameters": {"CallId": LEG_A_CALL_ID, "Text": text}},
-           {"Type": "Hangup", "Parameters": {"SipResponseCode": "0"}}])
+    json!([speak(text), {"Type": "Hangup", "Parameters": {"SipResponseCode": "0"}}])
 }
 
 /// Inbound: schedule a call to the owner for 16:30 New York time, say so and hang up.
 /// Outbound (the scheduled call): once answered, say which call it is and hang up.
 fn scheduling_flow() -> Arc<StateMachine> {
     let input = json!({"FromPhoneNumber": FLOW_NUMBER, "ToPhoneNumber": OWNER}).to_string();
-    let def = json!({"QueryLanguage": "JSONata", "StartAt": "Route", "States": {
+    let states = json!({
         "Route": {"Type": "Choice", "Choices": [{
             "Condition": "{% $states.input.Event.InvocationEventType = 'NEW_OUTBOUND_CALL' %}",
             "Next": "Await answer"}], "Default": "Schedule"},
@@ -50,8 +49,8 @@ fn scheduling_flow() -> Arc<StateMachine> {
         "Scheduled": send(speak_then_hang_up("Your call is scheduled for 16:30."), "Done"),
         "Await answer": send(json!([]), "Greet"),
         "Greet": send(speak_then_hang_up("This is the call you scheduled."), "Done"),
-        "Done": {"Type": "Succeed"}}});
-    Arc::new(serde_json::from_value(def).expect("test flow parses"))
+        "Done": {"Type": "Succeed"}});
+    machine("Route", states)
 }
 
 fn simulator() -> Simulator {
