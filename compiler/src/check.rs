@@ -139,25 +139,17 @@ impl Checker<'_> {
             } => {
                 let mut after_step = defined.clone();
                 self.block(step, &mut after_step);
-                // Assignments that open the step run before anything in it can fail.
-                let mut before_failure = defined.clone();
-                for s in step {
-                    match &s.kind {
-                        StmtKind::Assign { var, .. } => before_failure.insert(var.clone()),
-                        _ => break,
-                    };
-                }
                 let mut a = after_step.clone();
                 let ja = self.block(ok, &mut a);
                 let mut outs = vec![(ja, a)];
                 if let Some(h) = err {
-                    let mut b = before_failure.clone();
+                    let mut b = defined.clone();
                     b.extend(h.bind.clone());
                     let jb = self.block(&h.body, &mut b);
                     outs.push((jb, b));
                 }
                 if let Some(h) = hangup {
-                    let mut c = before_failure.clone();
+                    let mut c = defined.clone();
                     let jc = self.block(h, &mut c);
                     outs.push((jc, c));
                 }
