@@ -12,7 +12,7 @@ pub mod lang;
 pub mod pstn;
 pub mod wire;
 
-pub use flowdef::{CallFlow, FlowDef};
+pub use flowdef::{CallFlow, ConfigError, ConfigProblem, ConfigProblemKind, FlowDef};
 pub use switchboard_macros::call_flow;
 
 /// Everything a flow file needs: `use switchboard::prelude::*;`.
