@@ -1,14 +1,14 @@
 //! The `compile` command's logic: configuration, building every flow, validation, `dist/`,
 //! `--check`, and the one-line-per-flow summary.
 
-use crate::asl::{State, StateMachine, Transition};
 use crate::diag::Diagnostic;
-use crate::{check, emit, graph, lower};
+use crate::{check, graph, lower};
 use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use switchboard::ir::Flow;
 use switchboard::FlowDef;
+use switchboard_asl::{State, StateMachine, Transition};
 
 /// A compiled flow.
 pub struct Compiled {
@@ -50,7 +50,7 @@ pub fn compile_flow(flow: &Flow) -> Result<Compiled, Vec<Diagnostic>> {
         errors.dedup();
         return Err(errors);
     }
-    let json = emit::to_json(&machine);
+    let json = machine.to_canonical_json();
     let stats = Stats {
         states: count_states(&machine),
         round_trips: round_trips(&machine),

@@ -13,8 +13,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
-use crate::asl::{QueryLanguage, State, StateMachine, States};
-use crate::emit;
+use switchboard_asl::{QueryLanguage, State, StateMachine, States};
 
 /// Step Functions' hard quota on the size of a state machine definition (1 MB).
 /// <https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html#service-limits-accounts>
@@ -87,7 +86,7 @@ pub fn check(machine: &StateMachine) -> Vec<GraphError> {
         top,
     };
     ck.scope("", top, &machine.start_at, &machine.states);
-    let size = emit::size_bytes(machine);
+    let size = machine.canonical_size();
     if size > MAX_DEFINITION_BYTES {
         ck.errors.push(GraphError {
             state: String::new(),

@@ -5,7 +5,7 @@ use indexmap::IndexMap;
 use serde_json::json;
 use switchboard::wire::{ERROR_ALL, ERROR_HANGUP, ERROR_TIMEOUT, RESOURCE_SEND_AND_WAIT};
 use switchboard_compiler::asl::*;
-use switchboard_compiler::{emit, graph};
+use switchboard_compiler::graph;
 
 fn every_state_type() -> StateMachine {
     let mut m = StateMachine::new("Init");
@@ -176,23 +176,25 @@ fn every_state_type_snapshot() {
         Vec::new(),
         "the snapshot machine is itself valid"
     );
-    insta::assert_snapshot!(emit::to_json(&m));
+    insta::assert_snapshot!(m.to_canonical_json());
 }
 
 #[test]
 fn emission_is_deterministic() {
     let m = every_state_type();
-    let first = emit::to_json(&m);
-    assert_eq!(first, emit::to_json(&every_state_type()));
+    let first = m.to_canonical_json();
+    assert_eq!(first, every_state_type().to_canonical_json());
     assert!(first.ends_with("}\n") && !first.ends_with("\n\n"));
-    assert_eq!(emit::size_bytes(&m), first.len());
+    assert_eq!(m.canonical_size(), first.len());
 
     let reparsed = StateMachine::from_json(&first).unwrap();
     assert_eq!(reparsed, m, "parse(emit(m)) == m");
-    let second = emit::to_json(&reparsed);
+    let second = reparsed.to_canonical_json();
     assert_eq!(second, first);
     assert_eq!(
-        emit::to_json(&StateMachine::from_json(&second).unwrap()),
+        StateMachine::from_json(&second)
+            .unwrap()
+            .to_canonical_json(),
         second
     );
 }
@@ -201,7 +203,7 @@ fn emission_is_deterministic() {
 fn field_order_is_canonical_not_input_order() {
     // Next before Type and Comment in the input; the output puts them in canonical order.
     let text = r#"{"States":{"A":{"Next":"B","Comment":"c","Type":"Pass"},"B":{"End":true,"Type":"Pass"}},"StartAt":"A"}"#;
-    let out = emit::to_json(&StateMachine::from_json(text).unwrap());
+    let out = StateMachine::from_json(text).unwrap().to_canonical_json();
     let expected = "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\n      \"Type\": \"Pass\",\n      \"Comment\": \"c\",\n      \"Next\": \"B\"\n    },\n    \"B\": {\n      \"Type\": \"Pass\",\n      \"End\": true\n    }\n  }\n}\n";
     assert_eq!(out, expected);
 }
@@ -210,7 +212,7 @@ fn field_order_is_canonical_not_input_order() {
 fn free_form_keys_keep_their_order() {
     let text =
         r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"z":1,"a":2,"m":3},"End":true}}}"#;
-    let out = emit::to_json(&StateMachine::from_json(text).unwrap());
+    let out = StateMachine::from_json(text).unwrap().to_canonical_json();
     let z = out.find("\"z\"").unwrap();
     let a = out.find("\"a\"").unwrap();
     let mm = out.find("\"m\"").unwrap();

@@ -603,7 +603,7 @@ proptest! {
     #[test]
     fn emitted_json_parses_back_to_the_same_machine(spec in spec()) {
         let m = build(&spec);
-        let text = switchboard_compiler::emit::to_json(&m);
+        let text = m.to_canonical_json();
         prop_assert_eq!(StateMachine::from_json(&text).unwrap(), m);
     }
 }

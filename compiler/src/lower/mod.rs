@@ -13,7 +13,6 @@ pub mod jsonata;
 mod names;
 mod states;
 
-use crate::asl::{Fail, Pass, QueryLanguage, State, StateMachine, Succeed};
 use crate::diag::Diagnostic;
 use group::Unit;
 use names::Names;
@@ -22,6 +21,7 @@ use std::collections::HashMap;
 use switchboard::ir::{Expr, Flow, Loc, Stmt, StmtKind};
 use switchboard::lang::results::Call;
 use switchboard::wire;
+use switchboard_asl::{Fail, Pass, QueryLanguage, State, StateMachine, Succeed};
 
 /// Names of the states every flow ends in.
 pub const END_HANGUP: &str = "End of flow: hang up";

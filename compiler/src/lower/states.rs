@@ -3,15 +3,15 @@
 use super::group::{Assigns, Batch, ServiceUnit};
 use super::jsonata::{print, print_operand, template, tree};
 use super::{Ctx, Lowerer, BRANCH_END};
-use crate::asl::{
-    Branch, Catcher, Choice, ChoiceRule, Fail, IntOrExpr, Parallel, Pass, State, Task, Test, Wait,
-};
 use serde_json::{json, Map, Value as Json};
 use switchboard::ir::{Action, Arm, Expr, Loc, ResultShape, Stmt, StmtKind};
 use switchboard::lang::results::Call;
 use switchboard::lang::WAIT_KIND;
 use switchboard::pstn;
 use switchboard::wire;
+use switchboard_asl::{
+    Branch, Catcher, Choice, ChoiceRule, Fail, IntOrExpr, Parallel, Pass, State, Task, Test, Wait,
+};
 
 /// Seconds added to a waiting Task's timeout beyond its actions' own durations: the router's
 /// round trip and PSTN audio's processing.

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::common::{nullable, Catcher, IntOrExpr, QueryLanguage, Retrier};
+use crate::common::{nullable, Catcher, IntOrExpr, QueryLanguage, Retrier};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
@@ -105,16 +105,14 @@ impl Task {
     }
 }
 
-/// The `.waitForTaskToken` integration pattern, recognised from the wire constant so the
-/// suffix is spelled in one place.
+/// The suffix of a Task `Resource` that pauses until its task token is completed: the "Wait for a
+/// Callback with Task Token" integration pattern, for any service (`sqs:sendMessage`,
+/// `lambda:invoke`, …).
+///
+/// <https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token>
+pub const WAIT_FOR_TASK_TOKEN: &str = ".waitForTaskToken";
+
+/// Whether `resource` uses the [`WAIT_FOR_TASK_TOKEN`] integration pattern.
 pub fn is_wait_for_task_token(resource: &str) -> bool {
-    use switchboard::wire::RESOURCE_SEND_AND_WAIT;
-    if resource == RESOURCE_SEND_AND_WAIT {
-        return true;
-    }
-    // "….sendMessage.waitForTaskToken" → ".waitForTaskToken"
-    match RESOURCE_SEND_AND_WAIT.rfind('.') {
-        Some(dot) => resource.ends_with(&RESOURCE_SEND_AND_WAIT[dot..]),
-        None => false,
-    }
+    resource.ends_with(WAIT_FOR_TASK_TOKEN)
 }

@@ -1,4 +1,16 @@
-//! The Amazon States Language as plain serde types.
+//! This crate owns the Amazon States Language (ASL) model that Switchboard's compiler writes and
+//! its simulator, deploy step and viewer read: plain serde types for a state machine definition,
+//! its canonical JSON, and the parser that names the state and field at fault.
+//!
+//! ```
+//! use switchboard_asl::{State, StateMachine};
+//!
+//! let text = r#"{"StartAt": "Hello", "States": {"Hello": {"Type": "Pass", "End": true}}}"#;
+//! let machine = StateMachine::from_json(text)?;
+//! assert!(matches!(machine.states["Hello"], State::Pass(_)));
+//! assert!(machine.to_canonical_json().starts_with("{\n  \"StartAt\": \"Hello\""));
+//! # Ok::<(), serde_json::Error>(())
+//! ```
 //!
 //! One file per state type; PascalCase on the wire; struct field order is the canonical
 //! output order (`Type`, `Comment`, `QueryLanguage`, …, `Next`/`End` last). Both query
@@ -13,6 +25,7 @@
 
 pub mod choice;
 pub mod common;
+mod emit;
 pub mod fail;
 mod language;
 pub mod map;

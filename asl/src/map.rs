@@ -9,8 +9,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::common::{nullable, Catcher, IntOrExpr, QueryLanguage, Retrier};
-use super::{deserialize_states, States};
+use crate::common::{nullable, Catcher, IntOrExpr, QueryLanguage, Retrier};
+use crate::{deserialize_states, States};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]

@@ -5,9 +5,9 @@
 //! `Condition`, expression strings for integer fields); `Assign` works in both.
 //! <https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html>
 
-use super::choice::Test;
-use super::common::{Catcher, IntOrExpr, QueryLanguage};
-use super::State;
+use crate::choice::Test;
+use crate::common::{Catcher, IntOrExpr, QueryLanguage};
+use crate::State;
 
 impl State {
     /// The state's own `QueryLanguage`, if it sets one.
