@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 use serde_json::Value;
-use switchboard_compiler::asl::IntOrExpr;
+use switchboard_asl::IntOrExpr;
 
 use super::errors::StateError;
 use crate::expr::jsonata::expression_text;

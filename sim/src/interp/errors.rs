@@ -15,7 +15,7 @@
 
 use serde_json::{json, Value};
 use switchboard::wire::{ERROR_ALL, ERROR_TASK_FAILED, ERROR_TIMEOUT};
-use switchboard_compiler::asl::Retrier;
+use switchboard_asl::Retrier;
 
 use crate::expr::{names, Clock, EvalError};
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use switchboard::wire::ERROR_TIMEOUT;
-use switchboard_compiler::asl::{QueryLanguage, State, StateMachine};
+use switchboard_asl::{QueryLanguage, State, StateMachine};
 
 use super::context::ExecutionInfo;
 use super::errors::{StateError, HEARTBEAT_TIMEOUT};

@@ -31,7 +31,7 @@ mod states;
 use std::sync::Arc;
 
 use serde_json::Value;
-use switchboard_compiler::asl::StateMachine;
+use switchboard_asl::StateMachine;
 
 use crate::expr::{Clock, JsonataEngine};
 
@@ -67,7 +67,7 @@ impl<S> Env<S> {
     }
 }
 
-/// What a [`Task`](switchboard_compiler::asl::Task) asks of a service integration.
+/// What a [`Task`](switchboard_asl::Task) asks of a service integration.
 #[derive(Debug, Clone)]
 pub struct TaskRequest<'a> {
     /// The state's `Resource`, e.g. `arn:aws:states:::dynamodb:putItem`.

@@ -2,7 +2,7 @@
 //! (the machine, a Parallel branch, a Map iteration).
 
 use serde_json::Value;
-use switchboard_compiler::asl::State;
+use switchboard_asl::State;
 
 use super::data::apply_assign;
 use super::errors::{any_matches, max_attempts, retry_delay_ms, StateError};

@@ -2,7 +2,7 @@
 //! [`crate::expr::eval_choice_rule`]) in JSONPath states, `And`/`Or`/`Not` in both.
 
 use serde_json::Value;
-use switchboard_compiler::asl::{QueryLanguage, Test};
+use switchboard_asl::{QueryLanguage, Test};
 
 use super::data::Eval;
 use super::errors::StateError;

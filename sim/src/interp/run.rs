@@ -2,7 +2,7 @@
 //! branch, a Map iteration), what a frame is doing, and what running a state produced.
 
 use serde_json::Value;
-use switchboard_compiler::asl::{Catcher, QueryLanguage, Retrier, State, StateMachine, States};
+use switchboard_asl::{Catcher, QueryLanguage, Retrier, State, StateMachine, States};
 
 use super::errors::StateError;
 use crate::expr::Vars;

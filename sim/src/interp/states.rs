@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use chrono::DateTime;
 use serde_json::Value;
-use switchboard_compiler::asl::{
+use switchboard_asl::{
     Catcher, Choice, Fail, Map, Parallel, Pass, QueryLanguage, Succeed, Task, Wait,
 };
 
