@@ -42,7 +42,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use choice::{Choice, ChoiceRule, Comparison, ComparisonOp, Test};
-pub use common::{Catcher, IntOrExpr, QueryLanguage, Retrier};
+pub use common::{Catcher, Handlers, IntOrExpr, Io, QueryLanguage, Retrier};
 pub use fail::Fail;
 pub use map::{ItemProcessor, Map, ProcessorConfig};
 pub use parallel::{Branch, Parallel};
@@ -136,6 +136,30 @@ impl State {
         }
     }
 
+    /// The data-flow block ([`Io`]) of every state but Fail.
+    pub fn io(&self) -> Option<&Io> {
+        match self {
+            State::Pass(s) => Some(&s.io),
+            State::Task(s) => Some(&s.io),
+            State::Choice(s) => Some(&s.io),
+            State::Wait(s) => Some(&s.io),
+            State::Succeed(s) => Some(&s.io),
+            State::Parallel(s) => Some(&s.io),
+            State::Map(s) => Some(&s.io),
+            State::Fail(_) => None,
+        }
+    }
+
+    /// `Retry` and `Catch` of a Task, Parallel or Map; `None` for the other types.
+    pub fn handlers(&self) -> Option<&Handlers> {
+        match self {
+            State::Task(s) => Some(&s.handlers),
+            State::Parallel(s) => Some(&s.handlers),
+            State::Map(s) => Some(&s.handlers),
+            _ => None,
+        }
+    }
+
     /// `(Next, End)` of a state that has them; `None` for Choice, Succeed and Fail.
     pub fn next_end(&self) -> Option<(Option<&str>, Option<bool>)> {
         match self {
@@ -171,12 +195,7 @@ impl State {
         if let Some((Some(next), _)) = self.next_end() {
             out.push((Transition::Next, next));
         }
-        let catchers: &[Catcher] = match self {
-            State::Task(s) => &s.catch,
-            State::Parallel(s) => &s.catch,
-            State::Map(s) => &s.catch,
-            _ => &[],
-        };
+        let catchers: &[Catcher] = self.handlers().map_or(&[], |h| &h.catch);
         for (i, c) in catchers.iter().enumerate() {
             out.push((Transition::Catch(i), c.next.as_str()));
         }
@@ -261,6 +280,20 @@ pub(crate) fn deserialize_states<'de, D: Deserializer<'de>>(d: D) -> Result<Stat
                 let raw: serde_json::Value = map.next_value()?;
                 let state = State::deserialize(raw)
                     .map_err(|e| de::Error::custom(format!("state `{name}`: {e}")))?;
+                if let State::Succeed(Succeed {
+                    io: Io {
+                        assign: Some(_), ..
+                    },
+                    ..
+                }) = state
+                {
+                    // https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+                    return Err(de::Error::custom(format!(
+                        "state `{name}`: a Succeed state cannot have `Assign` (only Pass, Task, \
+                         Choice, Wait, Parallel and Map assign variables): move it to the state \
+                         before"
+                    )));
+                }
                 if states.contains_key(&name) {
                     return Err(de::Error::custom(format!(
                         "duplicate state name `{name}`: state names must be unique, rename one"

@@ -18,7 +18,10 @@ fn every_state_type() -> StateMachine {
         "Init".into(),
         State::Pass(Pass {
             comment: Some("front_desk.rs:3 — let greeting = …".into()),
-            assign: Some(json!({ "greeting": "Hello", "tries": 0 })),
+            io: Io {
+                assign: Some(json!({ "greeting": "Hello", "tries": 0 })),
+                ..Io::default()
+            },
             next: Some("Greet".into()),
             ..Pass::default()
         }),
@@ -33,24 +36,29 @@ fn every_state_type() -> StateMachine {
                 "QueueUrl": "{% $states.input.QueueUrl %}",
                 "MessageBody": { "SchemaVersion": "1.0", "Actions": [] }
             })),
-            assign: Some(json!({ "event": "{% $states.result %}" })),
+            io: Io {
+                assign: Some(json!({ "event": "{% $states.result %}" })),
+                ..Io::default()
+            },
             timeout_seconds: Some(60.into()),
-            retry: vec![Retrier {
-                comment: None,
-                error_equals: vec![ERROR_TIMEOUT.into()],
-                interval_seconds: Some(1),
-                max_attempts: Some(2),
-                backoff_rate: Some(serde_json::Number::from_f64(2.0).unwrap()),
-                max_delay_seconds: None,
-                jitter_strategy: Some("FULL".into()),
-            }],
-            catch: vec![
-                Catcher::new([ERROR_HANGUP], "Hung up"),
-                Catcher {
-                    output: Some(json!("{% $states.errorOutput %}")),
-                    ..Catcher::new([ERROR_ALL], "Failed")
-                },
-            ],
+            handlers: Handlers {
+                retry: vec![Retrier {
+                    comment: None,
+                    error_equals: vec![ERROR_TIMEOUT.into()],
+                    interval_seconds: Some(1),
+                    max_attempts: Some(2),
+                    backoff_rate: Some(serde_json::Number::from_f64(2.0).unwrap()),
+                    max_delay_seconds: None,
+                    jitter_strategy: Some("FULL".into()),
+                }],
+                catch: vec![
+                    Catcher::new([ERROR_HANGUP], "Hung up"),
+                    Catcher {
+                        output: Some(json!("{% $states.errorOutput %}")),
+                        ..Catcher::new([ERROR_ALL], "Failed")
+                    },
+                ],
+            },
             next: Some("Route".into()),
             ..Task::default()
         }),
@@ -118,7 +126,10 @@ fn every_state_type() -> StateMachine {
         State::Parallel(Parallel {
             query_language: jsonata,
             branches: vec![branch("Left"), branch("Right")],
-            output: Some(json!("{% $states.result[0] %}")),
+            io: Io {
+                output: Some(json!("{% $states.result[0] %}")),
+                ..Io::default()
+            },
             next: Some("Done".into()),
             ..Parallel::default()
         }),

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use switchboard::ir::{Expr, Flow, Loc, Stmt, StmtKind};
 use switchboard::lang::results::Call;
 use switchboard::wire;
-use switchboard_asl::{Fail, Pass, QueryLanguage, State, StateMachine, Succeed};
+use switchboard_asl::{Fail, Io, Pass, QueryLanguage, State, StateMachine, Succeed};
 
 /// Names of the states every flow ends in.
 pub const END_HANGUP: &str = "End of flow: hang up";
@@ -113,7 +113,10 @@ pub fn lower(flow: &Flow) -> (StateMachine, Vec<Diagnostic>) {
             "{} — the call starts: keep its queue and details",
             flow.loc
         )),
-        assign: Some(start_assign()),
+        io: Io {
+            assign: Some(start_assign()),
+            ..Io::default()
+        },
         next: Some(main_entry),
         ..Default::default()
     };
@@ -454,11 +457,11 @@ impl<'f> Lowerer<'f> {
         let Some(State::Pass(p)) = self.states.get(&first) else {
             return;
         };
-        let plain = p.input_path.is_none()
+        let plain = p.io.input_path.is_none()
             && p.parameters.is_none()
             && p.result.is_none()
-            && p.output.is_none();
-        let Some(Json::Object(assigns)) = p.assign.clone().filter(|_| plain) else {
+            && p.io.output.is_none();
+        let Some(Json::Object(assigns)) = p.io.assign.clone().filter(|_| plain) else {
             return;
         };
         let text = serde_json::to_string(&assigns).unwrap_or_default();
@@ -479,7 +482,7 @@ impl<'f> Lowerer<'f> {
         let next = p.next.clone();
         self.states.swap_remove(&first);
         if let Some(State::Pass(start)) = self.states.get_mut(START) {
-            if let Some(Json::Object(m)) = &mut start.assign {
+            if let Some(Json::Object(m)) = &mut start.io.assign {
                 m.extend(assigns);
             }
             start.next = next;

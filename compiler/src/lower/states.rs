@@ -10,7 +10,8 @@ use switchboard::lang::WAIT_KIND;
 use switchboard::pstn;
 use switchboard::wire;
 use switchboard_asl::{
-    Branch, Catcher, Choice, ChoiceRule, Fail, IntOrExpr, Parallel, Pass, State, Task, Test, Wait,
+    Branch, Catcher, Choice, ChoiceRule, Fail, Handlers, IntOrExpr, Io, Parallel, Pass, State,
+    Task, Test, Wait,
 };
 
 /// Seconds added to a waiting Task's timeout beyond its actions' own durations: the router's
@@ -222,9 +223,15 @@ pub(crate) fn batch(l: &mut Lowerer<'_>, b: &Batch<'_>, k: &Ctx) -> String {
         comment: comment(first_loc, &kinds.join(", ")),
         resource: wire::RESOURCE_SEND_AND_WAIT.into(),
         arguments: Some(message(actions)),
-        assign: assign_object(b.bind.map(|v| (v, last)), &b.assigns),
+        io: Io {
+            assign: assign_object(b.bind.map(|v| (v, last)), &b.assigns),
+            ..Io::default()
+        },
         timeout_seconds: Some(IntOrExpr::Int(seconds)),
-        catch: catchers(k_catch, true),
+        handlers: Handlers {
+            catch: catchers(k_catch, true),
+            ..Handlers::default()
+        },
         next: Some(k.next.clone()),
         ..Default::default()
     };
@@ -269,9 +276,15 @@ pub(crate) fn service(l: &mut Lowerer<'_>, s: &ServiceUnit<'_>, k: &Ctx) -> Stri
         comment: comment(s.loc, &s.service.resource),
         resource: s.service.resource.clone(),
         arguments: Some(tree(&s.service.args)),
-        assign: assign_object(s.bind.map(|v| (v, &s.service.result)), &s.assigns),
+        io: Io {
+            assign: assign_object(s.bind.map(|v| (v, &s.service.result)), &s.assigns),
+            ..Io::default()
+        },
         timeout_seconds: Some(IntOrExpr::Int(u64::from(s.service.timeout_seconds))),
-        catch: catchers(k, false),
+        handlers: Handlers {
+            catch: catchers(k, false),
+            ..Handlers::default()
+        },
         next: Some(k.next.clone()),
         ..Default::default()
     };
@@ -284,7 +297,10 @@ pub(crate) fn assigns(l: &mut Lowerer<'_>, a: &Assigns<'_>, k: &Ctx) -> String {
     let name = l.names.fresh(&format!("Set {}", vars.join(", ")));
     let pass = Pass {
         comment: comment(a.loc, "assign variables"),
-        assign: assign_object(None, &a.assigns),
+        io: Io {
+            assign: assign_object(None, &a.assigns),
+            ..Io::default()
+        },
         next: Some(k.next.clone()),
         ..Default::default()
     };
@@ -498,7 +514,10 @@ pub(crate) fn parallel<'f>(
     let p = Parallel {
         comment: comment(loc, "parallel"),
         branches: out,
-        catch: catchers(k, false),
+        handlers: Handlers {
+            catch: catchers(k, false),
+            ..Handlers::default()
+        },
         next: Some(k.next.clone()),
         ..Default::default()
     };
@@ -534,7 +553,10 @@ pub(crate) fn final_hangup(l: &Lowerer<'_>, k: &Ctx) -> State {
         resource: wire::RESOURCE_SEND_AND_WAIT.into(),
         arguments: Some(message(vec![hangup_action()])),
         timeout_seconds: Some(IntOrExpr::Int(SLACK_SECONDS)),
-        catch: catchers(k, true),
+        handlers: Handlers {
+            catch: catchers(k, true),
+            ..Handlers::default()
+        },
         next: Some(k.next.clone()),
         ..Default::default()
     })
@@ -588,11 +610,11 @@ pub(crate) fn for_each_target(s: &mut State, f: &mut dyn FnMut(&mut String)) {
         State::Wait(x) => x.next.iter_mut().for_each(|n| f(n)),
         State::Task(x) => {
             x.next.iter_mut().for_each(|n| f(n));
-            x.catch.iter_mut().for_each(|c| f(&mut c.next));
+            x.handlers.catch.iter_mut().for_each(|c| f(&mut c.next));
         }
         State::Parallel(x) => {
             x.next.iter_mut().for_each(|n| f(n));
-            x.catch.iter_mut().for_each(|c| f(&mut c.next));
+            x.handlers.catch.iter_mut().for_each(|c| f(&mut c.next));
             for b in &mut x.branches {
                 for st in b.states.values_mut() {
                     for_each_target(st, f);
@@ -601,7 +623,7 @@ pub(crate) fn for_each_target(s: &mut State, f: &mut dyn FnMut(&mut String)) {
         }
         State::Map(x) => {
             x.next.iter_mut().for_each(|n| f(n));
-            x.catch.iter_mut().for_each(|c| f(&mut c.next));
+            x.handlers.catch.iter_mut().for_each(|c| f(&mut c.next));
         }
         State::Succeed(_) | State::Fail(_) => {}
     }
@@ -612,7 +634,7 @@ pub(crate) fn for_each_target_top(s: &mut State, f: &mut dyn FnMut(&mut String))
     match s {
         State::Parallel(x) => {
             x.next.iter_mut().for_each(|n| f(n));
-            x.catch.iter_mut().for_each(|c| f(&mut c.next));
+            x.handlers.catch.iter_mut().for_each(|c| f(&mut c.next));
         }
         other => for_each_target(other, f),
     }

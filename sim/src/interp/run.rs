@@ -176,10 +176,7 @@ pub(crate) fn scope_states<'m>(
 
 /// The retriers and catchers of a state (only Task, Parallel and Map have them).
 pub(crate) fn handlers(state: &State) -> (&[Retrier], &[Catcher]) {
-    match state {
-        State::Task(t) => (&t.retry, &t.catch),
-        State::Parallel(p) => (&p.retry, &p.catch),
-        State::Map(m) => (&m.retry, &m.catch),
-        _ => (&[], &[]),
-    }
+    state
+        .handlers()
+        .map_or((&[], &[]), |h| (&h.retry, &h.catch))
 }
