@@ -34,6 +34,7 @@ pub mod pass;
 pub mod succeed;
 pub mod task;
 pub mod wait;
+mod walk;
 
 use std::fmt;
 
@@ -50,6 +51,7 @@ pub use pass::Pass;
 pub use succeed::Succeed;
 pub use task::Task;
 pub use wait::Wait;
+pub use walk::{Edge, Scope, ScopeKind, Transition};
 
 /// The `States` object of a machine, a branch or an item processor, in declaration order.
 pub type States = IndexMap<String, State>;
@@ -159,110 +161,6 @@ impl State {
             _ => None,
         }
     }
-
-    /// `(Next, End)` of a state that has them; `None` for Choice, Succeed and Fail.
-    pub fn next_end(&self) -> Option<(Option<&str>, Option<bool>)> {
-        match self {
-            State::Pass(s) => Some((s.next.as_deref(), s.end)),
-            State::Task(s) => Some((s.next.as_deref(), s.end)),
-            State::Wait(s) => Some((s.next.as_deref(), s.end)),
-            State::Parallel(s) => Some((s.next.as_deref(), s.end)),
-            State::Map(s) => Some((s.next.as_deref(), s.end)),
-            State::Choice(_) | State::Succeed(_) | State::Fail(_) => None,
-        }
-    }
-
-    /// Whether an execution can stop here: Succeed, Fail, or `"End": true`.
-    pub fn is_terminal(&self) -> bool {
-        match self {
-            State::Succeed(_) | State::Fail(_) => true,
-            _ => matches!(self.next_end(), Some((_, Some(true)))),
-        }
-    }
-
-    /// Every transition out of this state, as `(field, target)`: `Next`, each Choice rule's
-    /// `Next`, `Default`, each catcher's `Next`. In declaration order.
-    pub fn transitions(&self) -> Vec<(Transition, &str)> {
-        let mut out = Vec::new();
-        if let State::Choice(c) = self {
-            for (i, rule) in c.choices.iter().enumerate() {
-                out.push((Transition::Rule(i), rule.next.as_str()));
-            }
-            if let Some(d) = &c.default {
-                out.push((Transition::Default, d.as_str()));
-            }
-        }
-        if let Some((Some(next), _)) = self.next_end() {
-            out.push((Transition::Next, next));
-        }
-        let catchers: &[Catcher] = self.handlers().map_or(&[], |h| &h.catch);
-        for (i, c) in catchers.iter().enumerate() {
-            out.push((Transition::Catch(i), c.next.as_str()));
-        }
-        out
-    }
-
-    /// The nested scopes of a Parallel (its branches) or Map (its item processor).
-    pub fn scopes(&self) -> Vec<Scope<'_>> {
-        match self {
-            State::Parallel(p) => p
-                .branches
-                .iter()
-                .enumerate()
-                .map(|(i, b)| Scope {
-                    label: format!("branch {}", i + 1),
-                    query_language: b.query_language,
-                    start_at: &b.start_at,
-                    states: &b.states,
-                })
-                .collect(),
-            State::Map(m) => m
-                .item_processor
-                .iter()
-                .map(|p| ("ItemProcessor", p))
-                .chain(m.iterator.iter().map(|p| ("Iterator", p)))
-                .map(|(label, p)| Scope {
-                    label: label.to_owned(),
-                    query_language: p.query_language,
-                    start_at: &p.start_at,
-                    states: &p.states,
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-}
-
-/// Which field a transition comes from, for error messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transition {
-    Next,
-    Default,
-    /// Index into `Choices`.
-    Rule(usize),
-    /// Index into `Catch`.
-    Catch(usize),
-}
-
-impl fmt::Display for Transition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Transition::Next => f.write_str("Next"),
-            Transition::Default => f.write_str("Default"),
-            Transition::Rule(i) => write!(f, "Choices[{i}].Next"),
-            Transition::Catch(i) => write!(f, "Catch[{i}].Next"),
-        }
-    }
-}
-
-/// A nested scope with a label saying where it sits in its parent state.
-#[derive(Debug, Clone)]
-pub struct Scope<'a> {
-    pub label: String,
-    /// The scope's own `QueryLanguage`, if it sets one; otherwise the machine's applies.
-    pub query_language: Option<QueryLanguage>,
-    pub start_at: &'a str,
-    pub states: &'a States,
 }
 
 /// Deserialises a `States` object, rejecting duplicate names (JSON parsers would silently keep

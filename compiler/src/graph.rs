@@ -13,7 +13,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
-use switchboard_asl::{QueryLanguage, State, StateMachine, States};
+use switchboard_asl::{Edge, QueryLanguage, State, StateMachine, States};
 
 /// Step Functions' hard quota on the size of a state machine definition (1 MB).
 /// <https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html#service-limits-accounts>
@@ -156,8 +156,8 @@ fn must_wait(start_at: &str, states: &States) -> bool {
         if state.is_terminal() {
             return false;
         }
-        for (_, target) in state.transitions() {
-            match states.get_index_of(target) {
+        for edge in state.successors() {
+            match states.get_index_of(edge.target) {
                 Some(j) if !seen[j] => {
                     seen[j] = true;
                     queue.push_back(j);
@@ -231,7 +231,11 @@ impl<'m> Checker<'m> {
                 }
             }
             let mut out = Vec::new();
-            for (field, target) in state.transitions() {
+            for Edge {
+                kind: field,
+                target,
+            } in state.successors()
+            {
                 match states.get_index_of(target) {
                     Some(j) => out.push(j),
                     None => {
@@ -312,7 +316,7 @@ impl<'m> Checker<'m> {
         // Nested scopes.
         for (name, state) in states {
             for scope in state.scopes() {
-                let label = format!("{where_} in {} of `{name}`", scope.label);
+                let label = format!("{where_} in {} of `{name}`", scope.kind);
                 let inner = scope.query_language.unwrap_or(self.top);
                 self.scope(&label, inner, scope.start_at, scope.states);
             }

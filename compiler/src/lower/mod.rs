@@ -441,7 +441,7 @@ impl<'f> Lowerer<'f> {
             }
         };
         for state in self.states.values_mut() {
-            states::for_each_target(state, &mut |t| resolve(t));
+            retarget_nested(state, &mut |t| resolve(t));
         }
     }
 
@@ -473,7 +473,7 @@ impl<'f> Lowerer<'f> {
         let mut targeted = false;
         for (name, state) in &self.states {
             if name != START {
-                states::for_each_target_ref(state, &mut |t| targeted |= t == first);
+                targeted |= state.successors().any(|e| e.target == first);
             }
         }
         if reads_start || targeted {
@@ -514,8 +514,7 @@ impl<'f> Lowerer<'f> {
             let Some(state) = self.states.swap_remove(&name) else {
                 continue;
             };
-            let mut targets = Vec::new();
-            states::for_each_target_ref(&state, &mut |t| targets.push(t.to_owned()));
+            let targets: Vec<String> = state.successors().map(|e| e.target.to_owned()).collect();
             for t in targets.into_iter().rev() {
                 if !out.contains_key(&t) {
                     stack.push(t);
@@ -538,11 +537,11 @@ impl<'f> Lowerer<'f> {
             out = out
                 .into_iter()
                 .map(|(name, mut state)| {
-                    states::for_each_target_top(&mut state, &mut |t| {
+                    for (_, t) in state.successors_mut() {
                         if let Some(n) = rename.get(t.as_str()) {
                             *t = n.clone();
                         }
-                    });
+                    }
                     (rename.get(&name).cloned().unwrap_or(name), state)
                 })
                 .collect();
@@ -557,6 +556,18 @@ impl<'f> Lowerer<'f> {
             }
         }
         out
+    }
+}
+
+/// Calls `f` on every transition target of `s` and of the states nested in it.
+fn retarget_nested(s: &mut State, f: &mut dyn FnMut(&mut String)) {
+    for (_, t) in s.successors_mut() {
+        f(t);
+    }
+    for states in s.scopes_mut() {
+        for inner in states.values_mut() {
+            retarget_nested(inner, f);
+        }
     }
 }
 

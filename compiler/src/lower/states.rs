@@ -252,18 +252,15 @@ fn talks_after(l: &Lowerer<'_>, from: &str) -> Option<String> {
         let Some(state) = l.states.get(&name) else {
             continue;
         };
-        match state {
-            State::Task(t) if t.resource == wire::RESOURCE_SEND_AND_WAIT => return Some(name),
-            State::Choice(c) => {
-                todo.extend(c.choices.iter().map(|r| r.next.clone()));
-                todo.extend(c.default.clone());
-            }
-            State::Task(t) => todo.extend(t.next.clone()),
-            State::Pass(p) => todo.extend(p.next.clone()),
-            State::Parallel(p) => todo.extend(p.next.clone()),
-            State::Wait(w) => todo.extend(w.next.clone()),
-            _ => {}
+        if matches!(state, State::Task(t) if t.resource == wire::RESOURCE_SEND_AND_WAIT) {
+            return Some(name);
         }
+        todo.extend(
+            state
+                .successors()
+                .filter(|e| !e.kind.is_catch())
+                .map(|e| e.target.to_owned()),
+        );
     }
     None
 }
@@ -526,19 +523,11 @@ pub(crate) fn parallel<'f>(
 }
 
 fn end_branch(s: &mut State) {
-    let fix = |next: &mut Option<String>, end: &mut Option<bool>| {
+    if let Some((next, end)) = s.next_end_mut() {
         if next.as_deref() == Some(BRANCH_END) {
             *next = None;
             *end = Some(true);
         }
-    };
-    match s {
-        State::Pass(x) => fix(&mut x.next, &mut x.end),
-        State::Task(x) => fix(&mut x.next, &mut x.end),
-        State::Wait(x) => fix(&mut x.next, &mut x.end),
-        State::Parallel(x) => fix(&mut x.next, &mut x.end),
-        State::Map(x) => fix(&mut x.next, &mut x.end),
-        _ => {}
     }
 }
 
@@ -595,53 +584,4 @@ pub(crate) fn append_hangup(t: &mut Task) -> bool {
         *n += 10;
     }
     true
-}
-
-/// Calls `f` on every transition target of a state (top level; branches have their own scope).
-pub(crate) fn for_each_target(s: &mut State, f: &mut dyn FnMut(&mut String)) {
-    match s {
-        State::Choice(c) => {
-            c.choices.iter_mut().for_each(|r| f(&mut r.next));
-            if let Some(d) = &mut c.default {
-                f(d);
-            }
-        }
-        State::Pass(x) => x.next.iter_mut().for_each(|n| f(n)),
-        State::Wait(x) => x.next.iter_mut().for_each(|n| f(n)),
-        State::Task(x) => {
-            x.next.iter_mut().for_each(|n| f(n));
-            x.handlers.catch.iter_mut().for_each(|c| f(&mut c.next));
-        }
-        State::Parallel(x) => {
-            x.next.iter_mut().for_each(|n| f(n));
-            x.handlers.catch.iter_mut().for_each(|c| f(&mut c.next));
-            for b in &mut x.branches {
-                for st in b.states.values_mut() {
-                    for_each_target(st, f);
-                }
-            }
-        }
-        State::Map(x) => {
-            x.next.iter_mut().for_each(|n| f(n));
-            x.handlers.catch.iter_mut().for_each(|c| f(&mut c.next));
-        }
-        State::Succeed(_) | State::Fail(_) => {}
-    }
-}
-
-/// Like [`for_each_target`] without descending into Parallel branches (their own scope).
-pub(crate) fn for_each_target_top(s: &mut State, f: &mut dyn FnMut(&mut String)) {
-    match s {
-        State::Parallel(x) => {
-            x.next.iter_mut().for_each(|n| f(n));
-            x.handlers.catch.iter_mut().for_each(|c| f(&mut c.next));
-        }
-        other => for_each_target(other, f),
-    }
-}
-
-pub(crate) fn for_each_target_ref(s: &State, f: &mut dyn FnMut(&str)) {
-    for (_, t) in s.transitions() {
-        f(t);
-    }
 }

@@ -7,8 +7,8 @@ use switchboard_asl::{Catcher, QueryLanguage, Retrier, State, StateMachine, Stat
 use super::errors::StateError;
 use crate::expr::Vars;
 
-/// Which nested scope a frame runs: the `index`th branch of the Parallel named `state`, or the
-/// item processor of the Map named `state` (`index` is then the item's index).
+/// Which nested scope a frame runs: scope number `index` ([`State::scopes`]) of the state named
+/// `state` — the `index`th branch of a Parallel, or (index 0) a Map's item processor.
 #[derive(Debug, Clone)]
 pub(crate) struct ScopeStep {
     pub state: String,
@@ -165,11 +165,7 @@ pub(crate) fn scope_states<'m>(
 ) -> Option<&'m States> {
     let mut states = &machine.states;
     for step in path {
-        states = match states.get(&step.state)? {
-            State::Parallel(p) => &p.branches.get(step.index)?.states,
-            State::Map(m) => &m.item_processor.as_ref().or(m.iterator.as_ref())?.states,
-            _ => return None,
-        };
+        states = states.get(&step.state)?.scopes().nth(step.index)?.states;
     }
     Some(states)
 }
