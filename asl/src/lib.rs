@@ -26,6 +26,7 @@
 pub mod choice;
 pub mod common;
 mod emit;
+pub mod errors;
 pub mod fail;
 mod language;
 pub mod map;

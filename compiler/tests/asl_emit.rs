@@ -3,7 +3,8 @@
 
 use indexmap::IndexMap;
 use serde_json::json;
-use switchboard::wire::{ERROR_ALL, ERROR_HANGUP, ERROR_TIMEOUT, RESOURCE_SEND_AND_WAIT};
+use switchboard::wire::{ERROR_HANGUP, RESOURCE_SEND_AND_WAIT};
+use switchboard_compiler::asl::errors::{ALL as ERROR_ALL, TIMEOUT as ERROR_TIMEOUT};
 use switchboard_compiler::asl::*;
 use switchboard_compiler::graph;
 

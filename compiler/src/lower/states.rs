@@ -9,6 +9,7 @@ use switchboard::lang::results::Call;
 use switchboard::lang::WAIT_KIND;
 use switchboard::pstn;
 use switchboard::wire;
+use switchboard_asl::errors;
 use switchboard_asl::{
     Branch, Catcher, Choice, ChoiceRule, Fail, Handlers, IntOrExpr, Io, Parallel, Pass, State,
     Task, Test, Wait,
@@ -30,7 +31,7 @@ fn catchers(k: &Ctx, caller: bool) -> Vec<Catcher> {
         }
     }
     if let Some(e) = &k.err {
-        out.push(catcher(wire::ERROR_ALL, e));
+        out.push(catcher(errors::ALL, e));
     }
     out
 }

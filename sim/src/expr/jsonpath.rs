@@ -17,7 +17,9 @@ use serde_json::{Map, Value};
 use serde_json_path::JsonPath;
 
 use super::sfn::preview;
-use super::{intrinsics, names, Clock, ContextObject, EvalError, Vars};
+use switchboard_asl::errors;
+
+use super::{intrinsics, Clock, ContextObject, EvalError, Vars};
 
 /// What a path can reach: the value `$` stands for, the context object, the variables.
 #[derive(Debug, Clone, Copy)]
@@ -324,7 +326,7 @@ pub fn merge_result(
     let mut out = input.clone();
     set(&mut out, &steps, result).map_err(|()| {
         EvalError::new(
-            names::RESULT_PATH_MATCH_FAILURE,
+            errors::RESULT_PATH_MATCH_FAILURE,
             format!(
                 "Unable to apply ResultPath '{path}' to input '{}'",
                 preview(input)

@@ -22,7 +22,7 @@ mod sfn;
 
 pub use choice::eval_choice_rule;
 pub use clock::{seeded_f64, Clock};
-pub use error::{names, EvalError};
+pub use error::EvalError;
 pub use jsonata::{Bindings, JsonataEngine};
 pub use jsonpath::{PathField, Scope};
 pub use lazy::{ContextObject, Lazy};

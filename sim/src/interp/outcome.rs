@@ -5,11 +5,12 @@ use serde_json::Value;
 use switchboard_asl::State;
 
 use super::data::apply_assign;
-use super::errors::{any_matches, max_attempts, retry_delay_ms, StateError};
+use super::errors::{max_attempts, retry_delay_ms, StateError};
 use super::machine::{visible_vars, Execution};
 use super::run::{handlers, scope_states, AfterSleep, Frame, Phase, ScopeStep, Step};
 use super::states::StateCx;
 use super::{Env, EventKind, HistoryEvent, Integrations, Status};
+use switchboard_asl::errors::any_matches;
 
 impl Execution {
     pub(super) fn apply<S: Integrations>(

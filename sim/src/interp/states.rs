@@ -17,11 +17,12 @@ use switchboard_asl::{
 
 use super::context::{ExecutionInfo, StateInfo};
 use super::data::{as_seconds, Eval};
-use super::errors::{StateError, NO_CHOICE_MATCHED};
+use super::errors::StateError;
 use super::rules::test;
 use super::run::{next_or_end, AfterSleep, Children, Frame, Phase, Step};
 use super::{Cost, Env, EventKind, History, HistoryEvent, Integrations, TaskRequest};
 use crate::expr::{Bindings, ContextObject, Lazy, Vars};
+use switchboard_asl::errors::NO_CHOICE_MATCHED;
 
 /// Everything running one state needs.
 pub(crate) struct StateCx<'a, S> {

@@ -100,7 +100,7 @@ impl S3 {
                 Ok(json!({}))
             }
             other => Err(TaskFailure::new(
-                crate::expr::names::RUNTIME,
+                switchboard_asl::errors::RUNTIME,
                 format!(
                     "the simulator has no integration for 'arn:aws:states:::aws-sdk:s3:{other}'"
                 ),
