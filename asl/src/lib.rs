@@ -28,6 +28,7 @@ pub mod common;
 mod emit;
 pub mod errors;
 pub mod fail;
+pub mod graph;
 mod language;
 pub mod map;
 pub mod parallel;

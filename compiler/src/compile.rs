@@ -2,12 +2,13 @@
 //! `--check`, and the one-line-per-flow summary.
 
 use crate::diag::Diagnostic;
-use crate::{check, graph, lower};
+use crate::{check, lower};
 use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use switchboard::ir::Flow;
 use switchboard::FlowDef;
+use switchboard_asl::graph;
 use switchboard_asl::{State, StateMachine};
 
 /// A compiled flow.

@@ -7,7 +7,6 @@ pub use switchboard_asl as asl;
 pub mod check;
 pub mod compile;
 pub mod diag;
-pub mod graph;
 pub mod lower;
 
 pub use compile::{compile_flow, Compiled, Stats};

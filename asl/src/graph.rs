@@ -13,7 +13,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
-use switchboard_asl::{Edge, QueryLanguage, State, StateMachine, States};
+use crate::{Edge, QueryLanguage, State, StateMachine, States};
 
 /// Step Functions' hard quota on the size of a state machine definition (1 MB).
 /// <https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html#service-limits-accounts>
@@ -76,6 +76,13 @@ impl fmt::Display for GraphError {
 }
 
 impl std::error::Error for GraphError {}
+
+impl StateMachine {
+    /// Every graph finding ([`check`]); empty when the definition is sound.
+    pub fn check(&self) -> Vec<GraphError> {
+        check(self)
+    }
+}
 
 /// Every finding, in a deterministic order (scope by scope, state by state).
 pub fn check(machine: &StateMachine) -> Vec<GraphError> {

@@ -3,10 +3,12 @@
 
 use indexmap::IndexMap;
 use serde_json::json;
-use switchboard::wire::{ERROR_HANGUP, RESOURCE_SEND_AND_WAIT};
-use switchboard_compiler::asl::errors::{ALL as ERROR_ALL, TIMEOUT as ERROR_TIMEOUT};
-use switchboard_compiler::asl::*;
-use switchboard_compiler::graph;
+use switchboard_asl::errors::{ALL as ERROR_ALL, TIMEOUT as ERROR_TIMEOUT};
+use switchboard_asl::graph;
+use switchboard_asl::*;
+
+/// A waiting Task resource: what the compiler emits for every caller round trip.
+const WAIT_RESOURCE: &str = "arn:aws:states:::sqs:sendMessage.waitForTaskToken";
 
 fn every_state_type() -> StateMachine {
     let mut m = StateMachine::new("Init");
@@ -32,7 +34,7 @@ fn every_state_type() -> StateMachine {
         State::Task(Task {
             comment: Some("front_desk.rs:4 — speak(greeting)".into()),
             query_language: jsonata,
-            resource: RESOURCE_SEND_AND_WAIT.into(),
+            resource: WAIT_RESOURCE.into(),
             arguments: Some(json!({
                 "QueueUrl": "{% $states.input.QueueUrl %}",
                 "MessageBody": { "SchemaVersion": "1.0", "Actions": [] }
@@ -53,7 +55,7 @@ fn every_state_type() -> StateMachine {
                     jitter_strategy: Some("FULL".into()),
                 }],
                 catch: vec![
-                    Catcher::new([ERROR_HANGUP], "Hung up"),
+                    Catcher::new(["HANGUP"], "Hung up"),
                     Catcher {
                         output: Some(json!("{% $states.errorOutput %}")),
                         ..Catcher::new([ERROR_ALL], "Failed")
