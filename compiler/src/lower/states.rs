@@ -1,6 +1,6 @@
 //! Building the states of each unit.
 
-use super::group::{Assigns, Batch, ServiceUnit};
+use super::group::{result_expr, Assigns, Batch, ServiceUnit};
 use super::jsonata::{print, print_operand, template, tree};
 use super::{Ctx, Lowerer, BRANCH_END};
 use serde_json::{json, Map, Value as Json};
@@ -51,25 +51,6 @@ fn catcher(error: &str, e: &super::ErrTarget) -> Catcher {
     }
     c.assign = (!m.is_empty()).then_some(Json::Object(m));
     c
-}
-
-/// What a bound result holds, read from the Task's result: `{"digits": $states.result.ActionData.ReceivedDigits}`.
-pub(crate) fn result_expr(shape: &ResultShape) -> Option<Expr> {
-    match shape {
-        ResultShape::None => None,
-        ResultShape::Whole => Some(Expr::StatesResult),
-        ResultShape::Fields(fields) => Some(Expr::Object(
-            fields
-                .iter()
-                .map(|(name, path)| {
-                    (
-                        name.to_string(),
-                        path.iter().fold(Expr::StatesResult, |e, p| e.field(*p)),
-                    )
-                })
-                .collect(),
-        )),
-    }
 }
 
 pub(crate) fn assign_object<E: std::borrow::Borrow<Expr>>(

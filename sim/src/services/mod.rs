@@ -26,7 +26,7 @@ use self::s3::S3;
 use self::scheduler::Scheduler;
 use self::sqs::Queues;
 use crate::expr::Clock;
-use crate::interp::{Integrations, TaskFailure, TaskRequest};
+use crate::integration::{Integrations, TaskFailure, TaskRequest};
 use switchboard_asl::errors;
 
 /// The prefix of Step Functions' own integration ARNs.

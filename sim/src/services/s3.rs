@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::interp::TaskFailure;
+use crate::integration::TaskFailure;
 
 /// Buckets and their objects.
 #[derive(Debug, Default, Clone)]

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use self::expr::{Cond, Item, Parser};
-use crate::interp::TaskFailure;
+use crate::integration::TaskFailure;
 
 /// Which error-name prefix a call reports with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
