@@ -12,8 +12,17 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 //!
+//! What it offers:
+//! - the model: [`StateMachine`] and [`State`], one file per state type, with the data-flow
+//!   fields ([`Io`]) and `Retry`/`Catch` ([`Handlers`]) declared once and shared;
+//! - [`StateMachine::from_json`] and [`StateMachine::to_canonical_json`];
+//! - the transition walker: [`State::successors`] (typed [`Edge`]s), [`State::scopes`];
+//! - Step Functions' error names and how `ErrorEquals` matches them: [`errors`];
+//! - the graph checks (reachability, `Next` targets, names, loops, timeouts, size): [`graph`].
+//!
 //! One file per state type; PascalCase on the wire; struct field order is the canonical
-//! output order (`Type`, `Comment`, `QueryLanguage`, …, `Next`/`End` last). Both query
+//! output order (`Type`, `Comment`, `QueryLanguage`, …, `Next`/`End` last), a shared block's
+//! fields sitting where the block is flattened into the state. Both query
 //! languages are modelled: JSONPath fields (`InputPath`, `Parameters`, `ResultSelector`,
 //! `ResultPath`, `OutputPath`) and JSONata fields (`Arguments`, `Output`), plus `Assign`.
 //! Free-form JSON is `serde_json::Value` (with `preserve_order`, so keys keep their order).
