@@ -3,17 +3,17 @@
 //! JSONata's `$fromMillis(ms, picture, timezone)` takes a fixed `±HHMM` offset, not a zone
 //! (<https://docs.jsonata.org/date-time-functions>). So the offset is computed when the flow is
 //! compiled: the zone's UTC-offset changes over a span of years (from the IANA database, via
-//! chrono-tz) become a chain of `$millis() < change ? offset : …` conditions. `$millis()` is the
+//! [`Zone`]) become a chain of `$millis() < change ? offset : …` conditions. `$millis()` is the
 //! same throughout one evaluation, so every part of the expression sees one instant.
 
 use super::ctx;
 use super::step::Bind;
 use super::val::{ops, ToVal, Val};
 use crate::ir::{Expr, Kind, Loc, StmtKind};
-use chrono::{Offset, TimeZone, Utc};
+use crate::zone::Zone;
 
 /// The first and last year whose offset changes are compiled in.
-pub const YEARS: std::ops::RangeInclusive<i32> = 2024..=2040;
+pub const YEARS: std::ops::RangeInclusive<i16> = 2024..=2040;
 
 /// The current local time in a zone.
 #[derive(Clone, Copy, Debug)]
@@ -34,66 +34,46 @@ fn offset_text(seconds: i32) -> String {
     format!("{sign}{:02}{:02}", s / 3600, (s % 3600) / 60)
 }
 
-/// The offset changes of `tz` within [`YEARS`]: the offset before the first change, then each
+/// The offset changes of `zone` within [`YEARS`]: the offset before the first change, then each
 /// change as (epoch milliseconds, new offset in seconds).
-pub fn offset_changes(tz: chrono_tz::Tz) -> (i32, Vec<(i64, i32)>) {
-    let offset_at = |ms: i64| {
-        tz.offset_from_utc_datetime(
-            &Utc.timestamp_millis_opt(ms)
-                .single()
-                .unwrap_or_default()
-                .naive_utc(),
-        )
-        .fix()
-        .local_minus_utc()
+pub fn offset_changes(zone: &Zone) -> (i32, Vec<(i64, i32)>) {
+    let new_year = |year: i16| {
+        let local = jiff::civil::date(year, 1, 1).at(0, 0, 0, 0);
+        Zone::utc().instant_of(local).unwrap_or(0)
     };
-    let start = Utc
-        .with_ymd_and_hms(*YEARS.start(), 1, 1, 0, 0, 0)
-        .single()
-        .map(|t| t.timestamp_millis())
-        .unwrap_or(0);
-    let end = Utc
-        .with_ymd_and_hms(*YEARS.end() + 1, 1, 1, 0, 0, 0)
-        .single()
-        .map(|t| t.timestamp_millis())
-        .unwrap_or(0);
-    let first = offset_at(start);
+    let (start, end) = (new_year(*YEARS.start()), new_year(*YEARS.end() + 1));
+    let first = zone.offset_seconds_at(start);
+    let from = jiff::Timestamp::from_millisecond(start).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let mut current = first;
     let mut changes = Vec::new();
-    let (mut t, mut cur) = (start, first);
-    const HOUR: i64 = 3_600_000;
-    while t < end {
-        let next = t + 24 * HOUR;
-        if offset_at(next) != cur {
-            // Narrow the change down to the exact millisecond within the day.
-            let (mut lo, mut hi) = (t, next);
-            while hi - lo > 1 {
-                let mid = lo + (hi - lo) / 2;
-                if offset_at(mid) == cur {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            cur = offset_at(hi);
-            changes.push((hi, cur));
+    for t in zone.time_zone().following(from) {
+        let at = t.timestamp().as_millisecond();
+        if at >= end {
+            break;
         }
-        t = next;
+        // A change of abbreviation alone leaves the clock as it is.
+        if t.offset().seconds() != current {
+            current = t.offset().seconds();
+            changes.push((at, current));
+        }
     }
     (first, changes)
 }
 
-/// The current local time in the IANA zone `tz` (e.g. `"America/New_York"`).
+/// The current local time in the IANA zone `zone`: a [`Zone`] (e.g. from configuration) or its
+/// name (`"America/New_York"`).
 #[track_caller]
-pub fn local_time(tz: &str) -> LocalTime {
+pub fn local_time(zone: impl AsRef<str>) -> LocalTime {
     let loc = Loc::caller();
-    let zone: chrono_tz::Tz = match tz.parse() {
+    let name = zone.as_ref();
+    let zone: Zone = match name.parse() {
         Ok(z) => z,
-        Err(_) => {
-            ctx::error(loc, format!("local_time(\"{tz}\"): not an IANA time zone; write one like \"America/New_York\" or \"Europe/Paris\""));
-            chrono_tz::UTC
+        Err(e) => {
+            ctx::error(loc, format!("local_time({name:?}): {e}"));
+            Zone::utc()
         }
     };
-    let (first, changes) = offset_changes(zone);
+    let (first, changes) = offset_changes(&zone);
     // Build the chain from the last change backwards: millis < t1 ? o0 : (millis < t2 ? o1 : …).
     let mut offsets: Vec<String> = vec![offset_text(first)];
     offsets.extend(changes.iter().map(|(_, o)| offset_text(*o)));
@@ -123,6 +103,13 @@ pub fn local_time(tz: &str) -> LocalTime {
         ("offset".into(), o.clone()),
     ]);
     LocalTime::of(Expr::Let(LOCAL.into(), Box::new(expr), Box::new(object)))
+}
+
+/// A zone in a flow is its IANA name (`ScheduleExpressionTimezone`, …).
+impl ToVal for Zone {
+    fn to_val(&self) -> Val {
+        self.name().to_val()
+    }
 }
 
 /// The JSONata-local variable holding the offset inside the expression.
@@ -159,14 +146,11 @@ mod tests {
 
     #[test]
     fn new_york_changes_twice_a_year() {
-        let (first, changes) = offset_changes(chrono_tz::America::New_York);
+        let (first, changes) = offset_changes(&"America/New_York".parse().unwrap());
         assert_eq!(first, -5 * 3600);
         assert_eq!(changes.len(), 2 * YEARS.clone().count());
         // 2025-03-09 07:00 UTC: clocks go from 02:00 EST to 03:00 EDT.
-        let spring = Utc
-            .with_ymd_and_hms(2025, 3, 9, 7, 0, 0)
-            .unwrap()
-            .timestamp_millis();
+        let spring = 1_741_503_600_000;
         assert!(changes.contains(&(spring, -4 * 3600)), "{changes:?}");
         assert_eq!(offset_text(-4 * 3600), "-0400");
         assert_eq!(offset_text(19800), "+0530");
@@ -174,7 +158,7 @@ mod tests {
 
     #[test]
     fn a_zone_without_dst_has_no_changes() {
-        let (first, changes) = offset_changes(chrono_tz::Asia::Kolkata);
+        let (first, changes) = offset_changes(&"Asia/Kolkata".parse().unwrap());
         assert_eq!((first, changes.len()), (19800, 0));
     }
 }
