@@ -209,6 +209,164 @@ impl<'de> Deserialize<'de> for Zone {
     }
 }
 
+/// From this instant on (2024-01-01T00:00:00Z) [`Zone::offsets`] gives every offset change:
+/// the ones the database lists, then its rule. A definition runs at `$now()`, after it was
+/// compiled, so listing older changes would only make it bigger.
+pub const OFFSETS_FROM_MS: i64 = 1_704_067_200_000;
+
+/// A zone's UTC offsets from [`OFFSETS_FROM_MS`] on, as `local_time` compiles them: the changes
+/// the database lists one by one (recent and announced ones that no rule describes), then the
+/// rule that holds from the last of them on, for every year after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offsets {
+    /// The offset in force at [`OFFSETS_FROM_MS`], in seconds east of UTC.
+    pub first: i32,
+    /// The listed changes after that instant: (epoch ms, the offset from then on). The last is
+    /// where [`rule`](Self::rule) takes over.
+    pub changes: Vec<(i64, i32)>,
+    /// What holds after the last listed change: the POSIX TZ rule of the zone's TZif footer.
+    pub rule: Rule,
+    /// Since when these offsets are the zone's: its last listed change at or before
+    /// [`OFFSETS_FROM_MS`] (e.g. 2007 for New York), `None` if it never changed.
+    pub exact_from_ms: Option<i64>,
+}
+
+/// The yearly rule of a zone (a POSIX TZ string such as `EST5EDT,M3.2.0,M11.1.0`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// One offset all year (seconds east of UTC).
+    Fixed(i32),
+    /// Standard time, and daylight-saving time from `start` to `end` each year (in the southern
+    /// hemisphere `start` comes later in the year than `end`).
+    Seasonal {
+        standard: i32,
+        daylight: i32,
+        /// When daylight-saving time starts, in standard time.
+        start: Change,
+        /// When it ends, in daylight-saving time.
+        end: Change,
+    },
+}
+
+/// The moment of a yearly change: the `week`th `weekday` of `month` (week 5: the last one), at
+/// `time` seconds after that day's midnight on the clocks in force before it (negative, or past
+/// 24 hours, moves it to another day: `M3.5.0/-1` is 23:00 the Saturday before the last Sunday).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    /// 1 (January) to 12.
+    pub month: i8,
+    /// 1 to 4, or 5 for the last.
+    pub week: i8,
+    /// 0 (Sunday) to 6 (Saturday).
+    pub weekday: i8,
+    /// Seconds from midnight, -167 h to 167 h.
+    pub time: i32,
+}
+
+impl Zone {
+    /// The zone's offsets from [`OFFSETS_FROM_MS`] on; `Err` says why they cannot be given
+    /// in this form (no zone of the bundled database, whose rules all name a weekday of a
+    /// month, gets one).
+    pub fn offsets(&self) -> Result<Offsets, String> {
+        use jiff_core::tz::tzif;
+        let data = tzif::TimeZone::parse(self.tzif)
+            .map_err(|e| format!("time zone {}: unreadable TZif data: {e}", self.name))?;
+        let listed: Vec<i64> = data
+            .transitions
+            .timestamps
+            .iter()
+            .map(|t| t.as_second().saturating_mul(1000))
+            .collect();
+        let last = listed.last().copied().unwrap_or(i64::MIN);
+        let from = Timestamp::from_millisecond(OFFSETS_FROM_MS).unwrap_or(Timestamp::UNIX_EPOCH);
+        let first = self.tz.to_offset(from).seconds();
+        let mut changes: Vec<(i64, i32)> = Vec::new();
+        let mut current = first;
+        for t in self.tz.following(from) {
+            let at = t.timestamp().as_millisecond();
+            if at >= last {
+                break;
+            }
+            let offset = t.offset().seconds();
+            // A change of abbreviation or of the DST flag alone leaves the clock as it is.
+            if offset != current {
+                changes.push((at, offset));
+                current = offset;
+            }
+        }
+        if last > OFFSETS_FROM_MS {
+            // Where the rule takes over (usually a change of offset too).
+            let at = Timestamp::from_millisecond(last).unwrap_or(from);
+            current = self.tz.to_offset(at).seconds();
+            changes.push((last, current));
+        }
+        let rule = match &data.posix_tz {
+            // RFC 9636 leaves time after the last transition open without a footer; jiff keeps
+            // the last offset, and so does this.
+            None => Rule::Fixed(current),
+            Some(p) => rule(self.name, p)?,
+        };
+        // A listed transition may change only the abbreviation (or be jiff's sentinel).
+        let moves_clocks = |ms: i64| {
+            let (Ok(before), Ok(at)) = (
+                Timestamp::from_millisecond(ms - 1),
+                Timestamp::from_millisecond(ms),
+            ) else {
+                return false;
+            };
+            self.tz.to_offset(before) != self.tz.to_offset(at)
+        };
+        let exact_from_ms = if last <= OFFSETS_FROM_MS {
+            // The rule holds from the last listed transition on.
+            listed.iter().any(|t| moves_clocks(*t)).then_some(last)
+        } else {
+            // Listed changes go on after OFFSETS_FROM_MS: `first` holds since the one before.
+            listed
+                .iter()
+                .copied()
+                .rev()
+                .find(|t| *t <= OFFSETS_FROM_MS && moves_clocks(*t))
+        };
+        Ok(Offsets {
+            first,
+            changes,
+            rule,
+            exact_from_ms,
+        })
+    }
+}
+
+/// A TZif footer as a [`Rule`].
+pub(crate) fn rule(zone: &str, p: &jiff_core::tz::posix::TimeZone) -> Result<Rule, String> {
+    use jiff_core::tz::posix::{Day, DayTime};
+    let change = |d: &DayTime| {
+        match d.date {
+        Day::WeekdayOfMonth {
+            month,
+            week,
+            weekday,
+        } => Ok(Change {
+            month,
+            week,
+            weekday: weekday.to_sunday_zero_offset(),
+            time: d.time.second,
+        }),
+        Day::JulianOne(_) | Day::JulianZero(_) => Err(format!(
+            "time zone {zone}: its daylight-saving rule counts days of the year (POSIX `Jn`/`n`), which local_time does not compile; please report it"
+        )),
+    }
+    };
+    Ok(match &p.dst {
+        None => Rule::Fixed(p.std_offset.seconds()),
+        Some(dst) => Rule::Seasonal {
+            standard: p.std_offset.seconds(),
+            daylight: dst.offset.seconds(),
+            start: change(&dst.rule.start)?,
+            end: change(&dst.rule.end)?,
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,5 +436,92 @@ mod tests {
         assert_eq!(ny.offset_seconds_at(1_762_061_400_000), -4 * 3600);
         let shown = ny.at(1_762_061_400_000).unwrap();
         assert_eq!(shown.strftime("%H:%M %Z").to_string(), "01:30 EDT");
+    }
+
+    fn zone(name: &str) -> Zone {
+        name.parse().unwrap()
+    }
+
+    #[test]
+    fn new_york_follows_its_2007_rule() {
+        let o = zone("America/New_York").offsets().unwrap();
+        assert_eq!((o.first, o.changes.len()), (-5 * 3600, 0));
+        let second_sunday_of_march = Change {
+            month: 3,
+            week: 2,
+            weekday: 0,
+            time: 7200,
+        };
+        let first_sunday_of_november = Change {
+            month: 11,
+            week: 1,
+            ..second_sunday_of_march
+        };
+        assert_eq!(
+            o.rule,
+            Rule::Seasonal {
+                standard: -5 * 3600,
+                daylight: -4 * 3600,
+                start: second_sunday_of_march,
+                end: first_sunday_of_november,
+            }
+        );
+        // Its last listed change is the one the 2007 rule took over from.
+        let since = zone("UTC").at(o.exact_from_ms.unwrap()).unwrap();
+        assert_eq!(since.year(), 2007);
+    }
+
+    #[test]
+    fn zones_without_daylight_saving_time() {
+        let kolkata = zone("Asia/Kolkata").offsets().unwrap();
+        assert_eq!(
+            (kolkata.rule, kolkata.changes.len()),
+            (Rule::Fixed(19800), 0)
+        );
+        let utc = zone("UTC").offsets().unwrap();
+        assert_eq!((utc.rule, utc.exact_from_ms), (Rule::Fixed(0), None));
+        // Brazil abolished daylight-saving time in 2019.
+        let sao_paulo = zone("America/Sao_Paulo").offsets().unwrap();
+        assert_eq!(sao_paulo.rule, Rule::Fixed(-3 * 3600));
+    }
+
+    #[test]
+    fn changes_no_rule_describes_are_listed() {
+        // Gaza's clocks follow Ramadan: changes are listed decades ahead, then a rule.
+        let gaza = zone("Asia/Gaza").offsets().unwrap();
+        assert!(gaza.changes.len() > 100, "{}", gaza.changes.len());
+        assert!(matches!(gaza.rule, Rule::Seasonal { .. }));
+        assert!(gaza
+            .changes
+            .windows(2)
+            .all(|w| w[0].0 < w[1].0 && w[0].1 != w[1].1));
+        assert!(gaza.changes[0].0 > OFFSETS_FROM_MS);
+    }
+
+    #[test]
+    fn a_julian_day_rule_is_refused_with_the_zone_named() {
+        let p = jiff_core::tz::posix::TimeZone::parse("AAA3BBB,J60,J300").unwrap();
+        let e = rule("Test/Zone", &p).unwrap_err();
+        assert!(e.starts_with("time zone Test/Zone: "), "{e}");
+        let p = jiff_core::tz::posix::TimeZone::parse("AAA3BBB,M3.5.0/-1,M10.5.0/50").unwrap();
+        assert_eq!(
+            rule("Test/Zone", &p).unwrap(),
+            Rule::Seasonal {
+                standard: -3 * 3600,
+                daylight: -2 * 3600,
+                start: Change {
+                    month: 3,
+                    week: 5,
+                    weekday: 0,
+                    time: -3600
+                },
+                end: Change {
+                    month: 10,
+                    week: 5,
+                    weekday: 0,
+                    time: 50 * 3600
+                },
+            }
+        );
     }
 }

@@ -89,7 +89,7 @@ pub struct Settings {
     #[serde(default = "defaults::pin_lockout_minutes")]
     pub pin_lockout_minutes: i64,
     /// The IANA time zone of the opening hours and of scheduled calls (e.g. `America/New_York`):
-    /// daylight-saving changes are compiled in.
+    /// its daylight-saving rule is compiled in, right in every year.
     pub timezone: Zone,
     /// Opening hours per weekday, `["HH:MM", "HH:MM"]` (24-hour, local time); a day left out is
     /// closed. Open from the first time inclusive to the second exclusive.
