@@ -11,9 +11,11 @@ pub mod ir;
 pub mod lang;
 pub mod pstn;
 pub mod wire;
+pub mod zone;
 
 pub use flowdef::{CallFlow, ConfigError, ConfigProblem, ConfigProblemKind, FlowDef};
 pub use switchboard_macros::call_flow;
+pub use zone::{Zone, ZoneError};
 
 /// Everything a flow file needs: `use switchboard::prelude::*;`.
 pub mod prelude {
@@ -41,7 +43,7 @@ pub mod prelude {
     pub use crate::lang::time::{local_time, LocalTime};
     pub use crate::lang::val::{from_millis, millis, now, ToVal, Val};
     pub use crate::wire::{LEG_A, LEG_B};
-    pub use crate::{CallFlow, FlowDef};
+    pub use crate::{CallFlow, FlowDef, Zone};
 }
 
 /// What `#[call_flow]` expands to. Not a stable API: flow code never names it.

@@ -100,7 +100,7 @@ fn main() {
         numbers: vec![BUSINESS.into()],
         services: services(),
         clock: Clock::new(0, 1),
-        tz: chrono_tz::America::New_York,
+        tz: "America/New_York".parse().unwrap(),
     };
     let Ok(mut sim) = Simulator::new(setup, SimQueue::new()) else {
         eprintln!("cannot start the simulator");

@@ -25,10 +25,11 @@ use switchboard_sim::expr::{Bindings, Clock, JsonataEngine, Vars};
 const BINDING_SETS: usize = 8;
 
 /// Instants for expressions that read the clock (`$millis()`, `$now(…)`): winter and summer,
-/// both sides of the 2024 and 2025 daylight-saving changes the compiler's offset chains encode
-/// (US Eastern 1710054000000 / 1730613600000, 1762063200000), a Saturday, a late Saturday night
-/// that is already Sunday in UTC, and 2041, past the end of the chains (which then assume EST).
-const INSTANTS: [i64; 9] = [
+/// both sides of US Eastern daylight-saving changes in 2024, 2025 and 2099 (`local_time`
+/// computes them from the zone's rule, for any year), a Saturday, a late Saturday night that is
+/// already Sunday in UTC, 2041, and both sides of Sydney's April 2025 change (the fixture's
+/// Australia/Sydney expression).
+const INSTANTS: [i64; 13] = [
     1_705_329_000_000, // 2024-01-15T14:30:00Z, Monday 09:30 EST
     1_720_040_370_000, // 2024-07-03T20:59:30Z, Wednesday 16:59:30 EDT
     1_710_053_999_999, // 2024-03-10T06:59:59.999Z, the last EST millisecond
@@ -37,7 +38,11 @@ const INSTANTS: [i64; 9] = [
     1_718_463_600_000, // 2024-06-15T15:00:00Z, Saturday 11:00 EDT
     1_735_446_600_000, // 2024-12-29T04:30:00Z, Saturday 23:30 EST
     1_730_613_599_000, // 2024-11-03T05:59:59Z, Sunday 01:59:59 EDT
-    2_256_134_400_000, // 2041-06-29T16:00:00Z, Saturday noon EDT, beyond the chains
+    2_256_134_400_000, // 2041-06-29T16:00:00Z, Saturday noon EDT
+    4_076_636_399_999, // 2099-03-08T06:59:59.999Z, the last EST millisecond of winter 2099
+    4_076_636_400_000, // 2099-03-08T07:00:00Z, the first EDT millisecond
+    1_743_868_799_999, // 2025-04-05T15:59:59.999Z, Sunday 02:59:59.999 AEDT in Sydney
+    1_743_868_800_000, // 2025-04-05T16:00:00Z, Sunday 02:00 AEST
 ];
 
 fn root() -> PathBuf {

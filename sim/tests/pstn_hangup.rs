@@ -50,7 +50,7 @@ fn run(machine: Arc<StateMachine>, call: CallSpec, steps: Vec<Step>) -> Transcri
         numbers: vec![FLOW_NUMBER.into()],
         services: Services::new(),
         clock: Clock::new(1_736_000_000_000, 1),
-        tz: chrono_tz::UTC,
+        tz: switchboard::Zone::utc(),
     };
     let mut sim = Simulator::new(setup, SimQueue::new()).expect("simulator starts");
     sim.run(call, steps).clone()

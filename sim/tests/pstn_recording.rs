@@ -69,7 +69,7 @@ fn simulator(responses: Vec<Value>) -> Simulator {
         numbers: vec![FLOW_NUMBER.into()],
         services,
         clock: Clock::new(START, 1),
-        tz: chrono_tz::UTC,
+        tz: switchboard::Zone::utc(),
     };
     let mut sim = Simulator::new(setup, SimQueue::new()).expect("simulator starts");
     sim.set_audio_length("acme", "prompts/beep.wav", 1000);

@@ -51,7 +51,7 @@ fn simulator(machine: Arc<StateMachine>) -> Simulator {
         numbers: vec![FLOW_NUMBER.into()],
         services,
         clock: Clock::new(1_736_000_000_000, 1),
-        tz: chrono_tz::UTC,
+        tz: switchboard::Zone::utc(),
     };
     Simulator::new(setup, SimQueue::new()).expect("simulator starts")
 }

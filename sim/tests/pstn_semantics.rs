@@ -46,7 +46,7 @@ fn run(machine: Arc<StateMachine>, steps: Vec<Step>) -> (Vec<String>, Vec<Entry>
         numbers: vec!["+12065550100".into()],
         services: Services::new(),
         clock: Clock::new(1_736_000_000_000, 1),
-        tz: chrono_tz::UTC,
+        tz: switchboard::Zone::utc(),
     };
     let mut sim = Simulator::new(setup, SimQueue::new()).expect("simulator starts");
     let t = sim.run(CallSpec::inbound("+15105550101", "+12065550100"), steps);

@@ -60,7 +60,7 @@ fn simulator() -> Simulator {
         numbers: vec![FLOW_NUMBER.into()],
         services: Services::new(),
         clock: Clock::new(FOUR_PM_NY, 1),
-        tz: chrono_tz::America::New_York,
+        tz: "America/New_York".parse().unwrap(),
     };
     Simulator::new(setup, SimQueue::new()).expect("simulator starts")
 }

@@ -40,7 +40,20 @@ fn a_bad_time_zone_points_at_its_field() {
         dist.display()
     );
     let e = err(&text);
-    assert!(e.starts_with("bad.yaml:5: call.time_zone"), "{e}");
+    assert!(
+        e.starts_with("bad.yaml:5: call.time_zone: unknown time zone \"Mars/Olympus\": use an IANA name such as \"America/New_York\""),
+        "{e}"
+    );
+    // In `calls:` too, the error names the call.
+    let text = format!(
+        "flow: {}\ncalls:\n  - call: {{from: \"+1\", to: \"+2\"}}\n  - call:\n      from: \"+1\"\n      to: \"+2\"\n      time_zone: Europe/Pariss\n",
+        dist.display()
+    );
+    let e = err(&text);
+    assert!(
+        e.starts_with("bad.yaml:7: calls[1].call.time_zone: unknown time zone \"Europe/Pariss\""),
+        "{e}"
+    );
 }
 
 #[test]

@@ -25,6 +25,32 @@ fn at_expressions_are_read_in_their_time_zone() {
 }
 
 #[test]
+fn at_expressions_across_a_clock_change_and_bad_zones() {
+    let ny = "America/New_York";
+    // 2024-03-10 02:30 never shows in New York (02:00 EST became 03:00 EDT): refused.
+    let gap = parse_expression("at(2024-03-10T02:30:00)", ny, T0).unwrap_err();
+    assert_eq!(gap.error, "Scheduler.ValidationException");
+    assert!(
+        gap.cause.contains("does not exist in America/New_York"),
+        "{}",
+        gap.cause
+    );
+    // 2024-11-03 01:30 shows twice; the first (EDT, 05:30Z) is meant.
+    let (fold, _) = parse_expression("at(2024-11-03T01:30:00)", ny, T0).unwrap();
+    assert_eq!(fold, 1_730_611_800_000);
+    // The zone named, and what to write.
+    let bad = parse_expression("at(2024-05-01T08:30:00)", "EST5", T0).unwrap_err();
+    assert_eq!(bad.error, "Scheduler.ValidationException");
+    assert!(
+        bad.cause.contains("unknown time zone \"EST5\""),
+        "{}",
+        bad.cause
+    );
+    // at() takes seconds: yyyy-mm-ddThh:mm:ss.
+    assert!(parse_expression("at(2024-05-01T08:30)", ny, T0).is_err());
+}
+
+#[test]
 fn one_time_schedule_fires_once_on_the_clock_and_delete_after_completion_removes_it() {
     let mut s = Scheduler::new();
     let args = |name: &str, action: &str| {

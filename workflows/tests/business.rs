@@ -155,11 +155,11 @@ fn invalid_values_say_what_to_write() {
         ("pin_lockout_minutes", 5000.into(), "1 to 1440 minutes"),
         // The PIN is not configuration any more: its hash must not be left in a config file.
         ("pin_hash", "2468".into(), "unknown field `pin_hash`"),
-        ("timezone", "-0500".into(), "not an IANA time zone"),
+        ("timezone", "-0500".into(), "wrong half the year"),
         (
             "timezone",
             "Mars/Olympus_Mons".into(),
-            "not an IANA time zone",
+            "unknown time zone \"Mars/Olympus_Mons\": use an IANA name",
         ),
         (
             "hours.monday",

@@ -29,8 +29,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono_tz::Tz;
 use serde_json::{Map, Value};
+use switchboard::Zone;
 use switchboard_asl::StateMachine;
 use switchboard_router::{Config, Reply, Router};
 use tokio::sync::mpsc;
@@ -128,7 +128,7 @@ pub struct Simulator<Q: Outbox = SimQueue> {
     router: Router<SimEngine, Q>,
     rx: mpsc::UnboundedReceiver<Command>,
     rt: tokio::runtime::Runtime,
-    tz: Tz,
+    tz: Zone,
     script: Script,
     transcript: Transcript,
     placer: CallPlacer,
@@ -166,7 +166,7 @@ pub struct Setup {
     /// Simulated start time and seed.
     pub clock: Clock,
     /// The time zone local times are shown in.
-    pub tz: Tz,
+    pub tz: Zone,
 }
 
 impl<Q: Outbox> Simulator<Q> {
@@ -350,9 +350,8 @@ impl<Q: Outbox> Simulator<Q> {
     }
 
     fn local_time(&self, ms: i64) -> String {
-        use chrono::TimeZone;
-        match self.tz.timestamp_millis_opt(ms).single() {
-            Some(t) => t.format("%Y-%m-%d %H:%M:%S %Z (%A)").to_string(),
+        match self.tz.at(ms) {
+            Some(t) => t.strftime("%Y-%m-%d %H:%M:%S %Z (%A)").to_string(),
             None => format!("{ms} ms"),
         }
     }

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use switchboard::Zone;
 
 use crate::pstn::{Direction, Seconds, Step};
 
@@ -92,8 +93,8 @@ pub struct CallDef {
     #[serde(default)]
     pub at: Option<String>,
     /// IANA time zone of `at` (default `UTC`).
-    #[serde(default = "utc")]
-    pub time_zone: String,
+    #[serde(default = "Zone::utc")]
+    pub time_zone: Zone,
     /// The caller hangs up this long after the call starts, whatever happens.
     #[serde(default)]
     pub hang_up_after: Option<Seconds>,
@@ -126,9 +127,6 @@ fn inbound() -> Direction {
 }
 /// Where the simulated clock starts when the first call has no `at`.
 pub const DEFAULT_AT: &str = "2025-01-06 10:00";
-fn utc() -> String {
-    "UTC".into()
-}
 fn default_patience() -> Seconds {
     Seconds(30)
 }

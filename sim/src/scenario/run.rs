@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{NaiveDateTime, TimeZone};
-use chrono_tz::Tz;
+use jiff::civil::DateTime;
 use serde::Serialize;
 use serde_json::{json, Value};
+use switchboard::Zone;
 use switchboard_asl::StateMachine;
 
 use super::{expect, LambdaDef, Scenario, ScenarioError, DEFAULT_AT};
@@ -62,8 +62,8 @@ pub fn resolve_flow(flow: &str, base: &Path) -> Option<PathBuf> {
     here.is_file().then_some(here)
 }
 
-/// `at` (`YYYY-MM-DD HH:MM[:SS]`) in `tz`, as epoch ms; `Err` says what to write.
-fn local_millis(at: &str, tz: Tz) -> Result<i64, String> {
+/// `at` (`YYYY-MM-DD HH:MM[:SS]`) in `zone`, as epoch ms; `Err` says what to write.
+fn local_millis(at: &str, zone: &Zone) -> Result<i64, String> {
     let at = at.trim();
     let local = [
         "%Y-%m-%d %H:%M:%S",
@@ -72,12 +72,10 @@ fn local_millis(at: &str, tz: Tz) -> Result<i64, String> {
         "%Y-%m-%dT%H:%M",
     ]
     .iter()
-    .find_map(|f| NaiveDateTime::parse_from_str(at, f).ok())
+    .find_map(|f| DateTime::strptime(f, at).ok())
     .ok_or_else(|| format!("{at:?} is not a local time; write \"2025-01-06 10:00\""))?;
-    tz.from_local_datetime(&local)
-        .earliest()
-        .map(|t| t.timestamp_millis())
-        .ok_or_else(|| format!("{at} does not exist in {tz} (a daylight-saving gap)"))
+    zone.instant_of(local)
+        .ok_or_else(|| format!("{at} does not exist in {zone} (a daylight-saving gap)"))
 }
 
 impl Scenario {
@@ -198,16 +196,7 @@ impl Scenario {
         let mut plan = Vec::new();
         for (i, run) in &runs {
             let c = &run.call;
-            let tz: Tz = c.time_zone.parse().map_err(|_| {
-                err(
-                    *i,
-                    "call.time_zone",
-                    format!(
-                        "{:?} is not an IANA time zone; write e.g. America/New_York",
-                        c.time_zone
-                    ),
-                )
-            })?;
+            let tz = &c.time_zone;
             let at = match (&c.at, plan.is_empty()) {
                 (Some(at), _) => Some(local_millis(at, tz).map_err(|m| err(*i, "call.at", m))?),
                 (None, true) => {
@@ -253,7 +242,7 @@ impl Scenario {
             numbers,
             services: self.services(&placer)?,
             clock: Clock::new(start, first.call.seed.unwrap_or(1)),
-            tz,
+            tz: tz.clone(),
         };
         let mut sim = Simulator::with_placer(setup, queue, placer)
             .map_err(|e| err(first_index, "call", e))?;
@@ -265,9 +254,9 @@ impl Scenario {
         for (n, (i, tz, at, spec, run)) in plan.iter().enumerate() {
             let now = sim.world().env.clock.now_millis();
             if at.is_some_and(|at| at < now) {
-                let ended = tz.timestamp_millis_opt(now).single().map_or_else(
+                let ended = tz.at(now).map_or_else(
                     || now.to_string(),
-                    |t| t.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    |t| t.strftime("%Y-%m-%d %H:%M:%S").to_string(),
                 );
                 return Err(err(
                     *i,

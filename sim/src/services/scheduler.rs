@@ -13,9 +13,9 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDateTime, TimeZone};
-use chrono_tz::Tz;
+use jiff::civil::DateTime;
 use serde_json::{json, Value};
+use switchboard::Zone;
 
 use crate::integration::TaskFailure;
 
@@ -73,23 +73,20 @@ pub fn parse_expression(
 ) -> Result<(i64, Option<i64>), TaskFailure> {
     let e = expression.trim();
     if let Some(inner) = e.strip_prefix("at(").and_then(|r| r.strip_suffix(')')) {
-        let tz: Tz = timezone.parse().map_err(|_| {
+        let zone: Zone = timezone
+            .parse()
+            .map_err(|e| validation(format!("ScheduleExpressionTimezone: {e}")))?;
+        let local = DateTime::strptime("%Y-%m-%dT%H:%M:%S", inner.trim()).map_err(|e| {
             validation(format!(
-                "ScheduleExpressionTimezone '{timezone}' is not an IANA time zone"
+                "ScheduleExpression '{expression}': expected at(yyyy-mm-ddThh:mm:ss): {e}"
             ))
         })?;
-        let local =
-            NaiveDateTime::parse_from_str(inner.trim(), "%Y-%m-%dT%H:%M:%S").map_err(|e| {
-                validation(format!(
-                    "ScheduleExpression '{expression}': expected at(yyyy-mm-ddThh:mm:ss): {e}"
-                ))
-            })?;
-        let at = tz.from_local_datetime(&local).earliest().ok_or_else(|| {
+        let at = zone.instant_of(local).ok_or_else(|| {
             validation(format!(
                 "ScheduleExpression '{expression}' does not exist in {timezone}"
             ))
         })?;
-        return Ok((at.timestamp_millis(), None));
+        return Ok((at, None));
     }
     if let Some(inner) = e.strip_prefix("rate(").and_then(|r| r.strip_suffix(')')) {
         let mut parts = inner.split_whitespace();

@@ -14,7 +14,7 @@ pub struct FrontDesk {
     /// Support line, E.164.
     pub support: String,
     /// IANA time zone of the opening hours.
-    pub time_zone: String,
+    pub time_zone: Zone,
     /// Opening and closing time, `"HH:MM"`, Monday to Friday.
     pub open: String,
     pub close: String,
