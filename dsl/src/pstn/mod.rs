@@ -19,4 +19,4 @@ pub use event::{
 pub use int::Int;
 pub use response::Response;
 pub use switchboard_pstn::{option, param};
-pub use validate::ConstraintError;
+pub use validate::{ConstraintError, ConstraintKind};
