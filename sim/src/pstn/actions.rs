@@ -3,7 +3,7 @@
 //! Action reference: <https://docs.aws.amazon.com/chime-sdk/latest/dg/specify-actions.html>.
 
 use serde_json::{json, Map, Value};
-use switchboard::pstn::{self, Action, DigitCollection, Int};
+use switchboard::pstn::{self, param, Action, DigitCollection, Int};
 use switchboard::wire::{LEG_A, LEG_B};
 
 use super::call::{sip, Call, Leg, Talk};
@@ -47,6 +47,17 @@ pub(super) fn speech_ms(text: &str) -> i64 {
 
 pub(super) fn int(v: &Option<Int>, default: i64) -> i64 {
     v.as_ref().and_then(Int::value).unwrap_or(default)
+}
+
+/// A parameter's value as sent, else what PSTN audio uses when it is absent (its documented
+/// default, else what Switchboard sends: [`param::Param::absent`]).
+pub(super) fn value(v: &Option<Int>, p: &param::Param) -> i64 {
+    int(v, p.absent())
+}
+
+/// A required parameter's value; a JSONata template left unevaluated counts as absent.
+pub(super) fn required(v: &Int, p: &param::Param) -> i64 {
+    v.value().unwrap_or(p.absent())
 }
 
 pub(super) fn ok() -> Done {
@@ -191,8 +202,8 @@ impl<Q: Outbox> Simulator<Q> {
         match action {
             Action::Speak(a) => self.say(call, name, leg, &a.speech.text),
             Action::PlayAudio(a) => {
-                let times =
-                    int(&a.repeat, const { pstn::param::PLAY_AUDIO_REPEAT.absent() }).max(1);
+                // `Repeat: 0` (tolerated) plays once.
+                let times = value(&a.repeat, &param::PLAY_AUDIO_REPEAT).max(1);
                 self.play(call, name, leg, &a.audio_source, times)
             }
             Action::SpeakAndGetDigits(a) => self.get_digits(
@@ -247,7 +258,7 @@ impl<Q: Outbox> Simulator<Q> {
                 self.timed(call, ms)
             }
             Action::SendDigits(a) => {
-                let each = int(&a.tone_duration_in_milliseconds, 250);
+                let each = value(&a.tone_duration_in_milliseconds, &param::TONE_DURATION_MS);
                 self.entry(call, name, leg, None, Some(a.digits.clone()), "ok");
                 self.timed(call, each * a.digits.len() as i64)
             }
@@ -402,19 +413,22 @@ impl<Q: Outbox> Simulator<Q> {
         d: &DigitCollection,
         regex: Option<&str>,
     ) -> Done {
-        let attempts =
-            int(&d.repeat, const { pstn::param::GET_DIGITS_REPEAT.absent() }).clamp(1, 20);
-        let min = int(
-            &d.min_number_of_digits,
-            const { pstn::param::MIN_NUMBER_OF_DIGITS.absent() },
+        // `Repeat: 0` (tolerated) asks once; at most 20 attempts keep a runaway flow bounded.
+        let attempts = value(&d.repeat, &param::GET_DIGITS_REPEAT).clamp(1, 20);
+        let min = value(&d.min_number_of_digits, &param::MIN_NUMBER_OF_DIGITS);
+        let max = value(&d.max_number_of_digits, &param::MAX_NUMBER_OF_DIGITS);
+        let between = value(
+            &d.in_between_digits_duration_in_milliseconds,
+            &param::IN_BETWEEN_DIGITS_MS,
         );
-        let max = int(&d.max_number_of_digits, pstn::limits::MAX_DIGITS);
-        let between = int(&d.in_between_digits_duration_in_milliseconds, 3000);
-        let wait = int(&Some(d.repeat_duration_in_milliseconds.clone()), 5000);
-        let terminators = d
-            .terminator_digits
-            .clone()
-            .unwrap_or_else(|| vec!["#".into()]);
+        let wait = required(
+            &d.repeat_duration_in_milliseconds,
+            &param::REPEAT_DURATION_MS,
+        );
+        let terminators = d.terminator_digits.clone().unwrap_or_else(|| {
+            let keys = pstn::limits::DEFAULT_TERMINATORS.chars();
+            keys.map(String::from).collect()
+        });
         for attempt in 1..=attempts {
             if let Some(stop) = self.prompt(call, (name, leg), &main) {
                 return stop;
@@ -436,22 +450,17 @@ impl<Q: Outbox> Simulator<Q> {
                 Some(_) => return self.hung_up(call, LEG_A, "caller"),
             };
             self.pressed(call, &keys);
-            let (collected, terminated) = collect(&keys, &terminators, max);
+            let (collected, terminator) = collect(&keys, &terminators, max);
             let ms = if keys.is_empty() {
                 wait
             } else {
-                keys.len() as i64 * 300 + if terminated { 0 } else { between }
+                keys.len() as i64 * 300 + if terminator.is_some() { 0 } else { between }
             };
             if !self.spend(call, ms) {
                 return self.hung_up(call, LEG_A, "caller");
             }
             let long_enough = collected.len() as i64 >= min;
-            let with_terminator = terminated.then(|| {
-                format!(
-                    "{collected}{}",
-                    keys.chars().nth(collected.len()).unwrap_or('#')
-                )
-            });
+            let with_terminator = terminator.map(|t| format!("{collected}{t}"));
             let matches = regex_ok(regex, &collected)
                 || with_terminator
                     .as_deref()
@@ -477,10 +486,7 @@ impl<Q: Outbox> Simulator<Q> {
             .first()
             .map(|e| e.uri.clone())
             .unwrap_or_default();
-        let timeout_s = int(
-            &a.call_timeout_seconds,
-            const { pstn::param::CALL_TIMEOUT_SECONDS.absent() },
-        );
+        let timeout_s = value(&a.call_timeout_seconds, &param::CALL_TIMEOUT_SECONDS);
         self.arm(call);
         let step = self
             .script
@@ -571,20 +577,20 @@ impl<Q: Outbox> Simulator<Q> {
     }
 }
 
-/// The digits collected from `keys`: up to a terminator or `max` digits. Also says whether a
-/// terminator ended the collection.
-fn collect(keys: &str, terminators: &[String], max: i64) -> (String, bool) {
+/// The digits collected from `keys`: up to a terminator or `max` digits. Also gives the
+/// terminator that ended the collection, if one did.
+fn collect(keys: &str, terminators: &[String], max: i64) -> (String, Option<char>) {
     let mut out = String::new();
     for c in keys.chars() {
         if terminators.iter().any(|t| t.starts_with(c)) {
-            return (out, true);
+            return (out, Some(c));
         }
         if out.len() as i64 >= max {
             break;
         }
         out.push(c);
     }
-    (out, false)
+    (out, None)
 }
 
 fn regex_ok(regex: Option<&str>, digits: &str) -> bool {

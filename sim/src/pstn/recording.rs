@@ -19,10 +19,10 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
-use switchboard::pstn;
+use switchboard::pstn::{self, param};
 use switchboard::wire::LEG_A;
 
-use super::actions::{int, ok, Done, INVALID_ACTION_PARAMETER};
+use super::actions::{ok, value, Done, INVALID_ACTION_PARAMETER};
 use super::call::Call;
 use super::script::{Moment, Step};
 use super::{Entry, Outbox, Simulator};
@@ -71,8 +71,11 @@ impl<Q: Outbox> Simulator<Q> {
         leg: &str,
         a: &pstn::RecordAudio,
     ) -> Done {
-        let max_s = int(&a.duration_in_seconds, 86_400);
-        let silence_s = int(&a.silence_duration_in_seconds, 3);
+        let max_s = value(&a.duration_in_seconds, &param::RECORD_DURATION_SECONDS);
+        let silence_s = value(
+            &a.silence_duration_in_seconds,
+            &param::RECORD_SILENCE_DURATION_SECONDS,
+        );
         let dest = &a.recording_destination;
         let target = format!(
             "s3://{}/{}",
