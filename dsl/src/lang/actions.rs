@@ -12,7 +12,7 @@ use super::step::{const_str, expect_kind, summary_of, ActionKind, Step};
 use super::val::{ToVal, Val};
 use crate::ir::{Expr, Kind, Loc, ResultShape, Tree};
 use crate::pstn::option::{self, BuilderOption};
-use crate::pstn::{limits, param};
+use crate::pstn::{limits, param, E164};
 use std::ops::RangeInclusive;
 
 macro_rules! kinds {
@@ -103,6 +103,15 @@ pub(crate) fn check_int(loc: Loc, o: &BuilderOption, v: i64) -> i64 {
         ctx::error(loc, e);
     }
     o.clamp(v)
+}
+
+/// Checks a phone-number option whose value is known now is [`E164`].
+fn check_number(loc: Loc, o: &BuilderOption, v: &Val) {
+    if let Some(n) = const_str(v) {
+        if let Err(e) = E164::parse(&n) {
+            ctx::error(loc, format!("{}: {e}", o.name()));
+        }
+    }
 }
 
 /// Seconds, for a waiting Task's timeout, from a table value.
@@ -472,11 +481,7 @@ pub struct Endpoint(Tree, String);
 #[track_caller]
 pub fn pstn(number: impl ToVal) -> Endpoint {
     let v = number.to_val();
-    if let Some(n) = const_str(&v) {
-        if !limits::is_e164(&n) {
-            ctx::error(Loc::caller(), format!("pstn(\"{n}\") is not an E.164 number: write it as +<country code><number>, e.g. +12065550100"));
-        }
-    }
+    check_number(Loc::caller(), argument("pstn"), &v);
     Endpoint(
         Tree::Object(vec![
             ("BridgeEndpointType".into(), Tree::lit("PSTN")),
@@ -520,14 +525,7 @@ impl Step<kinds::CallAndBridge> {
     #[track_caller]
     pub fn caller_id(self, number: impl ToVal) -> Self {
         let v = number.to_val();
-        if let Some(n) = const_str(&v) {
-            if !limits::is_e164(&n) {
-                ctx::error(
-                    Loc::caller(),
-                    format!("caller_id(\"{n}\") is not an E.164 number"),
-                );
-            }
-        }
+        check_number(Loc::caller(), option("call_and_bridge", "caller_id"), &v);
         // Keep the documented order: CallTimeoutSeconds, CallerIdNumber, Endpoints.
         let mut s = self;
         if let Tree::Object(kv) = &mut s.action.params {

@@ -150,3 +150,19 @@ fn in_range_options_are_sent_as_given() {
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(param(&a, "CallTimeoutSeconds"), json!(120));
 }
+
+/// `pstn(…)` and `caller_id(…)` take numbers by the one E.164 rule (`E164`).
+#[test]
+fn numbers_follow_the_one_e164_rule() {
+    for ok in ["+6834002", "+123456789012345"] {
+        let (_, errors) = built(|| call_and_bridge(pstn(ok)).caller_id(ok));
+        assert!(errors.is_empty(), "{ok}: {errors:?}");
+    }
+    for bad in ["+683400", "+1234567890123456", "+0123456789", "2065550100"] {
+        let (_, errors) = built(|| call_and_bridge(pstn(bad)).caller_id(bad));
+        assert_eq!(errors.len(), 2, "{bad}: {errors:?}");
+        assert!(errors[0].starts_with("pstn: ") && errors[1].starts_with("caller_id: "));
+        let why = crate::pstn::E164::parse(bad).unwrap_err().to_string();
+        assert!(errors.iter().all(|e| e.ends_with(&why)), "{errors:?}");
+    }
+}

@@ -61,18 +61,9 @@ pub const fn silence_threshold(v: i64) {
         panic!("silence_threshold: the silence threshold is 1 to 1000");
     }
 }
+/// The one E.164 rule ([`limits::is_e164`], what `switchboard::pstn::E164` parses through).
 pub const fn e164(s: &str) {
-    let b = s.as_bytes();
-    let ok = b.len() >= 2 && b.len() <= 16 && b[0] == b'+' && b[1] != b'0';
-    let mut i = 1;
-    let mut digits = ok;
-    while i < b.len() {
-        if !b[i].is_ascii_digit() {
-            digits = false;
-        }
-        i += 1;
-    }
-    if !digits {
+    if !limits::is_e164(s) {
         panic!("not an E.164 phone number: write +<country code><number>, e.g. \"+12065550100\"");
     }
 }
@@ -99,4 +90,26 @@ pub const fn pstn(s: &str) {
 }
 pub const fn caller_id(s: &str) {
     e164(s)
+}
+
+#[cfg(test)]
+mod tests {
+    /// `#[call_flow]`'s literal check of `pstn("…")` / `caller_id("…")` follows the one E.164
+    /// rule (`+`, 7 to 15 digits, the first not 0); it used to take a single digit.
+    #[test]
+    fn e164_literals_follow_the_one_rule() {
+        let panics = |s: &'static str| std::panic::catch_unwind(|| super::pstn(s)).is_err();
+        for ok in ["+6834002", "+123456789012345"] {
+            assert!(!panics(ok), "{ok}");
+        }
+        for bad in [
+            "+12",
+            "+683400",
+            "+1234567890123456",
+            "+0123456789",
+            "2065550100",
+        ] {
+            assert!(panics(bad), "{bad}");
+        }
+    }
 }

@@ -6,7 +6,7 @@
 use super::action::*;
 use super::limits::{self, is_jsonata_template as dynamic};
 use super::param::{self, Param};
-use super::Int;
+use super::{Int, E164};
 use serde_json::{Map, Value};
 use std::ops::RangeInclusive;
 
@@ -105,10 +105,11 @@ impl Checker {
     }
 
     fn e164(&mut self, field: &str, value: &str) {
-        if !dynamic(value) && !limits::is_e164(value) {
-            let hint = limits::e164_hint();
-            let message = format!("{value:?} is not an E.164 phone number; {hint}");
-            self.fail(field, Malformed, message);
+        if dynamic(value) {
+            return;
+        }
+        if let Err(e) = E164::parse(value) {
+            self.fail(field, Malformed, e.to_string());
         }
     }
 
