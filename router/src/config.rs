@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde_json::Value;
-use switchboard::pstn::E164;
+use switchboard::pstn::{limits, E164};
 
 /// Environment variable holding the DID → state machine ARN map (JSON).
 pub const ENV_FLOWS: &str = "SWITCHBOARD_CALL_FLOWS";
@@ -43,8 +43,9 @@ pub struct Config {
     pub queue_prefix: String,
     /// Spoken before hanging up on an error.
     pub apology: String,
-    /// SIP code of the router's own hang-ups (480 Temporarily Unavailable).
-    pub sip_code: String,
+    /// SIP code of the router's own hang-ups ([`limits::SIP_NO_ANSWER`], 480 Temporarily
+    /// Unavailable).
+    pub sip_code: i64,
 }
 
 /// A configuration problem, phrased for whoever deploys the function.
@@ -63,7 +64,7 @@ impl Config {
             max_keep_alives: 24,
             queue_prefix: "switchboard-".to_owned(),
             apology: "Sorry, something went wrong on our side. Please call again later.".to_owned(),
-            sip_code: "480".to_owned(),
+            sip_code: limits::SIP_NO_ANSWER,
         }
     }
 

@@ -174,7 +174,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
                 self.config.sip_code
             );
             cx.note(Severity::Error, "unknown_number", detail);
-            return response::reject(leg, &self.config.sip_code);
+            return response::reject(leg, self.config.sip_code);
         };
         let (name, queue_name) = self.names(cx);
         let url = match self.queue.create(&queue_name).await {
@@ -185,7 +185,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
                     "backend",
                     format!("creating queue {queue_name}: {e}; call rejected"),
                 );
-                return response::reject(leg, &self.config.sip_code);
+                return response::reject(leg, self.config.sip_code);
             }
         };
         let input = json!({ wire::INPUT_QUEUE_URL: url, wire::INPUT_EVENT: cx.ev.raw }).to_string();
@@ -201,7 +201,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
                 if let Err(e) = self.queue.delete(&url).await {
                     cx.note(Severity::Warn, "backend", format!("deleting queue {url}: {e}"));
                 }
-                return response::reject(leg, &self.config.sip_code);
+                return response::reject(leg, self.config.sip_code);
             }
         }
         self.await_actions(cx, &url, None, 0).await
@@ -564,7 +564,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
         response::apology(
             cx.ev.live_leg(),
             &self.config.apology,
-            &self.config.sip_code,
+            self.config.sip_code,
             url,
         )
     }

@@ -2,8 +2,8 @@
 //!
 //! Action reference: <https://docs.aws.amazon.com/chime-sdk/latest/dg/specify-actions.html>.
 
-use serde_json::{json, Map, Value};
-use switchboard::pstn::{self, param, Action, DigitCollection, Int};
+use serde_json::{json, Value};
+use switchboard::pstn::{self, param, Action, ActionData, DigitCollection, Int};
 use switchboard::wire::{LEG_A, LEG_B};
 
 use super::call::{sip, Call, Leg, Talk};
@@ -30,8 +30,8 @@ pub const INVALID_ACTION_PARAMETER: &str = "InvalidActionParameter";
 
 /// How one action ended.
 pub(super) enum Done {
-    /// Succeeded; these fields go into `ActionData` next to `Type` and `Parameters`.
-    Ok(Map<String, Value>),
+    /// Succeeded, reporting these results (`Type` and `Parameters` are filled in later).
+    Ok(ActionData),
     /// Failed: `ErrorType`, `ErrorMessage`.
     Failed(&'static str, String),
     /// A leg hung up (LEG-A: the caller or the flow; LEG-B: the bridged party or the flow).
@@ -61,7 +61,7 @@ pub(super) fn required(v: &Int, p: &param::Param) -> i64 {
 }
 
 pub(super) fn ok() -> Done {
-    Done::Ok(Map::new())
+    Done::Ok(ActionData::default())
 }
 
 /// What a digit prompt says: speech text or an audio object.
@@ -274,15 +274,15 @@ impl<Q: Outbox> Simulator<Q> {
             }
             Action::StartBotConversation(a) => {
                 self.entry(call, name, leg, None, Some(a.bot_alias_arn.clone()), "ok");
-                let mut data = Map::new();
                 // The shape of an Amazon Lex V2 result, as the action's ACTION_SUCCESSFUL
-                // carries it (https://docs.aws.amazon.com/chime-sdk/latest/dg/start-bot-conversation.html).
-                data.insert(
-                    "IntentResult".into(),
-                    json!({"SessionId": call.leg_a.call_id, "SessionState": {
+                // carries it (https://docs.aws.amazon.com/chime-sdk/latest/dg/start-bot-conversation.html);
+                // Amazon Lex's model, not PSTN audio's, so it stays JSON in `ActionData` too.
+                let data = ActionData {
+                    intent_result: Some(json!({"SessionId": call.leg_a.call_id, "SessionState": {
                         "Intent": {"Name": "FallbackIntent", "State": "Fulfilled", "Slots": {}},
-                        "SessionAttributes": {}}}),
-                );
+                        "SessionAttributes": {}}})),
+                    ..ActionData::default()
+                };
                 self.timed_with(call, 5000, data)
             }
             Action::StartCallRecording(a) => self.start_call_recording(call, name, leg, a),
@@ -302,10 +302,10 @@ impl<Q: Outbox> Simulator<Q> {
     }
 
     pub(super) fn timed(&mut self, call: &mut Call, ms: i64) -> Done {
-        self.timed_with(call, ms, Map::new())
+        self.timed_with(call, ms, ActionData::default())
     }
 
-    fn timed_with(&mut self, call: &mut Call, ms: i64, data: Map<String, Value>) -> Done {
+    fn timed_with(&mut self, call: &mut Call, ms: i64, data: ActionData) -> Done {
         if self.spend(call, ms) {
             Done::Ok(data)
         } else {
@@ -466,9 +466,10 @@ impl<Q: Outbox> Simulator<Q> {
                     .as_deref()
                     .is_some_and(|t| regex_ok(regex, t));
             if long_enough && matches {
-                let mut data = Map::new();
-                data.insert("ReceivedDigits".into(), Value::String(collected));
-                return Done::Ok(data);
+                return Done::Ok(ActionData {
+                    received_digits: Some(collected),
+                    ..ActionData::default()
+                });
             }
             if let Some(stop) = self.prompt(call, (name, leg), &failure) {
                 return stop;

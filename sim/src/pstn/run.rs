@@ -1,8 +1,8 @@
 //! One call from its first event to its last, and what placed calls come from.
 
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
-use switchboard::pstn::{Action, ConstraintKind, Response};
+use serde_json::{json, Value};
+use switchboard::pstn::{Action, ActionData, ConstraintKind, Response};
 use switchboard::wire::{event as ev, LEG_A};
 
 use super::actions::Done;
@@ -16,13 +16,13 @@ const MAX_EVENTS: u64 = 1000;
 /// The next event to send.
 struct Next {
     kind: &'static str,
-    data: Option<Value>,
+    data: Option<ActionData>,
     /// Top-level `ErrorType`/`ErrorMessage` (`INVALID_LAMBDA_RESPONSE`).
     error: Option<(String, String)>,
 }
 
 impl Next {
-    fn plain(kind: &'static str, data: Option<Value>) -> Self {
+    fn plain(kind: &'static str, data: Option<ActionData>) -> Self {
         Next {
             kind,
             data,
@@ -35,28 +35,17 @@ impl<Q: Outbox> Simulator<Q> {
     /// Send one event through the router; returns its response.
     fn send(&mut self, call: &mut Call, next: Next) -> Value {
         let mut event = call.event(next.kind, next.data);
-        let error = next.error.map(|(t, m)| {
-            event["ErrorType"] = json!(t);
-            event["ErrorMessage"] = json!(m);
-            format!("{t}: {m}")
-        });
-        let action = event
-            .pointer("/ActionData/Type")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let error = error.or_else(|| {
-            let t = event
-                .pointer("/ActionData/ErrorType")
-                .and_then(Value::as_str)?;
-            let m = event
-                .pointer("/ActionData/ErrorMessage")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            Some(format!("{t}: {m}"))
-        });
-        let sip_code = event
-            .pointer("/ActionData/Parameters/SipResponseCode")
-            .and_then(Value::as_i64)
+        if let Some((t, m)) = next.error {
+            event.error_type = Some(t);
+            event.error_message = Some(m);
+        }
+        let data = event.action_data.as_ref();
+        let action = data.and_then(|d| d.kind.clone());
+        let error = event
+            .error_type()
+            .map(|t| format!("{t}: {}", event.error_message().unwrap_or_default()));
+        let sip_code = data
+            .and_then(|d| d.parameters.as_ref()?.get("SipResponseCode")?.as_i64())
             .filter(|_| next.kind == ev::HANGUP);
         let at_ms = self.world.env.clock.now_millis() - call.start_ms;
         self.transcript.entries.push(Entry::Event {
@@ -67,6 +56,7 @@ impl<Q: Outbox> Simulator<Q> {
             error,
             sip_code,
         });
+        let event = serde_json::to_value(&event).expect("an invocation event serialises to JSON");
         let reply = self.dispatch(&event);
         for i in reply.incidents {
             let text = format!("router {:?} {}: {}", i.severity, i.kind, i.detail).to_lowercase();
@@ -129,48 +119,43 @@ impl<Q: Outbox> Simulator<Q> {
         let mut last = None;
         let mut digits = None;
         for (action, p) in response.actions.iter().zip(&params) {
-            let data = |extra: Map<String, Value>| {
-                let mut d = Map::new();
-                d.insert("Type".into(), json!(action.type_name()));
-                d.insert("Parameters".into(), p.clone());
-                d.extend(extra);
-                Value::Object(d)
+            // The action as sent, with what it reports.
+            let data = |results: ActionData| ActionData {
+                kind: Some(action.type_name().to_owned()),
+                parameters: p.as_object().cloned(),
+                ..results
             };
             if self.leaves_before(call, action) {
                 return self.hangup_next(call, |s, c| s.hung_up(c, LEG_A, "caller"));
             }
             match self.perform_one(call, action, p) {
-                Done::Ok(extra) => last = Some(data(extra)),
+                Done::Ok(results) => last = Some(data(results)),
                 Done::Digits(d) => {
                     digits = Some(d);
-                    last = Some(data(Map::new()));
+                    last = Some(data(ActionData::default()));
                 }
                 Done::Failed(t, m) => {
-                    let mut extra = Map::new();
-                    extra.insert("ErrorType".into(), json!(t));
-                    extra.insert("ErrorMessage".into(), json!(m));
-                    return Next::plain(ev::ACTION_FAILED, Some(data(extra)));
+                    let failure = ActionData {
+                        error_type: Some(t.to_owned()),
+                        error_message: Some(m),
+                        ..ActionData::default()
+                    };
+                    return Next::plain(ev::ACTION_FAILED, Some(data(failure)));
                 }
                 Done::HungUp(tag) => return Next::plain(ev::HANGUP, Some(call.hangup_data(tag))),
             }
         }
-        if let (Some(d), Some(Action::ReceiveDigits(_))) = (
-            digits,
-            response
-                .actions
-                .iter()
-                .find(|a| matches!(a, Action::ReceiveDigits(_))),
-        ) {
-            let p = params[response
-                .actions
-                .iter()
-                .position(|a| matches!(a, Action::ReceiveDigits(_)))
-                .unwrap_or(0)]
-            .clone();
-            return Next::plain(
-                ev::DIGITS_RECEIVED,
-                Some(json!({"Type": "ReceiveDigits", "Parameters": p, "ReceivedDigits": d})),
-            );
+        let listening = response
+            .actions
+            .iter()
+            .position(|a| matches!(a, Action::ReceiveDigits(_)));
+        if let (Some(d), Some(i)) = (digits, listening) {
+            let p = params[i].as_object().cloned().unwrap_or_default();
+            let data = ActionData {
+                received_digits: Some(d),
+                ..ActionData::of(response.actions[i].type_name(), p)
+            };
+            return Next::plain(ev::DIGITS_RECEIVED, Some(data));
         }
         Next::plain(ev::ACTION_SUCCESSFUL, last)
     }
@@ -263,7 +248,7 @@ impl<Q: Outbox> Simulator<Q> {
     /// `TransactionAttributes` are kept.
     fn start_outbound(&mut self, call: &mut Call) -> Option<Value> {
         let args = call.arguments.clone().unwrap_or_default();
-        let data = json!({"Type": "CallCreateRequest", "Parameters": {"Arguments": args}});
+        let data = ActionData::call_create_request(args);
         let first = self.send(call, Next::plain(ev::NEW_OUTBOUND_CALL, Some(data)));
         if let Err(why) = self.accept(call, &first) {
             self.note(
