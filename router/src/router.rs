@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use switchboard::pstn::Action;
 use switchboard::wire;
 
 use crate::backend::{ActionQueue, BackendError, Engine, ErrorKind};
@@ -221,7 +222,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
         let Some(token) = cx.ev.wait_token() else {
             if let Some(n) = cx.ev.attribute(ATTR_KEEP_ALIVE) {
                 let n = n.parse().unwrap_or(self.config.max_keep_alives);
-                if cx.ev.action_type() != Some("Pause") {
+                if cx.ev.action_type() != Some(Action::PAUSE) {
                     cx.note(
                         Severity::Warn,
                         "missing_token",

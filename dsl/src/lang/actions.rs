@@ -12,7 +12,7 @@ use super::step::{const_str, expect_kind, summary_of, ActionKind, Step};
 use super::val::{ToVal, Val};
 use crate::ir::{Expr, Kind, Loc, ResultShape, Tree};
 use crate::pstn::option::{self, BuilderOption};
-use crate::pstn::{limits, param, E164};
+use crate::pstn::{limits, param, Action, E164};
 use std::ops::RangeInclusive;
 
 macro_rules! kinds {
@@ -176,7 +176,7 @@ pub fn speak(text: impl ToVal) -> Step<kinds::Speak> {
     let text = text.to_val();
     check_text(&text, "speak text", loc);
     let s = Step::new(
-        "Speak",
+        Action::SPEAK,
         format!("Speak {}", short(&text)),
         speech_seconds(&text),
         loc,
@@ -295,7 +295,7 @@ pub fn speak_and_get_digits(prompt: impl ToVal) -> Step<kinds::SpeakAndGetDigits
     check_text(&text, "speak_and_get_digits prompt", loc);
     let secs = speech_seconds(&text) + 10;
     let s = Step::new(
-        "SpeakAndGetDigits",
+        Action::SPEAK_AND_GET_DIGITS,
         format!("Ask {}", short(&text)),
         secs,
         loc,
@@ -327,7 +327,7 @@ pub fn play_audio_and_get_digits(
     let loc = Loc::caller();
     let (bucket, key) = (bucket.to_val(), key.to_val());
     let s = Step::new(
-        "PlayAudioAndGetDigits",
+        Action::PLAY_AUDIO_AND_GET_DIGITS,
         format!("Play {} and get digits", short(&key)),
         40,
         loc,
@@ -351,7 +351,7 @@ impl Step<kinds::PlayAudioAndGetDigits> {
 pub fn play_audio(bucket: impl ToVal, key: impl ToVal) -> Step<kinds::PlayAudio> {
     let loc = Loc::caller();
     let (bucket, key) = (bucket.to_val(), key.to_val());
-    let s = Step::new("PlayAudio", format!("Play {}", short(&key)), 40, loc);
+    let s = Step::new(Action::PLAY_AUDIO, format!("Play {}", short(&key)), 40, loc);
     with_call_id(s).set(&["AudioSource"], s3_source(bucket, key))
 }
 
@@ -376,7 +376,7 @@ impl Step<kinds::PlayAudio> {
 #[track_caller]
 pub fn receive_digits(regex: &str) -> Step<kinds::ReceiveDigits> {
     let s = Step::new(
-        "ReceiveDigits",
+        Action::RECEIVE_DIGITS,
         format!("Listen for {regex}"),
         30,
         Loc::caller(),
@@ -412,7 +412,7 @@ pub fn record_audio(bucket: impl ToVal, prefix: impl ToVal) -> Step<kinds::Recor
     }
     let duration = param::RECORD_DURATION_SECONDS.sent();
     let s = Step::new(
-        "RecordAudio",
+        Action::RECORD_AUDIO,
         "Record message".into(),
         secs(duration) + 10,
         loc,
@@ -511,7 +511,7 @@ pub fn call_and_bridge(endpoint: Endpoint) -> Step<kinds::CallAndBridge> {
     let Endpoint(tree, label) = endpoint;
     let ring = param::CALL_TIMEOUT_SECONDS.sent();
     let s = Step::new(
-        "CallAndBridge",
+        Action::CALL_AND_BRIDGE,
         format!("Bridge {label}"),
         secs(ring) + 10,
         Loc::caller(),
@@ -567,7 +567,7 @@ impl Step<kinds::CallAndBridge> {
 /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/hangup.html>
 #[track_caller]
 pub fn hangup() -> Step<kinds::Hangup> {
-    let s = Step::new("Hangup", "Hang up".into(), 10, Loc::caller());
+    let s = Step::new(Action::HANGUP, "Hang up".into(), 10, Loc::caller());
     let code = limits::SIP_NORMAL_CLEARING.to_string();
     with_call_id(s).set(&["SipResponseCode"], Tree::lit(code))
 }
@@ -587,7 +587,7 @@ pub fn pause(ms: i64) -> Step<kinds::Pause> {
     let loc = Loc::caller();
     check_int(loc, argument("pause"), ms);
     let s = Step::new(
-        "Pause",
+        Action::PAUSE,
         format!("Pause {ms} ms"),
         (ms / 1000) as u32 + 5,
         loc,
@@ -614,7 +614,12 @@ pub fn send_digits(digits: impl ToVal) -> Step<kinds::SendDigits> {
             );
         }
     }
-    let s = Step::new("SendDigits", format!("Send digits {}", short(&v)), 30, loc);
+    let s = Step::new(
+        Action::SEND_DIGITS,
+        format!("Send digits {}", short(&v)),
+        30,
+        loc,
+    );
     with_call_id(s).set(&["Digits"], Tree::Leaf(v.expr())).set(
         &["ToneDurationInMilliseconds"],
         Tree::lit(param::TONE_DURATION_MS.sent()),
@@ -627,7 +632,12 @@ pub fn join_chime_meeting(
     join_token: impl ToVal,
     meeting_id: impl ToVal,
 ) -> Step<kinds::JoinChimeMeeting> {
-    let s = Step::new("JoinChimeMeeting", "Join meeting".into(), 30, Loc::caller());
+    let s = Step::new(
+        Action::JOIN_CHIME_MEETING,
+        "Join meeting".into(),
+        30,
+        Loc::caller(),
+    );
     s.set_val(&["JoinToken"], join_token)
         .set(&["CallId"], call_id())
         .set_val(&["MeetingId"], meeting_id)
@@ -651,7 +661,7 @@ pub fn modify_chime_meeting_attendees(
     }
     let op = if mute { "Mute" } else { "Unmute" };
     let s = Step::new(
-        "ModifyChimeMeetingAttendees",
+        Action::MODIFY_CHIME_MEETING_ATTENDEES,
         format!("{op} attendees"),
         10,
         loc,
@@ -676,7 +686,12 @@ pub fn start_bot_conversation(bot_alias_arn: impl ToVal) -> Step<kinds::StartBot
             ctx::error(loc, format!("start_bot_conversation(\"{a}\") is not a Lex V2 bot alias ARN (arn:aws:lex:REGION:ACCOUNT:bot-alias/BOT/ALIAS)"));
         }
     }
-    let s = Step::new("StartBotConversation", "Bot conversation".into(), 600, loc);
+    let s = Step::new(
+        Action::START_BOT_CONVERSATION,
+        "Bot conversation".into(),
+        600,
+        loc,
+    );
     with_call_id(s)
         .set(&["BotAliasArn"], Tree::Leaf(arn.expr()))
         .set(&["LocaleId"], Tree::lit("en_US"))
@@ -709,7 +724,7 @@ impl Step<kinds::StartBotConversation> {
 #[track_caller]
 pub fn start_call_recording(destination: impl ToVal) -> Step<kinds::StartCallRecording> {
     let s = Step::new(
-        "StartCallRecording",
+        Action::START_CALL_RECORDING,
         "Start recording".into(),
         10,
         Loc::caller(),
@@ -738,7 +753,7 @@ impl Step<kinds::StartCallRecording> {
 #[track_caller]
 pub fn stop_call_recording() -> Step<kinds::StopCallRecording> {
     with_call_id(Step::new(
-        "StopCallRecording",
+        Action::STOP_CALL_RECORDING,
         "Stop recording".into(),
         10,
         Loc::caller(),
@@ -749,7 +764,7 @@ pub fn stop_call_recording() -> Step<kinds::StopCallRecording> {
 #[track_caller]
 pub fn pause_call_recording() -> Step<kinds::PauseCallRecording> {
     with_call_id(Step::new(
-        "PauseCallRecording",
+        Action::PAUSE_CALL_RECORDING,
         "Pause recording".into(),
         10,
         Loc::caller(),
@@ -760,7 +775,7 @@ pub fn pause_call_recording() -> Step<kinds::PauseCallRecording> {
 #[track_caller]
 pub fn resume_call_recording() -> Step<kinds::ResumeCallRecording> {
     with_call_id(Step::new(
-        "ResumeCallRecording",
+        Action::RESUME_CALL_RECORDING,
         "Resume recording".into(),
         10,
         Loc::caller(),
@@ -771,7 +786,7 @@ pub fn resume_call_recording() -> Step<kinds::ResumeCallRecording> {
 #[track_caller]
 pub fn voice_focus(enable: bool) -> Step<kinds::VoiceFocus> {
     let s = Step::new(
-        "VoiceFocus",
+        Action::VOICE_FOCUS,
         format!("Voice Focus {}", if enable { "on" } else { "off" }),
         10,
         Loc::caller(),

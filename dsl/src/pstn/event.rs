@@ -1,7 +1,7 @@
 //! Invocation events PSTN audio sends to the Lambda function.
 //! <https://docs.aws.amazon.com/chime-sdk/latest/dg/pstn-invocations.html>
 
-use super::{Action, CallRecordingDestination, Hangup, Int, S3Type};
+use super::{Action, CallRecordingDestination, Int, S3Type};
 use crate::wire::event as names;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -283,7 +283,7 @@ impl ActionData {
         p.insert("SipResponseCode".into(), sip_response_code.into());
         p.insert("CallId".into(), call_id.into());
         p.insert("ParticipantTag".into(), participant_tag.into());
-        ActionData::of(Action::Hangup(Hangup::default()).type_name(), p)
+        ActionData::of(Action::HANGUP, p)
     }
 
     /// `ActionData` of a `NEW_OUTBOUND_CALL`: `CallCreateRequest` with the API caller's
