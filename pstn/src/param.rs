@@ -133,7 +133,10 @@ const SEND_DIGITS: &str = "https://docs.aws.amazon.com/chime-sdk/latest/dg/send-
 const RECEIVE_DIGITS: &str =
     "https://docs.aws.amazon.com/chime-sdk/latest/dg/listen-to-digits.html";
 
-/// `CallAndBridge.CallTimeoutSeconds`: "Between 1 and 120, inclusive", default 30.
+/// `CallAndBridge.CallTimeoutSeconds`: "Between 1 and 120, inclusive", default 30. The
+/// debugging page's resolution for `InvalidActionParameter` says "between 0 and 120 seconds"
+/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/unexpected-action-fail.html>); the action
+/// page's 1 to 120 is the conservative reading of the two.
 pub const CALL_TIMEOUT_SECONDS: Param = Param {
     action: "CallAndBridge",
     field: "CallTimeoutSeconds",

@@ -795,14 +795,18 @@ pub fn voice_focus(enable: bool) -> Step<kinds::VoiceFocus> {
         .set(&["CallId"], call_id())
 }
 
+/// How long [`wait_for_hangup`] waits when the flow does not say (`max_minutes`).
+pub const DEFAULT_WAIT_MINUTES: u32 = 60;
+
 /// Sends no action and waits for the next event (a bridged call ending, a hang-up), at most
-/// `max_minutes` (default 60). Not a PSTN audio action: an empty action list.
+/// `max_minutes` (default [`DEFAULT_WAIT_MINUTES`]). Not a PSTN audio action: an empty action
+/// list.
 #[track_caller]
 pub fn wait_for_hangup() -> Step<kinds::WaitForHangup> {
     Step::new(
         crate::lang::WAIT_KIND,
         "Wait for hang-up".into(),
-        3600,
+        DEFAULT_WAIT_MINUTES * 60,
         Loc::caller(),
     )
 }
