@@ -12,8 +12,17 @@ use super::step::{const_str, expect_kind, summary_of, ActionKind, Step};
 use super::val::{ToVal, Val};
 use crate::ir::{Expr, Kind, Loc, ResultShape, Tree};
 use crate::pstn::option::{self, BuilderOption};
-use crate::pstn::{limits, param, Action, E164};
+use crate::pstn::{limits, param, Action};
 use std::ops::RangeInclusive;
+
+mod bridge;
+mod call;
+pub use bridge::{call_and_bridge, pstn, voice_connector, Endpoint};
+pub use call::{
+    join_chime_meeting, modify_chime_meeting_attendees, pause_call_recording,
+    resume_call_recording, start_bot_conversation, start_call_recording, stop_call_recording,
+    voice_focus,
+};
 
 macro_rules! kinds {
     ($($(#[$m:meta])* $name:ident => $out:ty, $shape:expr;)*) => {
@@ -103,15 +112,6 @@ pub(crate) fn check_int(loc: Loc, o: &BuilderOption, v: i64) -> i64 {
         ctx::error(loc, e);
     }
     o.clamp(v)
-}
-
-/// Checks a phone-number option whose value is known now is [`E164`].
-fn check_number(loc: Loc, o: &BuilderOption, v: &Val) {
-    if let Some(n) = const_str(v) {
-        if let Err(e) = E164::parse(&n) {
-            ctx::error(loc, format!("{}: {e}", o.name()));
-        }
-    }
 }
 
 /// Seconds, for a waiting Task's timeout, from a table value.
@@ -474,95 +474,6 @@ impl Step<kinds::RecordAudio> {
     }
 }
 
-/// A `CallAndBridge` endpoint.
-pub struct Endpoint(Tree, String);
-
-/// A phone number to bridge to (E.164). <https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html>
-#[track_caller]
-pub fn pstn(number: impl ToVal) -> Endpoint {
-    let v = number.to_val();
-    check_number(Loc::caller(), argument("pstn"), &v);
-    Endpoint(
-        Tree::Object(vec![
-            ("BridgeEndpointType".into(), Tree::lit("PSTN")),
-            ("Uri".into(), Tree::Leaf(v.expr())),
-        ]),
-        short(&v),
-    )
-}
-
-/// An Amazon Chime Voice Connector endpoint (`BridgeEndpointType: AWS`).
-pub fn voice_connector(arn: impl ToVal, uri: impl ToVal) -> Endpoint {
-    let (arn, uri) = (arn.to_val(), uri.to_val());
-    Endpoint(
-        Tree::Object(vec![
-            ("BridgeEndpointType".into(), Tree::lit("AWS")),
-            ("Arn".into(), Tree::Leaf(arn.expr())),
-            ("Uri".into(), Tree::Leaf(uri.expr())),
-        ]),
-        short(&uri),
-    )
-}
-
-/// Calls `endpoint` and bridges it to the caller; fails (`Err`) when it is not answered, busy,
-/// or rings longer than `ring_for`. <https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html>
-#[track_caller]
-pub fn call_and_bridge(endpoint: Endpoint) -> Step<kinds::CallAndBridge> {
-    let Endpoint(tree, label) = endpoint;
-    let ring = param::CALL_TIMEOUT_SECONDS.sent();
-    let s = Step::new(
-        Action::CALL_AND_BRIDGE,
-        format!("Bridge {label}"),
-        secs(ring) + 10,
-        Loc::caller(),
-    );
-    s.set(&["CallTimeoutSeconds"], Tree::lit(ring))
-        .set(&["Endpoints"], Tree::Array(vec![tree]))
-}
-
-impl Step<kinds::CallAndBridge> {
-    /// The number the callee sees (`CallerIdNumber`, E.164).
-    #[track_caller]
-    pub fn caller_id(self, number: impl ToVal) -> Self {
-        let v = number.to_val();
-        check_number(Loc::caller(), option("call_and_bridge", "caller_id"), &v);
-        // Keep the documented order: CallTimeoutSeconds, CallerIdNumber, Endpoints.
-        let mut s = self;
-        if let Tree::Object(kv) = &mut s.action.params {
-            kv.retain(|(k, _)| k != "CallerIdNumber");
-            kv.insert(
-                1.min(kv.len()),
-                ("CallerIdNumber".into(), Tree::Leaf(v.expr())),
-            );
-        }
-        s
-    }
-    /// Seconds to let it ring before giving up (`CallTimeoutSeconds`).
-    #[track_caller]
-    pub fn ring_for(mut self, seconds: i64) -> Self {
-        let o = option("call_and_bridge", "ring_for");
-        self.action.max_seconds = secs(check_int(Loc::caller(), o, seconds)) + 10;
-        self.set(&["CallTimeoutSeconds"], Tree::lit(seconds))
-    }
-    /// Plays an S3 audio file to the caller while the callee rings (`RingbackTone`).
-    pub fn ringback(self, bucket: impl ToVal, key: impl ToVal) -> Self {
-        self.set(&["RingbackTone"], s3_source(bucket.to_val(), key.to_val()))
-    }
-    /// Sends a SIP header to the callee (`SipHeaders`, `X-` headers and `User-to-User`).
-    #[track_caller]
-    pub fn sip_header(self, name: &str, value: impl ToVal) -> Self {
-        if !(name.starts_with("X-") || name == "User-to-User") {
-            ctx::error(
-                Loc::caller(),
-                format!(
-                    "sip_header(\"{name}\"): only `X-…` headers and `User-to-User` can be sent"
-                ),
-            );
-        }
-        self.set(&["SipHeaders", name], Tree::Leaf(value.to_val().expr()))
-    }
-}
-
 /// Hangs up the call (`SipResponseCode` normal clearing by default).
 /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/hangup.html>
 #[track_caller]
@@ -624,175 +535,6 @@ pub fn send_digits(digits: impl ToVal) -> Step<kinds::SendDigits> {
         &["ToneDurationInMilliseconds"],
         Tree::lit(param::TONE_DURATION_MS.sent()),
     )
-}
-
-/// Joins the call to an Amazon Chime SDK meeting. <https://docs.aws.amazon.com/chime-sdk/latest/dg/join-chime-meeting.html>
-#[track_caller]
-pub fn join_chime_meeting(
-    join_token: impl ToVal,
-    meeting_id: impl ToVal,
-) -> Step<kinds::JoinChimeMeeting> {
-    let s = Step::new(
-        Action::JOIN_CHIME_MEETING,
-        "Join meeting".into(),
-        30,
-        Loc::caller(),
-    );
-    s.set_val(&["JoinToken"], join_token)
-        .set(&["CallId"], call_id())
-        .set_val(&["MeetingId"], meeting_id)
-}
-
-/// Mutes or unmutes meeting attendees. <https://docs.aws.amazon.com/chime-sdk/latest/dg/modify-chime-meeting-attendees.html>
-#[track_caller]
-pub fn modify_chime_meeting_attendees(
-    mute: bool,
-    meeting_id: impl ToVal,
-    attendee_ids: &[&str],
-) -> Step<kinds::ModifyChimeMeetingAttendees> {
-    let loc = Loc::caller();
-    let allowed = limits::ATTENDEE_LIST_LEN;
-    if !allowed.contains(&attendee_ids.len()) {
-        let (lo, hi) = (allowed.start(), allowed.end());
-        ctx::error(
-            loc,
-            format!("modify_chime_meeting_attendees: give {lo} to {hi} attendee ids"),
-        );
-    }
-    let op = if mute { "Mute" } else { "Unmute" };
-    let s = Step::new(
-        Action::MODIFY_CHIME_MEETING_ATTENDEES,
-        format!("{op} attendees"),
-        10,
-        loc,
-    );
-    s.set(&["Operation"], Tree::lit(op))
-        .set_val(&["MeetingId"], meeting_id)
-        .set(&["CallId"], call_id())
-        .set(
-            &["AttendeeList"],
-            Tree::Array(attendee_ids.iter().map(|a| Tree::lit(*a)).collect()),
-        )
-}
-
-/// Hands the caller to an Amazon Lex V2 bot; the result's `intent` holds the bot's `IntentResult`.
-/// <https://docs.aws.amazon.com/chime-sdk/latest/dg/start-bot-conversation.html>
-#[track_caller]
-pub fn start_bot_conversation(bot_alias_arn: impl ToVal) -> Step<kinds::StartBotConversation> {
-    let loc = Loc::caller();
-    let arn = bot_alias_arn.to_val();
-    if let Some(a) = const_str(&arn) {
-        if !limits::is_lex_bot_alias_arn(&a) {
-            ctx::error(loc, format!("start_bot_conversation(\"{a}\") is not a Lex V2 bot alias ARN (arn:aws:lex:REGION:ACCOUNT:bot-alias/BOT/ALIAS)"));
-        }
-    }
-    let s = Step::new(
-        Action::START_BOT_CONVERSATION,
-        "Bot conversation".into(),
-        600,
-        loc,
-    );
-    with_call_id(s)
-        .set(&["BotAliasArn"], Tree::Leaf(arn.expr()))
-        .set(&["LocaleId"], Tree::lit("en_US"))
-        .set(
-            &["Configuration", "SessionState", "DialogAction", "Type"],
-            Tree::lit("ElicitIntent"),
-        )
-}
-
-impl Step<kinds::StartBotConversation> {
-    /// What the bot says first (`WelcomePrompts`).
-    pub fn welcome(self, text: impl ToVal) -> Self {
-        let prompt = Tree::Object(vec![
-            ("ContentType".into(), Tree::lit("PlainText")),
-            ("Content".into(), Tree::Leaf(text.to_val().expr())),
-        ]);
-        self.set(
-            &["Configuration", "WelcomePrompts"],
-            Tree::Array(vec![prompt]),
-        )
-    }
-    /// The bot's locale (`LocaleId`, e.g. `en_US`).
-    pub fn locale(self, id: &str) -> Self {
-        self.set(&["LocaleId"], Tree::lit(id))
-    }
-}
-
-/// Starts recording the call to S3 at `destination` (`bucket/prefix`).
-/// <https://docs.aws.amazon.com/chime-sdk/latest/dg/start-call-recording.html>
-#[track_caller]
-pub fn start_call_recording(destination: impl ToVal) -> Step<kinds::StartCallRecording> {
-    let s = Step::new(
-        Action::START_CALL_RECORDING,
-        "Start recording".into(),
-        10,
-        Loc::caller(),
-    );
-    with_call_id(s)
-        .set(&["Track"], Tree::lit("BOTH"))
-        .set(&["Destination", "Type"], Tree::lit("S3"))
-        .set_val(&["Destination", "Location"], destination)
-}
-
-impl Step<kinds::StartCallRecording> {
-    /// Which audio to record: `"INCOMING"`, `"OUTGOING"` or `"BOTH"`.
-    #[track_caller]
-    pub fn track(self, track: &str) -> Self {
-        if !["INCOMING", "OUTGOING", "BOTH"].contains(&track) {
-            ctx::error(
-                Loc::caller(),
-                format!("track(\"{track}\"): use \"INCOMING\", \"OUTGOING\" or \"BOTH\""),
-            );
-        }
-        self.set(&["Track"], Tree::lit(track))
-    }
-}
-
-/// Stops the call recording. <https://docs.aws.amazon.com/chime-sdk/latest/dg/stop-call-recording.html>
-#[track_caller]
-pub fn stop_call_recording() -> Step<kinds::StopCallRecording> {
-    with_call_id(Step::new(
-        Action::STOP_CALL_RECORDING,
-        "Stop recording".into(),
-        10,
-        Loc::caller(),
-    ))
-}
-
-/// Pauses the call recording. <https://docs.aws.amazon.com/chime-sdk/latest/dg/pause-call-recording.html>
-#[track_caller]
-pub fn pause_call_recording() -> Step<kinds::PauseCallRecording> {
-    with_call_id(Step::new(
-        Action::PAUSE_CALL_RECORDING,
-        "Pause recording".into(),
-        10,
-        Loc::caller(),
-    ))
-}
-
-/// Resumes the call recording. <https://docs.aws.amazon.com/chime-sdk/latest/dg/resume-call-recording.html>
-#[track_caller]
-pub fn resume_call_recording() -> Step<kinds::ResumeCallRecording> {
-    with_call_id(Step::new(
-        Action::RESUME_CALL_RECORDING,
-        "Resume recording".into(),
-        10,
-        Loc::caller(),
-    ))
-}
-
-/// Turns Amazon Voice Focus noise reduction on or off. <https://docs.aws.amazon.com/chime-sdk/latest/dg/voicefocus.html>
-#[track_caller]
-pub fn voice_focus(enable: bool) -> Step<kinds::VoiceFocus> {
-    let s = Step::new(
-        Action::VOICE_FOCUS,
-        format!("Voice Focus {}", if enable { "on" } else { "off" }),
-        10,
-        Loc::caller(),
-    );
-    s.set(&["Enable"], Tree::lit(enable))
-        .set(&["CallId"], call_id())
 }
 
 /// How long [`wait_for_hangup`] waits when the flow does not say (`max_minutes`).
