@@ -2,7 +2,8 @@
 //! example that passes. Pages are cited in `switchboard::pstn::limits`.
 
 use serde_json::{json, Value};
-use switchboard::pstn::{Action, ConstraintError, Response};
+use switchboard::pstn::{Action, ConstraintError, ConstraintKind, Response};
+use ConstraintKind::*;
 
 fn action(v: Value) -> Action {
     serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{v}: {e}"))
@@ -14,13 +15,13 @@ fn errors(v: Value) -> Vec<ConstraintError> {
         .expect_err(&format!("{v} should be rejected"))
 }
 
-/// Asserts `v` is rejected with an error at `field` whose message contains `says`.
-fn rejects(v: Value, field: &str, says: &str) {
+/// Asserts `v` is rejected with an error of `kind` at `field` whose message contains `says`.
+fn rejects(v: Value, field: &str, kind: ConstraintKind, says: &str) {
     let errs = errors(v);
     assert!(
         errs.iter()
-            .any(|e| e.field == field && e.message.contains(says)),
-        "expected {field}: ...{says}..., got {errs:#?}"
+            .any(|e| e.field == field && e.kind == kind && e.message.contains(says)),
+        "expected {field}: {kind:?} ...{says}..., got {errs:#?}"
     );
 }
 
@@ -40,11 +41,13 @@ fn call_and_bridge_timeout_is_1_to_120() {
     rejects(
         bridge(json!(121), "+12065550100", "+15105550101"),
         "Parameters.CallTimeoutSeconds",
+        OutOfRange,
         "use 1 to 120",
     );
     rejects(
         bridge(json!("0"), "+12065550100", "+15105550101"),
         "Parameters.CallTimeoutSeconds",
+        OutOfRange,
         "use 1 to 120",
     );
     accepts(bridge(json!(120), "+12065550100", "+15105550101"));
@@ -61,21 +64,25 @@ fn call_and_bridge_numbers_are_e164() {
     rejects(
         bridge(json!(30), "2065550100", "+15105550101"),
         "Parameters.CallerIdNumber",
+        Malformed,
         "E.164",
     );
     rejects(
         bridge(json!(30), "+12065550100", "+1NPAXXXXXXX"),
         "Parameters.Endpoints[0].Uri",
+        Malformed,
         "E.164",
     );
     rejects(
         bridge(json!(30), "+1234567890123456", "+15105550101"),
         "Parameters.CallerIdNumber",
+        Malformed,
         "7 to 15 digits",
     );
     rejects(
         bridge(json!(30), "+12065550100", "+683400"),
         "Parameters.Endpoints[0].Uri",
+        Malformed,
         "7 to 15 digits",
     );
     accepts(bridge(json!(30), "+123456789012345", "+6834002"));
@@ -85,9 +92,9 @@ fn call_and_bridge_numbers_are_e164() {
 fn call_and_bridge_takes_exactly_one_endpoint() {
     let two = json!({"Type": "CallAndBridge", "Parameters": {"CallerIdNumber": "+12065550100", "Endpoints": [
         {"BridgeEndpointType": "PSTN", "Uri": "+15105550101"}, {"BridgeEndpointType": "PSTN", "Uri": "+15105550102"}]}});
-    rejects(two, "Parameters.Endpoints", "exactly one");
+    rejects(two, "Parameters.Endpoints", Size, "exactly 1");
     let none = json!({"Type": "CallAndBridge", "Parameters": {"CallerIdNumber": "+12065550100", "Endpoints": []}});
-    rejects(none, "Parameters.Endpoints", "exactly one");
+    rejects(none, "Parameters.Endpoints", Size, "exactly 1");
 }
 
 #[test]
@@ -100,17 +107,20 @@ fn call_and_bridge_aws_endpoints_need_an_arn_and_a_short_uri() {
     rejects(
         aws(json!(""), "5550"),
         "Parameters.Endpoints[0].Arn",
+        Missing,
         "required for BridgeEndpointType AWS",
     );
     rejects(
         aws(arn.clone(), &"1".repeat(37)),
         "Parameters.Endpoints[0].Uri",
+        Size,
         "1 to 36 characters",
     );
     rejects(
         aws(arn.clone(), "55 50"),
         "Parameters.Endpoints[0].Uri",
-        "1 to 36 characters",
+        Malformed,
+        "a-z A-Z 0-9",
     );
     accepts(aws(arn, &"a".repeat(36)));
     let pstn_headers = json!({"Type": "CallAndBridge", "Parameters": {"CallerIdNumber": "+12065550100",
@@ -118,6 +128,7 @@ fn call_and_bridge_aws_endpoints_need_an_arn_and_a_short_uri() {
     rejects(
         pstn_headers,
         "Parameters.SipHeaders",
+        Conflict,
         "only used with BridgeEndpointType AWS",
     );
 }
@@ -128,7 +139,8 @@ fn hangup_sip_response_code_is_0_480_or_486() {
     rejects(
         hangup(json!("404")),
         "Parameters.SipResponseCode",
-        "use 0 (normal), 480 (unavailable) or 486 (busy)",
+        OutOfRange,
+        "use 0 (normal clearing), 480 (unavailable) or 486 (busy)",
     );
     for ok in [json!("0"), json!(480), json!(486)] {
         accepts(hangup(ok));
@@ -140,11 +152,13 @@ fn participant_tags_are_leg_a_or_leg_b() {
     rejects(
         json!({"Type": "Hangup", "Parameters": {"ParticipantTag": "LEG-C"}}),
         "Parameters.ParticipantTag",
+        Malformed,
         "use LEG-A or LEG-B",
     );
     rejects(
         json!({"Type": "JoinChimeMeeting", "Parameters": {"JoinToken": "t", "ParticipantTag": "LEG-B"}}),
         "Parameters.ParticipantTag",
+        Malformed,
         "use LEG-A",
     );
     accepts(
@@ -165,31 +179,37 @@ fn record_audio_limits() {
     rejects(
         rec(json!({"DurationInSeconds": "0"})),
         "Parameters.DurationInSeconds",
-        "greater than 0",
+        OutOfRange,
+        "use 1 or more",
     );
     rejects(
         rec(json!({"SilenceDurationInSeconds": 1001})),
         "Parameters.SilenceDurationInSeconds",
+        OutOfRange,
         "use 1 to 1000",
     );
     rejects(
         rec(json!({"SilenceThreshold": 0})),
         "Parameters.SilenceThreshold",
+        OutOfRange,
         "use 1 to 1000",
     );
     rejects(
         rec(json!({"RecordingTerminators": ["A"]})),
         "Parameters.RecordingTerminators[0]",
+        Malformed,
         "one DTMF key",
     );
     rejects(
         rec(json!({"RecordingTerminators": []})),
         "Parameters.RecordingTerminators",
+        Missing,
         "at least one",
     );
     rejects(
         rec(json!({"ParticipantTag": "LEG-A"})),
         "Parameters.ParticipantTag",
+        Conflict,
         "cannot be used together with CallId",
     );
     rejects(
@@ -197,6 +217,7 @@ fn record_audio_limits() {
             json!({"RecordingDestination": {"Type": "S3", "BucketName": "b", "Prefix": "p".repeat(980)}}),
         ),
         "Parameters.RecordingDestination.Prefix",
+        Size,
         "limit is 979",
     );
     accepts(rec(
@@ -212,11 +233,13 @@ fn pause_duration_bounds() {
     rejects(
         pause(json!(99)),
         "Parameters.DurationInMilliseconds",
+        OutOfRange,
         "use 100 to 30000",
     );
     rejects(
         pause(json!("30001")),
         "Parameters.DurationInMilliseconds",
+        OutOfRange,
         "use 100 to 30000",
     );
     accepts(pause(json!(100)));
@@ -230,18 +253,27 @@ fn play_audio_repeat_and_terminators() {
         "PlaybackTerminators": term, "AudioSource": {"Type": "S3", "BucketName": "b", "Key": "k.wav"}}})
     };
     rejects(
+        play(json!("-1"), json!(["#"])),
+        "Parameters.Repeat",
+        OutOfRange,
+        "use 1 or more times",
+    );
+    // Undocumented, yet sent by the reference workflow and accepted by the service.
+    rejects(
         play(json!("0"), json!(["#"])),
         "Parameters.Repeat",
-        "greater than 0",
+        Tolerated,
+        "use 1 or more times",
     );
     rejects(
         play(json!(1), json!(["##"])),
         "Parameters.PlaybackTerminators[0]",
+        Malformed,
         "one DTMF key",
     );
     accepts(play(json!("1"), json!(["1", "8", "#", "*"])));
     let no_key = json!({"Type": "PlayAudio", "Parameters": {"AudioSource": {"Type": "S3", "BucketName": "b", "Key": ""}}});
-    rejects(no_key, "Parameters.AudioSource.Key", "required");
+    rejects(no_key, "Parameters.AudioSource.Key", Missing, "required");
 }
 
 fn get_digits(digits: Value) -> Value {
@@ -258,22 +290,26 @@ fn digit_counts_are_0_to_128_with_min_at_most_max() {
     rejects(
         get_digits(json!({"MaxNumberOfDigits": 129})),
         "Parameters.MaxNumberOfDigits",
+        OutOfRange,
         "use 0 to 128",
     );
     rejects(
         get_digits(json!({"MinNumberOfDigits": -1})),
         "Parameters.MinNumberOfDigits",
+        OutOfRange,
         "use 0 to 128",
     );
     rejects(
         get_digits(json!({"MinNumberOfDigits": 4, "MaxNumberOfDigits": 3})),
         "Parameters.MaxNumberOfDigits",
+        Conflict,
         "less than MinNumberOfDigits 4",
     );
     // The maximum defaults to 128, so a minimum above it fails even without a maximum.
     rejects(
         get_digits(json!({"MinNumberOfDigits": 129})),
         "Parameters.MaxNumberOfDigits",
+        Conflict,
         "less than MinNumberOfDigits",
     );
     accepts(get_digits(
@@ -285,25 +321,35 @@ fn digit_counts_are_0_to_128_with_min_at_most_max() {
 }
 
 #[test]
-fn digit_timing_and_repeat_are_positive() {
+fn digit_timing_and_repeat_are_positive_repeat_0_tolerated() {
+    rejects(
+        get_digits(json!({"Repeat": -1})),
+        "Parameters.Repeat",
+        OutOfRange,
+        "use 1 or more times",
+    );
     rejects(
         get_digits(json!({"Repeat": 0})),
         "Parameters.Repeat",
-        "greater than 0",
+        Tolerated,
+        "use 1 or more times",
     );
     rejects(
         get_digits(json!({"InBetweenDigitsDurationInMilliseconds": 0})),
         "Parameters.InBetweenDigitsDurationInMilliseconds",
-        "greater than 0",
+        OutOfRange,
+        "use 1 or more",
     );
     rejects(
         get_digits(json!({"RepeatDurationInMilliseconds": "0"})),
         "Parameters.RepeatDurationInMilliseconds",
-        "greater than 0",
+        OutOfRange,
+        "use 1 or more",
     );
     rejects(
         get_digits(json!({"TerminatorDigits": ["D"]})),
         "Parameters.TerminatorDigits[0]",
+        Malformed,
         "one DTMF key",
     );
     accepts(get_digits(
@@ -321,12 +367,20 @@ fn receive_digits_flush_exceeds_in_between() {
     rejects(
         rd(1000, 1000),
         "Parameters.FlushDigitsDurationInMilliseconds",
+        Conflict,
         "greater than InBetweenDigitsDurationInMilliseconds",
     );
     rejects(
         rd(0, 10),
         "Parameters.InBetweenDigitsDurationInMilliseconds",
-        "greater than 0",
+        OutOfRange,
+        "use 1 or more",
+    );
+    rejects(
+        rd(1000, 0),
+        "Parameters.FlushDigitsDurationInMilliseconds",
+        OutOfRange,
+        "use 1 or more milliseconds",
     );
     accepts(rd(1000, 1001));
 }
@@ -343,13 +397,20 @@ fn speak_text_limit_and_text_type() {
     rejects(
         speak(&"é".repeat(1001), None),
         "Parameters.Text",
+        Size,
         "limit is 1000",
     );
-    rejects(speak("", None), "Parameters.Text", "required");
-    rejects(speak("Hello", Some("ssml")), "Parameters.Text", "<speak>");
+    rejects(speak("", None), "Parameters.Text", Missing, "required");
+    rejects(
+        speak("Hello", Some("ssml")),
+        "Parameters.Text",
+        Malformed,
+        "<speak>",
+    );
     rejects(
         speak("<speak>Hi</speak>", None),
         "Parameters.Text",
+        Malformed,
         "TextType",
     );
     accepts(speak(&"é".repeat(1000), Some("text")));
@@ -360,6 +421,7 @@ fn speak_text_limit_and_text_type() {
     rejects(
         get_digits(json!({"FailureSpeechParameters": {"Text": "x".repeat(1001)}})),
         "Parameters.FailureSpeechParameters.Text",
+        Size,
         "limit is 1000",
     );
 }
@@ -370,15 +432,22 @@ fn send_digits_set_count_and_tone() {
         json!({"Type": "SendDigits", "Parameters": {"CallId": "c",
         "Digits": digits, "ToneDurationInMilliseconds": tone}})
     };
-    rejects(send("12E", 250), "Parameters.Digits", "cannot be sent");
+    rejects(
+        send("12E", 250),
+        "Parameters.Digits",
+        Malformed,
+        "cannot be sent",
+    );
     rejects(
         send(&"1".repeat(51), 250),
         "Parameters.Digits",
+        Size,
         "send 1 to 50",
     );
     rejects(
         send("1", 49),
         "Parameters.ToneDurationInMilliseconds",
+        OutOfRange,
         "use 50 to 24000",
     );
     accepts(send(&"1234567890*#ABCD,".repeat(2), 50));
@@ -391,8 +460,18 @@ fn attendee_list_is_1_to_100() {
         json!({"Type": "ModifyChimeMeetingAttendees", "Parameters": {"Operation": "Unmute",
         "MeetingId": "m", "AttendeeList": (0..n).map(|i| format!("a{i}")).collect::<Vec<_>>()}})
     };
-    rejects(modify(0), "Parameters.AttendeeList", "provide 1 to 100");
-    rejects(modify(101), "Parameters.AttendeeList", "provide 1 to 100");
+    rejects(
+        modify(0),
+        "Parameters.AttendeeList",
+        Size,
+        "provide 1 to 100",
+    );
+    rejects(
+        modify(101),
+        "Parameters.AttendeeList",
+        Size,
+        "provide 1 to 100",
+    );
     accepts(modify(1));
     accepts(modify(100));
 }
@@ -408,11 +487,13 @@ fn bot_conversation_arn_and_welcome_messages() {
     rejects(
         bot("arn:aws:lex:us-east-1:123:bot/x", "ElicitIntent"),
         "Parameters.BotAliasArn",
+        Malformed,
         "bot alias ARN",
     );
     rejects(
         bot(arn, "Delegate"),
         "Parameters.Configuration.WelcomeMessages",
+        Conflict,
         "ElicitIntent",
     );
     accepts(bot(arn, "ElicitIntent"));
@@ -424,6 +505,7 @@ fn undocumented_parameters_are_reported() {
     rejects(
         typo,
         "Parameters.SipResponseCod",
+        UnknownField,
         "not a documented parameter",
     );
 }
@@ -433,11 +515,13 @@ fn required_call_ids_are_not_empty() {
     rejects(
         json!({"Type": "VoiceFocus", "Parameters": {"Enable": true, "CallId": " "}}),
         "Parameters.CallId",
+        Missing,
         "required",
     );
     rejects(
         json!({"Type": "StopCallRecording", "Parameters": {"CallId": ""}}),
         "Parameters.CallId",
+        Missing,
         "required",
     );
     accepts(json!({"Type": "VoiceFocus", "Parameters": {"Enable": false, "CallId": "c"}}));
@@ -461,7 +545,7 @@ fn response_limits() {
     let errs = hangups(11).validate().unwrap_err();
     assert!(
         errs.iter()
-            .any(|e| e.field == "Actions" && e.message.contains("at most 10")),
+            .any(|e| e.field == "Actions" && e.kind == Size && e.message.contains("at most 10")),
         "{errs:#?}"
     );
 
@@ -469,8 +553,9 @@ fn response_limits() {
     r.schema_version = "2.0".into();
     let errs = r.validate().unwrap_err();
     assert!(
-        errs.iter()
-            .any(|e| e.field == "SchemaVersion" && e.message.contains("\"1.0\"")),
+        errs.iter().any(|e| e.field == "SchemaVersion"
+            && e.kind == Malformed
+            && e.message.contains("\"1.0\"")),
         "{errs:#?}"
     );
 
@@ -478,8 +563,9 @@ fn response_limits() {
     r.transaction_attributes = Some((0..101).map(|i| (format!("k{i}"), json!("v"))).collect());
     let errs = r.validate().unwrap_err();
     assert!(
-        errs.iter()
-            .any(|e| e.field == "TransactionAttributes" && e.message.contains("limit is 100")),
+        errs.iter().any(|e| e.field == "TransactionAttributes"
+            && e.kind == Size
+            && e.message.contains("limit is 100")),
         "{errs:#?}"
     );
 
@@ -496,5 +582,30 @@ fn emitted_json_is_pascal_case_without_absent_options() {
     assert_eq!(
         v,
         json!({"SchemaVersion": "1.0", "Actions": [{"Type": "Hangup", "Parameters": {"SipResponseCode": "0"}}]})
+    );
+}
+
+#[test]
+fn only_a_tolerated_value_is_tolerated() {
+    let errs = errors(get_digits(json!({"Repeat": 0, "MaxNumberOfDigits": 129})));
+    let kinds: Vec<_> = errs.iter().map(|e| (e.field.as_str(), e.kind)).collect();
+    assert_eq!(
+        kinds,
+        [
+            ("Parameters.MaxNumberOfDigits", OutOfRange),
+            ("Parameters.Repeat", Tolerated)
+        ],
+        "{errs:#?}"
+    );
+}
+
+#[test]
+fn range_messages_name_the_documentation_page() {
+    let errs = errors(bridge(json!(121), "+12065550100", "+15105550101"));
+    assert!(
+        errs[0]
+            .message
+            .contains("https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html"),
+        "{errs:#?}"
     );
 }

@@ -40,6 +40,8 @@ pub const SIP_BUSY: i64 = 486;
 /// `SipResponseCode` of a `HANGUP` event: "0 – Normal clearing, 480 – No answer, 486 – User
 /// busy" (<https://docs.aws.amazon.com/chime-sdk/latest/dg/pstn-invocations.html>).
 pub const SIP_RESPONSE_CODES: [i64; 3] = [SIP_NORMAL_CLEARING, SIP_NO_ANSWER, SIP_BUSY];
+/// [`SIP_RESPONSE_CODES`] in words, for messages.
+pub const SIP_RESPONSE_CODES_MEANING: &str = "0 (normal clearing), 480 (unavailable) or 486 (busy)";
 
 /// `ModifyChimeMeetingAttendees.AttendeeList`: "Provide between 1 and 100 attendees".
 /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/unexpected-action-fail.html>
@@ -100,6 +102,23 @@ pub const fn is_e164(s: &str) -> bool {
     true
 }
 
+/// What to write instead of a number that is not E.164, for messages: the rule of [`is_e164`]
+/// in words.
+pub fn e164_hint() -> String {
+    format!(
+        "write + then the country code and number, {} to {} digits, the first not 0, no spaces, e.g. \"+12065550100\"",
+        E164_DIGITS.start(),
+        E164_DIGITS.end()
+    )
+}
+
+/// `TerminatorDigits` of `SpeakAndGetDigits` / `PlayAudioAndGetDigits` when absent: `#`
+/// ("Default value – #", <https://docs.aws.amazon.com/chime-sdk/latest/dg/speak-and-get-digits.html>).
+/// Switchboard also sends it as `RecordAudio`'s `RecordingTerminators`, which is required and
+/// has no default (<https://docs.aws.amazon.com/chime-sdk/latest/dg/record-audio.html>). Each
+/// character is one key.
+pub const DEFAULT_TERMINATORS: &str = "#";
+
 /// A DTMF key a caller can press: `0`–`9`, `*`, `#` (terminators, `PlaybackTerminators`,
 /// `RecordingTerminators`, `TerminatorDigits`).
 /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/record-audio.html>
@@ -119,11 +138,14 @@ pub fn is_dtmf_key(s: &str) -> bool {
     matches!((chars.next(), chars.next()), (Some(c), None) if is_dtmf(c))
 }
 
-/// A character allowed in the `Uri` of an `AWS` endpoint:
+/// The characters besides ASCII letters and digits allowed in the `Uri` of an `AWS` endpoint:
 /// `a-z, A-Z, 0-9, &, =, +, $, /, %, -, _, !, ~, *, (, ), .`.
 /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html>
+pub const AWS_ENDPOINT_URI_SYMBOLS: &str = "&=+$/%-_!~*().";
+
+/// A character allowed in the `Uri` of an `AWS` endpoint ([`AWS_ENDPOINT_URI_SYMBOLS`]).
 pub fn is_aws_endpoint_uri_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "&=+$/%-_!~*().".contains(c)
+    c.is_ascii_alphanumeric() || AWS_ENDPOINT_URI_SYMBOLS.contains(c)
 }
 
 /// Shape of a Lex V2 bot alias ARN: `arn:aws:lex:region:account:bot-alias/botId/botAliasId`.
@@ -156,6 +178,7 @@ mod tests {
         assert!(!is_e164("+0123"));
         assert!(!is_e164("15551234567"));
         assert!(!is_e164("+1NPAXXXXXXX"));
+        assert!(e164_hint().contains("7 to 15 digits"));
     }
 
     #[test]
@@ -164,6 +187,7 @@ mod tests {
         assert!(!is_dtmf('A'));
         assert!(is_send_digit('A') && is_send_digit(',') && !is_send_digit('E'));
         assert!(is_dtmf_key("#") && !is_dtmf_key("##") && !is_dtmf_key(""));
+        assert!(DEFAULT_TERMINATORS.chars().all(is_dtmf));
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub const OPTIONS: &[BuilderOption] = &[
         method: Some("sip_code"),
         rule: Rule::OneOf {
             values: &crate::limits::SIP_RESPONSE_CODES,
-            meaning: "0 (normal clearing), 480 (unavailable) or 486 (busy)",
+            meaning: crate::limits::SIP_RESPONSE_CODES_MEANING,
         },
         does: "Hangup sends the SIP response code",
         why: "",
@@ -258,6 +258,15 @@ impl BuilderOption {
         }
     }
 
+    /// `v` brought inside an integer option's range, for what is derived from it (a timeout)
+    /// after an out-of-range value was reported; other rules return `v`.
+    pub fn clamp(&self, v: i64) -> i64 {
+        match self.rule {
+            Rule::Int { min, max, .. } => v.clamp(min, max),
+            _ => v,
+        }
+    }
+
     /// Checks an inclusive range `lo..=hi`.
     pub fn check_range(&self, lo: i64, hi: i64) -> Result<(), String> {
         let Rule::Range { lo: pl, hi: ph } = self.rule else {
@@ -280,9 +289,10 @@ impl BuilderOption {
     pub fn check_str(&self, s: &str) -> Result<(), String> {
         match self.rule {
             Rule::E164 if !crate::limits::is_e164(s) => Err(format!(
-                "{}({s:?}): {} not an E.164 phone number; write +<country code><number>, e.g. \"+12065550100\"",
+                "{}({s:?}): {} not an E.164 phone number; {}",
                 self.name(),
-                self.does
+                self.does,
+                crate::limits::e164_hint()
             )),
             Rule::E164 => Ok(()),
             _ => Err(format!("{} does not take a string", self.name())),
@@ -341,6 +351,8 @@ mod tests {
             .unwrap_err()
             .contains("0 to 128 digits"));
         assert!(digits.check_range(3, 1).unwrap_err().contains("low..=high"));
+        assert_eq!(ring.clamp(500), 120);
+        assert_eq!(ring.clamp(-3), 1);
         let sip = method("hangup", "sip_code").unwrap();
         assert!(sip.check_int(486).is_ok() && sip.check_int(404).is_err());
         let pstn = argument("pstn").unwrap();

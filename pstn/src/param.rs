@@ -85,6 +85,16 @@ impl Param {
         }
     }
 
+    /// What Switchboard sends when a flow does not set the parameter ([`Param::sends`]). Only
+    /// for parameters that have one (a `const` using it on any other parameter fails to
+    /// compile).
+    pub const fn sent(&self) -> i64 {
+        match self.sends {
+            Some(v) => v,
+            None => panic!("Switchboard does not send this parameter unless a flow sets it"),
+        }
+    }
+
     /// `true` when `v` is within `min..=max`.
     pub const fn allows(&self, v: i64) -> bool {
         v >= self.min && v <= self.max
@@ -123,7 +133,10 @@ const SEND_DIGITS: &str = "https://docs.aws.amazon.com/chime-sdk/latest/dg/send-
 const RECEIVE_DIGITS: &str =
     "https://docs.aws.amazon.com/chime-sdk/latest/dg/listen-to-digits.html";
 
-/// `CallAndBridge.CallTimeoutSeconds`: "Between 1 and 120, inclusive", default 30.
+/// `CallAndBridge.CallTimeoutSeconds`: "Between 1 and 120, inclusive", default 30. The
+/// debugging page's resolution for `InvalidActionParameter` says "between 0 and 120 seconds"
+/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/unexpected-action-fail.html>); the action
+/// page's 1 to 120 is the conservative reading of the two.
 pub const CALL_TIMEOUT_SECONDS: Param = Param {
     action: "CallAndBridge",
     field: "CallTimeoutSeconds",
@@ -159,7 +172,7 @@ pub const MIN_NUMBER_OF_DIGITS: Param = Param {
     min: 0,
     max: 128,
     default: Some(0),
-    sends: None,
+    sends: Some(1),
     unit: Unit::Digits,
     doc: UNEXPECTED_ACTION_FAIL,
     tolerated: None,
@@ -173,7 +186,7 @@ pub const MAX_NUMBER_OF_DIGITS: Param = Param {
     min: 0,
     max: 128,
     default: Some(128),
-    sends: None,
+    sends: Some(1),
     unit: Unit::Digits,
     doc: UNEXPECTED_ACTION_FAIL,
     tolerated: None,
@@ -189,7 +202,7 @@ pub const GET_DIGITS_REPEAT: Param = Param {
     min: 1,
     max: i64::MAX,
     default: Some(1),
-    sends: None,
+    sends: Some(3),
     unit: Unit::Times,
     doc: SPEAK_AND_GET_DIGITS,
     tolerated: Some(0),
@@ -244,7 +257,7 @@ pub const RECORD_DURATION_SECONDS: Param = Param {
     min: 1,
     max: i64::MAX,
     default: None,
-    sends: None,
+    sends: Some(30),
     unit: Unit::Seconds,
     doc: RECORD_AUDIO,
     tolerated: None,
@@ -257,7 +270,7 @@ pub const RECORD_SILENCE_DURATION_SECONDS: Param = Param {
     min: 1,
     max: 1_000,
     default: None,
-    sends: None,
+    sends: Some(3),
     unit: Unit::Seconds,
     doc: RECORD_AUDIO,
     tolerated: None,
@@ -297,7 +310,22 @@ pub const RECEIVE_IN_BETWEEN_DIGITS_MS: Param = Param {
     min: 1,
     max: i64::MAX,
     default: None,
-    sends: None,
+    sends: Some(1_000),
+    unit: Unit::Milliseconds,
+    doc: RECEIVE_DIGITS,
+    tolerated: None,
+};
+
+/// `ReceiveDigits.FlushDigitsDurationInMilliseconds` (required): a duration in milliseconds,
+/// which must be greater than `InBetweenDigitsDurationInMilliseconds`
+/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/unexpected-action-fail.html>).
+pub const RECEIVE_FLUSH_DIGITS_MS: Param = Param {
+    action: "ReceiveDigits",
+    field: "FlushDigitsDurationInMilliseconds",
+    min: 1,
+    max: i64::MAX,
+    default: None,
+    sends: Some(10_000),
     unit: Unit::Milliseconds,
     doc: RECEIVE_DIGITS,
     tolerated: None,
@@ -318,6 +346,7 @@ pub const ALL: &[&Param] = &[
     &RECORD_SILENCE_THRESHOLD,
     &TONE_DURATION_MS,
     &RECEIVE_IN_BETWEEN_DIGITS_MS,
+    &RECEIVE_FLUSH_DIGITS_MS,
 ];
 
 #[cfg(test)]
@@ -351,5 +380,10 @@ mod tests {
         assert_eq!(CALL_TIMEOUT_SECONDS.allowed(), "1 to 120 seconds");
         assert_eq!(PLAY_AUDIO_REPEAT.allowed(), "1 or more times");
         assert!(PLAY_AUDIO_REPEAT.tolerates(0) && !PLAY_AUDIO_REPEAT.tolerates(-1));
+        // Switchboard asks three times; PSTN audio asks once when told nothing.
+        assert_eq!(
+            (GET_DIGITS_REPEAT.sent(), GET_DIGITS_REPEAT.absent()),
+            (3, 1)
+        );
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde_json::Value;
+use switchboard::pstn::{limits, E164};
 
 /// Environment variable holding the DID → state machine ARN map (JSON).
 pub const ENV_FLOWS: &str = "SWITCHBOARD_CALL_FLOWS";
@@ -27,7 +28,8 @@ pub const DEFAULT_BUDGET: Duration = Duration::from_millis(4000);
 /// Validated configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    /// Dialled (inbound) or calling (outbound) number in E.164 → state machine ARN.
+    /// Dialled (inbound) or calling (outbound) number → state machine ARN. Numbers read from
+    /// the environment are [`E164`].
     pub flows: BTreeMap<String, String>,
     /// Time from the start of an invocation by which the router answers.
     pub response_budget: Duration,
@@ -41,8 +43,9 @@ pub struct Config {
     pub queue_prefix: String,
     /// Spoken before hanging up on an error.
     pub apology: String,
-    /// SIP code of the router's own hang-ups (480 Temporarily Unavailable).
-    pub sip_code: String,
+    /// SIP code of the router's own hang-ups ([`limits::SIP_NO_ANSWER`], 480 Temporarily
+    /// Unavailable).
+    pub sip_code: i64,
 }
 
 /// A configuration problem, phrased for whoever deploys the function.
@@ -61,7 +64,7 @@ impl Config {
             max_keep_alives: 24,
             queue_prefix: "switchboard-".to_owned(),
             apology: "Sorry, something went wrong on our side. Please call again later.".to_owned(),
-            sip_code: "480".to_owned(),
+            sip_code: limits::SIP_NO_ANSWER,
         }
     }
 
@@ -146,11 +149,9 @@ fn parse_flows(var: &str, text: &str) -> Result<BTreeMap<String, String>, Config
     }
     let mut flows = BTreeMap::new();
     for (did, arn) in pairs {
-        if !is_e164(&did) {
-            return Err(err(format!(
-                "{did:?} is not an E.164 phone number (+ then up to 15 digits)"
-            )));
-        }
+        let did = E164::try_from(did)
+            .map_err(|e| err(e.to_string()))?
+            .into_string();
         let arn = arn
             .as_str()
             .filter(|a| is_state_machine_arn(a))
@@ -165,13 +166,6 @@ fn parse_flows(var: &str, text: &str) -> Result<BTreeMap<String, String>, Config
         }
     }
     Ok(flows)
-}
-
-fn is_e164(s: &str) -> bool {
-    let digits = s.strip_prefix('+').unwrap_or("");
-    (2..=15).contains(&digits.len())
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && !digits.starts_with('0')
 }
 
 fn is_state_machine_arn(s: &str) -> bool {
@@ -233,6 +227,23 @@ mod tests {
             };
             let got = load(&vars).unwrap_err().to_string();
             assert!(got.contains(want), "{text:?}: {got}");
+        }
+    }
+
+    /// The one E.164 rule (`switchboard::pstn::E164`: `+`, 7 to 15 digits, the first not 0);
+    /// the router used to take 2 digits.
+    #[test]
+    fn numbers_follow_the_one_e164_rule() {
+        let map = |n: &str| load(&[(ENV_FLOWS, &format!(r#"{{"{n}": "{ARN}"}}"#))]);
+        for ok in ["+6834002", "+123456789012345"] {
+            assert!(map(ok).is_ok(), "{ok}");
+        }
+        for bad in ["+12", "+683400", "+1234567890123456", "+0123456789"] {
+            let e = map(bad).unwrap_err().to_string();
+            assert!(
+                e.contains("not an E.164 phone number") && e.contains("7 to 15 digits"),
+                "{bad}: {e}"
+            );
         }
     }
 

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use switchboard::pstn::Action;
 use switchboard::wire;
 
 use crate::backend::{ActionQueue, BackendError, Engine, ErrorKind};
@@ -174,7 +175,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
                 self.config.sip_code
             );
             cx.note(Severity::Error, "unknown_number", detail);
-            return response::reject(leg, &self.config.sip_code);
+            return response::reject(leg, self.config.sip_code);
         };
         let (name, queue_name) = self.names(cx);
         let url = match self.queue.create(&queue_name).await {
@@ -185,7 +186,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
                     "backend",
                     format!("creating queue {queue_name}: {e}; call rejected"),
                 );
-                return response::reject(leg, &self.config.sip_code);
+                return response::reject(leg, self.config.sip_code);
             }
         };
         let input = json!({ wire::INPUT_QUEUE_URL: url, wire::INPUT_EVENT: cx.ev.raw }).to_string();
@@ -201,7 +202,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
                 if let Err(e) = self.queue.delete(&url).await {
                     cx.note(Severity::Warn, "backend", format!("deleting queue {url}: {e}"));
                 }
-                return response::reject(leg, &self.config.sip_code);
+                return response::reject(leg, self.config.sip_code);
             }
         }
         self.await_actions(cx, &url, None, 0).await
@@ -221,7 +222,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
         let Some(token) = cx.ev.wait_token() else {
             if let Some(n) = cx.ev.attribute(ATTR_KEEP_ALIVE) {
                 let n = n.parse().unwrap_or(self.config.max_keep_alives);
-                if cx.ev.action_type() != Some("Pause") {
+                if cx.ev.action_type() != Some(Action::PAUSE) {
                     cx.note(
                         Severity::Warn,
                         "missing_token",
@@ -564,7 +565,7 @@ impl<E: Engine, Q: ActionQueue> Router<E, Q> {
         response::apology(
             cx.ev.live_leg(),
             &self.config.apology,
-            &self.config.sip_code,
+            self.config.sip_code,
             url,
         )
     }

@@ -215,3 +215,31 @@ fn the_yaml_forms_of_the_steps() {
         .unwrap_err();
     assert!(e.starts_with("s.yaml:4:") && e.contains("after"), "{e}");
 }
+
+/// A hand-built `RecordAudio` without `DurationInSeconds` (no documented default): the
+/// simulator assumes what Switchboard sends (`switchboard::pstn::param`), so a caller who talks
+/// longer is cut off there.
+#[test]
+fn record_audio_without_a_duration_lasts_what_switchboard_sends() {
+    let limit = switchboard::pstn::param::RECORD_DURATION_SECONDS.absent();
+    let mut record = record_audio();
+    record["Parameters"]
+        .as_object_mut()
+        .unwrap()
+        .remove("DurationInSeconds");
+    let t = run(
+        vec![json!([record]), json!([speak("Thank you."), hangup()])],
+        vec![Step::Record(Record {
+            seconds: Seconds(limit as u64 + 15),
+            terminator: None,
+            hang_up: false,
+        })],
+    );
+    let saved = format!("({limit} s)");
+    assert!(
+        t.entries
+            .iter()
+            .any(|e| matches!(e, Entry::Note { text, .. } if text.starts_with("recording saved") && text.ends_with(&saved))),
+        "{t}"
+    );
+}

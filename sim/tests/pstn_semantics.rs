@@ -131,3 +131,44 @@ fn digits_fail_after_every_attempt_is_used() {
     );
     assert_eq!(heard.iter().filter(|h| *h == "Enter your code").count(), 3);
 }
+
+/// A digit prompt with `Repeat` as given (a JSON number or a numeric string).
+fn digits_repeat(repeat: Value) -> Value {
+    json!([{"Type": "SpeakAndGetDigits", "Parameters": {
+        "CallId": "{% $states.context.Execution.Input.Event.CallDetails.Participants[0].CallId %}",
+        "SpeechParameters": {"Text": "Enter your code"}, "FailureSpeechParameters": {"Text": "Try again"},
+        "MinNumberOfDigits": 1, "MaxNumberOfDigits": 1, "Repeat": repeat, "RepeatDurationInMilliseconds": 3000}}])
+}
+
+/// `Repeat: 0` is undocumented ("an integer greater than zero"), yet the reference workflow,
+/// published by AWS and run on PSTN audio, sends it (`../shared/reference`, "Ask to continue or
+/// hangup"): the service accepts it, so the simulator plays it, asking once.
+#[test]
+fn repeat_zero_is_tolerated_and_asks_once() {
+    for repeat in [json!(0), json!("0")] {
+        let (heard, _) = run(flow(digits_repeat(repeat.clone())), vec![Step::Silent]);
+        assert_eq!(
+            heard,
+            vec!["Enter your code", "Try again", "failed ACTION_FAILED"],
+            "Repeat {repeat}"
+        );
+        let (heard, _) = run(
+            flow(digits_repeat(repeat.clone())),
+            vec![Step::Press("1".into())],
+        );
+        assert_eq!(heard, vec!["Enter your code", "ok 1"], "Repeat {repeat}");
+    }
+}
+
+/// Only the tolerated value gets through: a negative `Repeat` is an invalid response.
+#[test]
+fn a_negative_repeat_is_an_invalid_lambda_response() {
+    for repeat in [json!(-1), json!("-1")] {
+        let (heard, _) = run(flow(digits_repeat(repeat.clone())), vec![]);
+        assert_eq!(
+            heard,
+            vec!["failed INVALID_LAMBDA_RESPONSE"],
+            "Repeat {repeat}"
+        );
+    }
+}

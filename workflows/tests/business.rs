@@ -197,6 +197,27 @@ fn invalid_values_say_what_to_write() {
     }
 }
 
+/// Phone numbers follow the one E.164 rule (`switchboard::pstn::E164`: `+`, 7 to 15 digits,
+/// the first not 0); this configuration used to demand 8 digits at least.
+#[test]
+fn phone_numbers_follow_the_one_e164_rule() {
+    assert!(
+        compile(&with("owner", "+6834002".into())).is_ok(),
+        "7 digits"
+    );
+    assert!(
+        compile(&with("owner", "+123456789012345".into())).is_ok(),
+        "15 digits"
+    );
+    for bad in ["+683400", "+1234567890123456", "+0123456789"] {
+        let e = error_for("owner", bad.into());
+        assert!(
+            e.contains("not an E.164 phone number") && e.contains("7 to 15 digits"),
+            "{bad}: {e}"
+        );
+    }
+}
+
 #[test]
 fn a_closed_week_is_refused() {
     let mut c = repo_config();

@@ -1,7 +1,9 @@
 //! Every PSTN audio action as a flow-language function with builder methods for its options.
 //!
-//! Constant option values are checked against the documented limits in [`crate::pstn::limits`]
-//! while the flow is built; an error names the Rust line of the offending call.
+//! Option values are checked against the option table ([`crate::pstn::option`]) while the flow
+//! is built (`#[call_flow]` checks literal values earlier, against the same table); an error
+//! names the Rust line of the offending call. What an action sends when the flow says nothing
+//! comes from the parameter table ([`crate::pstn::param`]).
 //! Parameter names and shapes: <https://docs.aws.amazon.com/chime-sdk/latest/dg/specify-actions.html>
 
 use super::ctx;
@@ -9,8 +11,18 @@ use super::results::{CallRecording, Digits, Done, Recording};
 use super::step::{const_str, expect_kind, summary_of, ActionKind, Step};
 use super::val::{ToVal, Val};
 use crate::ir::{Expr, Kind, Loc, ResultShape, Tree};
-use crate::pstn::limits;
+use crate::pstn::option::{self, BuilderOption};
+use crate::pstn::{limits, param, Action};
 use std::ops::RangeInclusive;
+
+mod bridge;
+mod call;
+pub use bridge::{call_and_bridge, pstn, voice_connector, Endpoint};
+pub use call::{
+    join_chime_meeting, modify_chime_meeting_attendees, pause_call_recording,
+    resume_call_recording, start_bot_conversation, start_call_recording, stop_call_recording,
+    voice_focus,
+};
 
 macro_rules! kinds {
     ($($(#[$m:meta])* $name:ident => $out:ty, $shape:expr;)*) => {
@@ -81,17 +93,30 @@ fn check_text(v: &Val, what: &str, loc: Loc) {
     }
 }
 
-pub(crate) fn check_range(loc: Loc, what: &str, v: i64, range: RangeInclusive<i64>, hint: &str) {
-    if !range.contains(&v) {
-        ctx::error(
-            loc,
-            format!(
-                "{what} = {v} is out of range: PSTN audio accepts {}..={}{hint}",
-                range.start(),
-                range.end()
-            ),
-        );
+/// The option `name` of the builder chain that `chain` starts, in the option table.
+pub(crate) fn option(chain: &str, name: &str) -> &'static BuilderOption {
+    option::method(chain, name)
+        .unwrap_or_else(|| panic!("switchboard-pstn's option table has no `{name}` on `{chain}`"))
+}
+
+/// The checked argument of the function `name` in the option table.
+fn argument(name: &str) -> &'static BuilderOption {
+    option::argument(name)
+        .unwrap_or_else(|| panic!("switchboard-pstn's option table has no argument of `{name}`"))
+}
+
+/// Checks an integer option against its table entry (an error names the caller's line) and
+/// returns it brought inside the option's range, for what is derived from it (a timeout).
+pub(crate) fn check_int(loc: Loc, o: &BuilderOption, v: i64) -> i64 {
+    if let Err(e) = o.check_int(v) {
+        ctx::error(loc, e);
     }
+    o.clamp(v)
+}
+
+/// Seconds, for a waiting Task's timeout, from a table value.
+const fn secs(v: i64) -> u32 {
+    v as u32
 }
 
 fn check_terminators(loc: Loc, what: &str, keys: &str) {
@@ -151,7 +176,7 @@ pub fn speak(text: impl ToVal) -> Step<kinds::Speak> {
     let text = text.to_val();
     check_text(&text, "speak text", loc);
     let s = Step::new(
-        "Speak",
+        Action::SPEAK,
         format!("Speak {}", short(&text)),
         speech_seconds(&text),
         loc,
@@ -193,27 +218,26 @@ voice_options!(kinds::SpeakAndGetDigits, &["SpeechParameters"]);
 
 /// Options shared by the digit-collecting actions.
 macro_rules! digit_options {
-    ($kind:ty) => {
+    ($kind:ty, $chain:literal) => {
         impl Step<$kind> {
             /// How many digits to collect (`MinNumberOfDigits..=MaxNumberOfDigits`).
             #[track_caller]
             pub fn digits(self, range: RangeInclusive<i64>) -> Self {
-                let loc = Loc::caller();
                 let (min, max) = (*range.start(), *range.end());
-                check_range(loc, "digits: the minimum", min, limits::NUMBER_OF_DIGITS, "");
-                check_range(loc, "digits: the maximum", max, limits::NUMBER_OF_DIGITS, "");
-                if min > max {
-                    ctx::error(loc, format!("digits({min}..={max}): the minimum is above the maximum; write digits({max}..={min})"));
+                if let Err(e) = option($chain, "digits").check_range(min, max) {
+                    ctx::error(Loc::caller(), e);
                 }
-                self.set(&["MinNumberOfDigits"], Tree::lit(min)).set(&["MaxNumberOfDigits"], Tree::lit(max))
+                self.set(&["MinNumberOfDigits"], Tree::lit(min))
+                    .set(&["MaxNumberOfDigits"], Tree::lit(max))
             }
             /// How many more times to prompt when the caller enters nothing valid: `Repeat`, the
             /// number of attempts in all, is `n + 1`
             /// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/speak-and-get-digits.html>).
             #[track_caller]
             pub fn retries(mut self, n: i64) -> Self {
-                check_range(Loc::caller(), "retries", n, crate::lang::checks::RETRIES, ": ask at most 10 times in all");
-                self.action.max_seconds = self.action.max_seconds / 3 * (n.clamp(0, 9) as u32 + 1);
+                let asked = check_int(Loc::caller(), option($chain, "retries"), n) + 1;
+                let per_attempt = self.action.max_seconds / secs(param::GET_DIGITS_REPEAT.sent());
+                self.action.max_seconds = per_attempt * secs(asked);
                 self.set(&["Repeat"], Tree::lit(n + 1))
             }
             /// A regular expression the digits must match (`InputDigitsRegex`).
@@ -229,29 +253,37 @@ macro_rules! digit_options {
             /// Milliseconds to wait between digits (`InBetweenDigitsDurationInMilliseconds`).
             #[track_caller]
             pub fn digit_timeout_ms(self, ms: i64) -> Self {
-                check_range(Loc::caller(), "digit_timeout_ms", ms, 1000..=30_000, "");
+                check_int(Loc::caller(), option($chain, "digit_timeout_ms"), ms);
                 self.set(&["InBetweenDigitsDurationInMilliseconds"], Tree::lit(ms))
             }
             /// Milliseconds to wait for the first digit before repeating (`RepeatDurationInMilliseconds`).
             #[track_caller]
             pub fn wait_ms(self, ms: i64) -> Self {
-                check_range(Loc::caller(), "wait_ms", ms, 1000..=30_000, "");
+                check_int(Loc::caller(), option($chain, "wait_ms"), ms);
                 self.set(&["RepeatDurationInMilliseconds"], Tree::lit(ms))
             }
         }
     };
 }
-digit_options!(kinds::SpeakAndGetDigits);
-digit_options!(kinds::PlayAudioAndGetDigits);
+digit_options!(kinds::SpeakAndGetDigits, "speak_and_get_digits");
+digit_options!(kinds::PlayAudioAndGetDigits, "play_audio_and_get_digits");
 
+/// What the digit prompts send when the flow says nothing ([`param`]'s `sends`).
 fn get_digits_defaults<K: ActionKind>(mut s: Step<K>) -> Step<K> {
-    // Repeat 3: the prompt is heard up to three times (two retries).
-    s.action.max_seconds *= 3;
-    s.set(&["MinNumberOfDigits"], Tree::lit(1))
-        .set(&["MaxNumberOfDigits"], Tree::lit(1))
-        .set(&["InBetweenDigitsDurationInMilliseconds"], Tree::lit(3000))
-        .set(&["Repeat"], Tree::lit(3))
-        .set(&["RepeatDurationInMilliseconds"], Tree::lit(5000))
+    let p = |p: &param::Param| Tree::lit(p.sent());
+    // The prompt is heard up to `Repeat` times.
+    s.action.max_seconds *= secs(param::GET_DIGITS_REPEAT.sent());
+    s.set(&["MinNumberOfDigits"], p(&param::MIN_NUMBER_OF_DIGITS))
+        .set(&["MaxNumberOfDigits"], p(&param::MAX_NUMBER_OF_DIGITS))
+        .set(
+            &["InBetweenDigitsDurationInMilliseconds"],
+            p(&param::IN_BETWEEN_DIGITS_MS),
+        )
+        .set(&["Repeat"], p(&param::GET_DIGITS_REPEAT))
+        .set(
+            &["RepeatDurationInMilliseconds"],
+            p(&param::REPEAT_DURATION_MS),
+        )
 }
 
 /// Speaks a prompt and collects digits; on no valid input, speaks the failure text and asks
@@ -263,7 +295,7 @@ pub fn speak_and_get_digits(prompt: impl ToVal) -> Step<kinds::SpeakAndGetDigits
     check_text(&text, "speak_and_get_digits prompt", loc);
     let secs = speech_seconds(&text) + 10;
     let s = Step::new(
-        "SpeakAndGetDigits",
+        Action::SPEAK_AND_GET_DIGITS,
         format!("Ask {}", short(&text)),
         secs,
         loc,
@@ -295,7 +327,7 @@ pub fn play_audio_and_get_digits(
     let loc = Loc::caller();
     let (bucket, key) = (bucket.to_val(), key.to_val());
     let s = Step::new(
-        "PlayAudioAndGetDigits",
+        Action::PLAY_AUDIO_AND_GET_DIGITS,
         format!("Play {} and get digits", short(&key)),
         40,
         loc,
@@ -319,16 +351,16 @@ impl Step<kinds::PlayAudioAndGetDigits> {
 pub fn play_audio(bucket: impl ToVal, key: impl ToVal) -> Step<kinds::PlayAudio> {
     let loc = Loc::caller();
     let (bucket, key) = (bucket.to_val(), key.to_val());
-    let s = Step::new("PlayAudio", format!("Play {}", short(&key)), 40, loc);
+    let s = Step::new(Action::PLAY_AUDIO, format!("Play {}", short(&key)), 40, loc);
     with_call_id(s).set(&["AudioSource"], s3_source(bucket, key))
 }
 
 impl Step<kinds::PlayAudio> {
-    /// Plays the audio `n` times (`Repeat`, 1–5).
+    /// Plays the audio `n` times (`Repeat`; the range is in the option table).
     #[track_caller]
     pub fn repeat(mut self, n: i64) -> Self {
-        check_range(Loc::caller(), "repeat", n, 1..=5, "");
-        self.action.max_seconds *= n.clamp(1, 5) as u32;
+        let times = check_int(Loc::caller(), option("play_audio", "repeat"), n);
+        self.action.max_seconds *= secs(times);
         self.set(&["Repeat"], Tree::lit(n))
     }
     /// Keys that stop the playback (`PlaybackTerminators`).
@@ -344,15 +376,21 @@ impl Step<kinds::PlayAudio> {
 #[track_caller]
 pub fn receive_digits(regex: &str) -> Step<kinds::ReceiveDigits> {
     let s = Step::new(
-        "ReceiveDigits",
+        Action::RECEIVE_DIGITS,
         format!("Listen for {regex}"),
         30,
         Loc::caller(),
     );
     with_call_id(s)
         .set(&["InputDigitsRegex"], Tree::lit(regex))
-        .set(&["InBetweenDigitsDurationInMilliseconds"], Tree::lit(1000))
-        .set(&["FlushDigitsDurationInMilliseconds"], Tree::lit(10000))
+        .set(
+            &["InBetweenDigitsDurationInMilliseconds"],
+            Tree::lit(param::RECEIVE_IN_BETWEEN_DIGITS_MS.sent()),
+        )
+        .set(
+            &["FlushDigitsDurationInMilliseconds"],
+            Tree::lit(param::RECEIVE_FLUSH_DIGITS_MS.sent()),
+        )
 }
 
 /// Records the caller to S3 under `prefix` (a beep is not played: add `play_audio` before).
@@ -372,12 +410,27 @@ pub fn record_audio(bucket: impl ToVal, prefix: impl ToVal) -> Step<kinds::Recor
             );
         }
     }
-    let s = Step::new("RecordAudio", "Record message".into(), 30 + 10, loc);
+    let duration = param::RECORD_DURATION_SECONDS.sent();
+    let s = Step::new(
+        Action::RECORD_AUDIO,
+        "Record message".into(),
+        secs(duration) + 10,
+        loc,
+    );
     with_call_id(s)
-        .set(&["DurationInSeconds"], Tree::lit(30))
-        .set(&["SilenceDurationInSeconds"], Tree::lit(3))
-        .set(&["SilenceThreshold"], Tree::lit(200))
-        .set(&["RecordingTerminators"], keys_tree("#"))
+        .set(&["DurationInSeconds"], Tree::lit(duration))
+        .set(
+            &["SilenceDurationInSeconds"],
+            Tree::lit(param::RECORD_SILENCE_DURATION_SECONDS.sent()),
+        )
+        .set(
+            &["SilenceThreshold"],
+            Tree::lit(param::RECORD_SILENCE_THRESHOLD.sent()),
+        )
+        .set(
+            &["RecordingTerminators"],
+            keys_tree(limits::DEFAULT_TERMINATORS),
+        )
         .set(
             &["RecordingDestination"],
             Tree::Object(vec![
@@ -392,35 +445,28 @@ impl Step<kinds::RecordAudio> {
     /// Longest recording in seconds (`DurationInSeconds`).
     #[track_caller]
     pub fn max_seconds(mut self, s: i64) -> Self {
-        check_range(Loc::caller(), "max_seconds", s, 1..=3600, "");
-        self.action.max_seconds = s.clamp(1, 3600) as u32 + 10;
+        let o = option("record_audio", "max_seconds");
+        self.action.max_seconds = secs(check_int(Loc::caller(), o, s)) + 10;
         self.set(&["DurationInSeconds"], Tree::lit(s))
     }
     /// Seconds of silence that end the recording (`SilenceDurationInSeconds`).
     #[track_caller]
     pub fn silence_seconds(self, s: i64) -> Self {
-        check_range(
-            Loc::caller(),
-            "silence_seconds",
-            s,
-            limits::RECORD_SILENCE_DURATION_SECONDS,
-            "",
-        );
+        check_int(Loc::caller(), option("record_audio", "silence_seconds"), s);
         self.set(&["SilenceDurationInSeconds"], Tree::lit(s))
     }
     /// Noise level under which audio counts as silence (`SilenceThreshold`).
     #[track_caller]
     pub fn silence_threshold(self, t: i64) -> Self {
-        check_range(
+        check_int(
             Loc::caller(),
-            "silence_threshold",
+            option("record_audio", "silence_threshold"),
             t,
-            limits::RECORD_SILENCE_THRESHOLD,
-            "",
         );
         self.set(&["SilenceThreshold"], Tree::lit(t))
     }
-    /// Keys that end the recording (`RecordingTerminators`, default `#`).
+    /// Keys that end the recording (`RecordingTerminators`, default
+    /// [`limits::DEFAULT_TERMINATORS`]).
     #[track_caller]
     pub fn terminators(self, keys: &str) -> Self {
         check_terminators(Loc::caller(), "terminators", keys);
@@ -428,132 +474,20 @@ impl Step<kinds::RecordAudio> {
     }
 }
 
-/// A `CallAndBridge` endpoint.
-pub struct Endpoint(Tree, String);
-
-/// A phone number to bridge to (E.164). <https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html>
-#[track_caller]
-pub fn pstn(number: impl ToVal) -> Endpoint {
-    let v = number.to_val();
-    if let Some(n) = const_str(&v) {
-        if !limits::is_e164(&n) {
-            ctx::error(Loc::caller(), format!("pstn(\"{n}\") is not an E.164 number: write it as +<country code><number>, e.g. +12065550100"));
-        }
-    }
-    Endpoint(
-        Tree::Object(vec![
-            ("BridgeEndpointType".into(), Tree::lit("PSTN")),
-            ("Uri".into(), Tree::Leaf(v.expr())),
-        ]),
-        short(&v),
-    )
-}
-
-/// An Amazon Chime Voice Connector endpoint (`BridgeEndpointType: AWS`).
-pub fn voice_connector(arn: impl ToVal, uri: impl ToVal) -> Endpoint {
-    let (arn, uri) = (arn.to_val(), uri.to_val());
-    Endpoint(
-        Tree::Object(vec![
-            ("BridgeEndpointType".into(), Tree::lit("AWS")),
-            ("Arn".into(), Tree::Leaf(arn.expr())),
-            ("Uri".into(), Tree::Leaf(uri.expr())),
-        ]),
-        short(&uri),
-    )
-}
-
-/// Calls `endpoint` and bridges it to the caller; fails (`Err`) when it is not answered, busy,
-/// or rings longer than `ring_for`. <https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html>
-#[track_caller]
-pub fn call_and_bridge(endpoint: Endpoint) -> Step<kinds::CallAndBridge> {
-    let Endpoint(tree, label) = endpoint;
-    let s = Step::new(
-        "CallAndBridge",
-        format!("Bridge {label}"),
-        30 + 10,
-        Loc::caller(),
-    );
-    s.set(
-        &["CallTimeoutSeconds"],
-        Tree::lit(const { crate::pstn::param::CALL_TIMEOUT_SECONDS.absent() }),
-    )
-    .set(&["Endpoints"], Tree::Array(vec![tree]))
-}
-
-impl Step<kinds::CallAndBridge> {
-    /// The number the callee sees (`CallerIdNumber`, E.164).
-    #[track_caller]
-    pub fn caller_id(self, number: impl ToVal) -> Self {
-        let v = number.to_val();
-        if let Some(n) = const_str(&v) {
-            if !limits::is_e164(&n) {
-                ctx::error(
-                    Loc::caller(),
-                    format!("caller_id(\"{n}\") is not an E.164 number"),
-                );
-            }
-        }
-        // Keep the documented order: CallTimeoutSeconds, CallerIdNumber, Endpoints.
-        let mut s = self;
-        if let Tree::Object(kv) = &mut s.action.params {
-            kv.retain(|(k, _)| k != "CallerIdNumber");
-            kv.insert(
-                1.min(kv.len()),
-                ("CallerIdNumber".into(), Tree::Leaf(v.expr())),
-            );
-        }
-        s
-    }
-    /// Seconds to let it ring before giving up (`CallTimeoutSeconds`, 1–120).
-    #[track_caller]
-    pub fn ring_for(mut self, seconds: i64) -> Self {
-        check_range(
-            Loc::caller(),
-            "ring_for",
-            seconds,
-            limits::CALL_AND_BRIDGE_TIMEOUT_SECONDS,
-            " seconds",
-        );
-        self.action.max_seconds = seconds.clamp(1, 120) as u32 + 10;
-        self.set(&["CallTimeoutSeconds"], Tree::lit(seconds))
-    }
-    /// Plays an S3 audio file to the caller while the callee rings (`RingbackTone`).
-    pub fn ringback(self, bucket: impl ToVal, key: impl ToVal) -> Self {
-        self.set(&["RingbackTone"], s3_source(bucket.to_val(), key.to_val()))
-    }
-    /// Sends a SIP header to the callee (`SipHeaders`, `X-` headers and `User-to-User`).
-    #[track_caller]
-    pub fn sip_header(self, name: &str, value: impl ToVal) -> Self {
-        if !(name.starts_with("X-") || name == "User-to-User") {
-            ctx::error(
-                Loc::caller(),
-                format!(
-                    "sip_header(\"{name}\"): only `X-…` headers and `User-to-User` can be sent"
-                ),
-            );
-        }
-        self.set(&["SipHeaders", name], Tree::Leaf(value.to_val().expr()))
-    }
-}
-
-/// Hangs up the call (`SipResponseCode` 0 by default).
+/// Hangs up the call (`SipResponseCode` normal clearing by default).
 /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/hangup.html>
 #[track_caller]
 pub fn hangup() -> Step<kinds::Hangup> {
-    let s = Step::new("Hangup", "Hang up".into(), 10, Loc::caller());
-    with_call_id(s).set(&["SipResponseCode"], Tree::lit("0"))
+    let s = Step::new(Action::HANGUP, "Hang up".into(), 10, Loc::caller());
+    let code = limits::SIP_NORMAL_CLEARING.to_string();
+    with_call_id(s).set(&["SipResponseCode"], Tree::lit(code))
 }
 
 impl Step<kinds::Hangup> {
-    /// The SIP response code: 0 (normal), 480 (unavailable) or 486 (busy).
+    /// The SIP response code ([`limits::SIP_RESPONSE_CODES_MEANING`]).
     #[track_caller]
     pub fn sip_code(self, code: i64) -> Self {
-        if !limits::SIP_RESPONSE_CODES.contains(&code) {
-            ctx::error(
-                Loc::caller(),
-                format!("sip_code({code}): PSTN audio accepts only 0, 480 or 486"),
-            );
-        }
+        check_int(Loc::caller(), option("hangup", "sip_code"), code);
         self.set(&["SipResponseCode"], Tree::lit(code.to_string()))
     }
 }
@@ -562,9 +496,9 @@ impl Step<kinds::Hangup> {
 #[track_caller]
 pub fn pause(ms: i64) -> Step<kinds::Pause> {
     let loc = Loc::caller();
-    check_range(loc, "pause", ms, limits::PAUSE_DURATION_MS, " milliseconds");
+    check_int(loc, argument("pause"), ms);
     let s = Step::new(
-        "Pause",
+        Action::PAUSE,
         format!("Pause {ms} ms"),
         (ms / 1000) as u32 + 5,
         loc,
@@ -591,187 +525,40 @@ pub fn send_digits(digits: impl ToVal) -> Step<kinds::SendDigits> {
             );
         }
     }
-    let s = Step::new("SendDigits", format!("Send digits {}", short(&v)), 30, loc);
-    with_call_id(s)
-        .set(&["Digits"], Tree::Leaf(v.expr()))
-        .set(&["ToneDurationInMilliseconds"], Tree::lit(250))
-}
-
-/// Joins the call to an Amazon Chime SDK meeting. <https://docs.aws.amazon.com/chime-sdk/latest/dg/join-chime-meeting.html>
-#[track_caller]
-pub fn join_chime_meeting(
-    join_token: impl ToVal,
-    meeting_id: impl ToVal,
-) -> Step<kinds::JoinChimeMeeting> {
-    let s = Step::new("JoinChimeMeeting", "Join meeting".into(), 30, Loc::caller());
-    s.set_val(&["JoinToken"], join_token)
-        .set(&["CallId"], call_id())
-        .set_val(&["MeetingId"], meeting_id)
-}
-
-/// Mutes or unmutes meeting attendees. <https://docs.aws.amazon.com/chime-sdk/latest/dg/modify-chime-meeting-attendees.html>
-#[track_caller]
-pub fn modify_chime_meeting_attendees(
-    mute: bool,
-    meeting_id: impl ToVal,
-    attendee_ids: &[&str],
-) -> Step<kinds::ModifyChimeMeetingAttendees> {
-    let loc = Loc::caller();
-    if !limits::ATTENDEE_LIST_LEN.contains(&attendee_ids.len()) {
-        ctx::error(
-            loc,
-            "modify_chime_meeting_attendees: give 1 to 100 attendee ids",
-        );
-    }
-    let op = if mute { "Mute" } else { "Unmute" };
     let s = Step::new(
-        "ModifyChimeMeetingAttendees",
-        format!("{op} attendees"),
-        10,
+        Action::SEND_DIGITS,
+        format!("Send digits {}", short(&v)),
+        30,
         loc,
     );
-    s.set(&["Operation"], Tree::lit(op))
-        .set_val(&["MeetingId"], meeting_id)
-        .set(&["CallId"], call_id())
-        .set(
-            &["AttendeeList"],
-            Tree::Array(attendee_ids.iter().map(|a| Tree::lit(*a)).collect()),
-        )
+    with_call_id(s).set(&["Digits"], Tree::Leaf(v.expr())).set(
+        &["ToneDurationInMilliseconds"],
+        Tree::lit(param::TONE_DURATION_MS.sent()),
+    )
 }
 
-/// Hands the caller to an Amazon Lex V2 bot; the result's `intent` holds the bot's `IntentResult`.
-/// <https://docs.aws.amazon.com/chime-sdk/latest/dg/start-bot-conversation.html>
-#[track_caller]
-pub fn start_bot_conversation(bot_alias_arn: impl ToVal) -> Step<kinds::StartBotConversation> {
-    let loc = Loc::caller();
-    let arn = bot_alias_arn.to_val();
-    if let Some(a) = const_str(&arn) {
-        if !limits::is_lex_bot_alias_arn(&a) {
-            ctx::error(loc, format!("start_bot_conversation(\"{a}\") is not a Lex V2 bot alias ARN (arn:aws:lex:REGION:ACCOUNT:bot-alias/BOT/ALIAS)"));
-        }
-    }
-    let s = Step::new("StartBotConversation", "Bot conversation".into(), 600, loc);
-    with_call_id(s)
-        .set(&["BotAliasArn"], Tree::Leaf(arn.expr()))
-        .set(&["LocaleId"], Tree::lit("en_US"))
-        .set(
-            &["Configuration", "SessionState", "DialogAction", "Type"],
-            Tree::lit("ElicitIntent"),
-        )
-}
-
-impl Step<kinds::StartBotConversation> {
-    /// What the bot says first (`WelcomePrompts`).
-    pub fn welcome(self, text: impl ToVal) -> Self {
-        let prompt = Tree::Object(vec![
-            ("ContentType".into(), Tree::lit("PlainText")),
-            ("Content".into(), Tree::Leaf(text.to_val().expr())),
-        ]);
-        self.set(
-            &["Configuration", "WelcomePrompts"],
-            Tree::Array(vec![prompt]),
-        )
-    }
-    /// The bot's locale (`LocaleId`, e.g. `en_US`).
-    pub fn locale(self, id: &str) -> Self {
-        self.set(&["LocaleId"], Tree::lit(id))
-    }
-}
-
-/// Starts recording the call to S3 at `destination` (`bucket/prefix`).
-/// <https://docs.aws.amazon.com/chime-sdk/latest/dg/start-call-recording.html>
-#[track_caller]
-pub fn start_call_recording(destination: impl ToVal) -> Step<kinds::StartCallRecording> {
-    let s = Step::new(
-        "StartCallRecording",
-        "Start recording".into(),
-        10,
-        Loc::caller(),
-    );
-    with_call_id(s)
-        .set(&["Track"], Tree::lit("BOTH"))
-        .set(&["Destination", "Type"], Tree::lit("S3"))
-        .set_val(&["Destination", "Location"], destination)
-}
-
-impl Step<kinds::StartCallRecording> {
-    /// Which audio to record: `"INCOMING"`, `"OUTGOING"` or `"BOTH"`.
-    #[track_caller]
-    pub fn track(self, track: &str) -> Self {
-        if !["INCOMING", "OUTGOING", "BOTH"].contains(&track) {
-            ctx::error(
-                Loc::caller(),
-                format!("track(\"{track}\"): use \"INCOMING\", \"OUTGOING\" or \"BOTH\""),
-            );
-        }
-        self.set(&["Track"], Tree::lit(track))
-    }
-}
-
-/// Stops the call recording. <https://docs.aws.amazon.com/chime-sdk/latest/dg/stop-call-recording.html>
-#[track_caller]
-pub fn stop_call_recording() -> Step<kinds::StopCallRecording> {
-    with_call_id(Step::new(
-        "StopCallRecording",
-        "Stop recording".into(),
-        10,
-        Loc::caller(),
-    ))
-}
-
-/// Pauses the call recording. <https://docs.aws.amazon.com/chime-sdk/latest/dg/pause-call-recording.html>
-#[track_caller]
-pub fn pause_call_recording() -> Step<kinds::PauseCallRecording> {
-    with_call_id(Step::new(
-        "PauseCallRecording",
-        "Pause recording".into(),
-        10,
-        Loc::caller(),
-    ))
-}
-
-/// Resumes the call recording. <https://docs.aws.amazon.com/chime-sdk/latest/dg/resume-call-recording.html>
-#[track_caller]
-pub fn resume_call_recording() -> Step<kinds::ResumeCallRecording> {
-    with_call_id(Step::new(
-        "ResumeCallRecording",
-        "Resume recording".into(),
-        10,
-        Loc::caller(),
-    ))
-}
-
-/// Turns Amazon Voice Focus noise reduction on or off. <https://docs.aws.amazon.com/chime-sdk/latest/dg/voicefocus.html>
-#[track_caller]
-pub fn voice_focus(enable: bool) -> Step<kinds::VoiceFocus> {
-    let s = Step::new(
-        "VoiceFocus",
-        format!("Voice Focus {}", if enable { "on" } else { "off" }),
-        10,
-        Loc::caller(),
-    );
-    s.set(&["Enable"], Tree::lit(enable))
-        .set(&["CallId"], call_id())
-}
+/// How long [`wait_for_hangup`] waits when the flow does not say (`max_minutes`).
+pub const DEFAULT_WAIT_MINUTES: u32 = 60;
 
 /// Sends no action and waits for the next event (a bridged call ending, a hang-up), at most
-/// `max_minutes` (default 60). Not a PSTN audio action: an empty action list.
+/// `max_minutes` (default [`DEFAULT_WAIT_MINUTES`]). Not a PSTN audio action: an empty action
+/// list.
 #[track_caller]
 pub fn wait_for_hangup() -> Step<kinds::WaitForHangup> {
     Step::new(
         crate::lang::WAIT_KIND,
         "Wait for hang-up".into(),
-        3600,
+        DEFAULT_WAIT_MINUTES * 60,
         Loc::caller(),
     )
 }
 
 impl Step<kinds::WaitForHangup> {
-    /// Longest wait in minutes (1–1440).
+    /// Longest wait in minutes (the range is in the option table).
     #[track_caller]
     pub fn max_minutes(mut self, m: i64) -> Self {
-        check_range(Loc::caller(), "max_minutes", m, 1..=1440, "");
-        self.action.max_seconds = m.clamp(1, 1440) as u32 * 60;
+        let o = option("wait_for_hangup", "max_minutes");
+        self.action.max_seconds = secs(check_int(Loc::caller(), o, m)) * 60;
         self
     }
 }

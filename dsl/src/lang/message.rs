@@ -22,7 +22,7 @@
 //! Lengths are measured by the flow (`$millis()` when the recording started and when it ended),
 //! so they include the router's few tens of milliseconds.
 
-use super::actions::{check_range, play_audio, record_audio, speak, start_call_recording};
+use super::actions::{check_int, option, play_audio, record_audio, speak, start_call_recording};
 use super::actions::{kinds, stop_call_recording};
 use super::control::{if_, stmt};
 use super::ctx;
@@ -30,6 +30,8 @@ use super::results::{FromVar, Message};
 use super::step::{Bind, Step};
 use super::val::{ToVal, Val};
 use crate::ir::{BinOp, Expr, Kind, Loc, StmtKind};
+#[cfg(doc)]
+use crate::pstn::{limits, param};
 
 /// The scratch prefix `RecordAudio` writes its copy to (it only detects the end of the message;
 /// give the prefix an S3 lifecycle rule that expires it).
@@ -98,25 +100,27 @@ impl TakeMessage {
         self.beep = Some(play_audio(bucket, key));
         self
     }
-    /// Longest message in seconds (default 30).
+    /// Longest message in seconds (default: `record_audio`'s, [`param::RECORD_DURATION_SECONDS`]).
     #[track_caller]
     pub fn max_seconds(mut self, s: i64) -> Self {
         self.detect = self.detect.max_seconds(s);
         self
     }
-    /// Seconds of silence that end the message (default 3).
+    /// Seconds of silence that end the message (default: `record_audio`'s,
+    /// [`param::RECORD_SILENCE_DURATION_SECONDS`]).
     #[track_caller]
     pub fn silence_seconds(mut self, s: i64) -> Self {
         self.detect = self.detect.silence_seconds(s);
         self
     }
-    /// Noise level under which audio counts as silence (default 200).
+    /// Noise level under which audio counts as silence (default: `record_audio`'s,
+    /// [`param::RECORD_SILENCE_THRESHOLD`]).
     #[track_caller]
     pub fn silence_threshold(mut self, t: i64) -> Self {
         self.detect = self.detect.silence_threshold(t);
         self
     }
-    /// Keys that end the message (default `#`).
+    /// Keys that end the message (default [`limits::DEFAULT_TERMINATORS`]).
     #[track_caller]
     pub fn terminators(mut self, keys: &str) -> Self {
         self.detect = self.detect.terminators(keys);
@@ -125,8 +129,8 @@ impl TakeMessage {
     /// A message left by hanging up that is shorter than this is dropped (default 1 second).
     #[track_caller]
     pub fn min_seconds(mut self, s: i64) -> Self {
-        check_range(Loc::caller(), "min_seconds", s, 0..=60, "");
-        self.min_seconds = s.clamp(0, 60);
+        let o = option("take_message", "min_seconds");
+        self.min_seconds = check_int(Loc::caller(), o, s);
         self
     }
     /// Where `RecordAudio`'s own copy goes (default `switchboard-scratch/`): it only notices the

@@ -1,6 +1,8 @@
 //! The flow language's runtime side: what `#[call_flow]` bodies call to build IR.
 
 pub mod actions;
+#[cfg(test)]
+mod builder_tests;
 pub mod checks;
 pub mod control;
 pub(crate) mod ctx;

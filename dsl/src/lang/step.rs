@@ -189,7 +189,8 @@ pub(crate) fn set_path(tree: &mut Tree, path: &[&str], value: Tree) {
 impl<K: ActionKind> Bind for Step<K> {
     type Out = K::Out;
     fn bind(self, _: Loc, name: Option<&str>) -> K::Out {
-        if self.action.kind == "CallAndBridge" && self.action.params.get("CallerIdNumber").is_none()
+        if self.action.kind == crate::pstn::Action::CALL_AND_BRIDGE
+            && self.action.params.get("CallerIdNumber").is_none()
         {
             ctx::error(
                 self.loc,

@@ -33,49 +33,86 @@ pub enum Action {
 }
 
 impl Action {
+    /// `CallAndBridge`.
+    pub const CALL_AND_BRIDGE: &'static str = "CallAndBridge";
+    /// `Hangup`.
+    pub const HANGUP: &'static str = "Hangup";
+    /// `JoinChimeMeeting`.
+    pub const JOIN_CHIME_MEETING: &'static str = "JoinChimeMeeting";
+    /// `ModifyChimeMeetingAttendees`.
+    pub const MODIFY_CHIME_MEETING_ATTENDEES: &'static str = "ModifyChimeMeetingAttendees";
+    /// `Pause`.
+    pub const PAUSE: &'static str = "Pause";
+    /// `PlayAudio`.
+    pub const PLAY_AUDIO: &'static str = "PlayAudio";
+    /// `PlayAudioAndGetDigits`.
+    pub const PLAY_AUDIO_AND_GET_DIGITS: &'static str = "PlayAudioAndGetDigits";
+    /// `ReceiveDigits`.
+    pub const RECEIVE_DIGITS: &'static str = "ReceiveDigits";
+    /// `RecordAudio`.
+    pub const RECORD_AUDIO: &'static str = "RecordAudio";
+    /// `SendDigits`.
+    pub const SEND_DIGITS: &'static str = "SendDigits";
+    /// `Speak`.
+    pub const SPEAK: &'static str = "Speak";
+    /// `SpeakAndGetDigits`.
+    pub const SPEAK_AND_GET_DIGITS: &'static str = "SpeakAndGetDigits";
+    /// `StartBotConversation`.
+    pub const START_BOT_CONVERSATION: &'static str = "StartBotConversation";
+    /// `StartCallRecording`.
+    pub const START_CALL_RECORDING: &'static str = "StartCallRecording";
+    /// `StopCallRecording`.
+    pub const STOP_CALL_RECORDING: &'static str = "StopCallRecording";
+    /// `PauseCallRecording`.
+    pub const PAUSE_CALL_RECORDING: &'static str = "PauseCallRecording";
+    /// `ResumeCallRecording`.
+    pub const RESUME_CALL_RECORDING: &'static str = "ResumeCallRecording";
+    /// `VoiceFocus`.
+    pub const VOICE_FOCUS: &'static str = "VoiceFocus";
+
     /// Every action `Type`, in the order of the enum.
     pub const TYPES: [&'static str; 18] = [
-        "CallAndBridge",
-        "Hangup",
-        "JoinChimeMeeting",
-        "ModifyChimeMeetingAttendees",
-        "Pause",
-        "PlayAudio",
-        "PlayAudioAndGetDigits",
-        "ReceiveDigits",
-        "RecordAudio",
-        "SendDigits",
-        "Speak",
-        "SpeakAndGetDigits",
-        "StartBotConversation",
-        "StartCallRecording",
-        "StopCallRecording",
-        "PauseCallRecording",
-        "ResumeCallRecording",
-        "VoiceFocus",
+        Self::CALL_AND_BRIDGE,
+        Self::HANGUP,
+        Self::JOIN_CHIME_MEETING,
+        Self::MODIFY_CHIME_MEETING_ATTENDEES,
+        Self::PAUSE,
+        Self::PLAY_AUDIO,
+        Self::PLAY_AUDIO_AND_GET_DIGITS,
+        Self::RECEIVE_DIGITS,
+        Self::RECORD_AUDIO,
+        Self::SEND_DIGITS,
+        Self::SPEAK,
+        Self::SPEAK_AND_GET_DIGITS,
+        Self::START_BOT_CONVERSATION,
+        Self::START_CALL_RECORDING,
+        Self::STOP_CALL_RECORDING,
+        Self::PAUSE_CALL_RECORDING,
+        Self::RESUME_CALL_RECORDING,
+        Self::VOICE_FOCUS,
     ];
 
     /// The action's `Type` on the wire.
     pub fn type_name(&self) -> &'static str {
         match self {
-            Action::CallAndBridge(_) => "CallAndBridge",
-            Action::Hangup(_) => "Hangup",
-            Action::JoinChimeMeeting(_) => "JoinChimeMeeting",
-            Action::ModifyChimeMeetingAttendees(_) => "ModifyChimeMeetingAttendees",
-            Action::Pause(_) => "Pause",
-            Action::PlayAudio(_) => "PlayAudio",
-            Action::PlayAudioAndGetDigits(_) => "PlayAudioAndGetDigits",
-            Action::ReceiveDigits(_) => "ReceiveDigits",
-            Action::RecordAudio(_) => "RecordAudio",
-            Action::SendDigits(_) => "SendDigits",
-            Action::Speak(_) => "Speak",
-            Action::SpeakAndGetDigits(_) => "SpeakAndGetDigits",
-            Action::StartBotConversation(_) => "StartBotConversation",
-            Action::StartCallRecording(_) => "StartCallRecording",
-            Action::StopCallRecording(_) => "StopCallRecording",
-            Action::PauseCallRecording(_) => "PauseCallRecording",
-            Action::ResumeCallRecording(_) => "ResumeCallRecording",
-            Action::VoiceFocus(_) => "VoiceFocus",
+            Action::CallAndBridge(_) => Self::CALL_AND_BRIDGE,
+            Action::Hangup(_) => Self::HANGUP,
+            Action::JoinChimeMeeting(_) => Self::JOIN_CHIME_MEETING,
+            Action::ModifyChimeMeetingAttendees(_) => Self::MODIFY_CHIME_MEETING_ATTENDEES,
+            Action::Pause(_) => Self::PAUSE,
+            Action::PlayAudio(_) => Self::PLAY_AUDIO,
+            Action::PlayAudioAndGetDigits(_) => Self::PLAY_AUDIO_AND_GET_DIGITS,
+            Action::ReceiveDigits(_) => Self::RECEIVE_DIGITS,
+            Action::RecordAudio(_) => Self::RECORD_AUDIO,
+            Action::SendDigits(_) => Self::SEND_DIGITS,
+            Action::Speak(_) => Self::SPEAK,
+            Action::SpeakAndGetDigits(_) => Self::SPEAK_AND_GET_DIGITS,
+            Action::StartBotConversation(_) => Self::START_BOT_CONVERSATION,
+            Action::StartCallRecording(_) => Self::START_CALL_RECORDING,
+            Action::StopCallRecording(_) => Self::STOP_CALL_RECORDING,
+            Action::PauseCallRecording(_) => Self::PAUSE_CALL_RECORDING,
+            Action::ResumeCallRecording(_) => Self::RESUME_CALL_RECORDING,
+            Action::VoiceFocus(_) => Self::VOICE_FOCUS,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Invocation events PSTN audio sends to the Lambda function.
 //! <https://docs.aws.amazon.com/chime-sdk/latest/dg/pstn-invocations.html>
 
-use super::{Action, Int};
+use super::{Action, CallRecordingDestination, Int, S3Type};
 use crate::wire::event as names;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -143,15 +143,13 @@ impl<'de> Deserialize<'de> for EventType {
     }
 }
 
-/// `CallDetails`: the call and its legs.
+/// `CallDetails`: the call and its legs, in the documentation's order (`TransactionAttributes`
+/// last, as in the `RecordAudio` `ACTION_SUCCESSFUL` example,
+/// <https://docs.aws.amazon.com/chime-sdk/latest/dg/record-audio.html>).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CallDetails {
     pub transaction_id: String,
-    /// Echo of the attributes the last response set.
-    /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/transaction-attributes.html>
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_attributes: Option<Map<String, Value>>,
     pub aws_account_id: String,
     pub aws_region: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -159,6 +157,10 @@ pub struct CallDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_media_application_id: Option<String>,
     pub participants: Vec<Participant>,
+    /// Echo of the attributes the last response set.
+    /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/transaction-attributes.html>
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_attributes: Option<Map<String, Value>>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -230,8 +232,9 @@ pub struct ActionData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_terminator_used: Option<String>,
     /// Where `StartCallRecording` stores the recording.
+    /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/start-call-recording.html>
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_recording_destination: Option<Map<String, Value>>,
+    pub call_recording_destination: Option<CallRecordingDestination>,
     /// `StartBotConversation`'s result (Amazon Lex V2 shapes, kept as JSON).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent_result: Option<Value>,
@@ -248,7 +251,7 @@ pub struct ActionData {
 #[serde(rename_all = "PascalCase")]
 pub struct RecordingLocation {
     #[serde(rename = "Type")]
-    pub kind: String,
+    pub kind: S3Type,
     pub bucket_name: String,
     pub key: String,
     #[serde(flatten)]
@@ -256,6 +259,41 @@ pub struct RecordingLocation {
 }
 
 impl ActionData {
+    /// `Type` of `NEW_OUTBOUND_CALL`'s `ActionData`.
+    /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/use-create-call-api.html>
+    pub const CALL_CREATE_REQUEST: &'static str = "CallCreateRequest";
+    /// `Type` of `CALL_UPDATE_REQUESTED`'s `ActionData`.
+    /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/update-sip-call.html>
+    pub const CALL_UPDATE_REQUEST: &'static str = "CallUpdateRequest";
+
+    /// The action an event reports on, with its `Parameters` as sent; results are added to it.
+    pub fn of(kind: &str, parameters: Map<String, Value>) -> ActionData {
+        ActionData {
+            kind: Some(kind.to_owned()),
+            parameters: Some(parameters),
+            ..ActionData::default()
+        }
+    }
+
+    /// `ActionData` of a `HANGUP`: the leg that hung up and its `SipResponseCode`, in the
+    /// order and form of the documented example (the code as a JSON number),
+    /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/pstn-invocations.html>.
+    pub fn hangup(sip_response_code: i64, call_id: &str, participant_tag: &str) -> ActionData {
+        let mut p = Map::new();
+        p.insert("SipResponseCode".into(), sip_response_code.into());
+        p.insert("CallId".into(), call_id.into());
+        p.insert("ParticipantTag".into(), participant_tag.into());
+        ActionData::of(Action::HANGUP, p)
+    }
+
+    /// `ActionData` of a `NEW_OUTBOUND_CALL`: `CallCreateRequest` with the API caller's
+    /// `Arguments`.
+    pub fn call_create_request(arguments: Map<String, Value>) -> ActionData {
+        let mut p = Map::new();
+        p.insert("Arguments".into(), Value::Object(arguments));
+        ActionData::of(Self::CALL_CREATE_REQUEST, p)
+    }
+
     /// The typed action, when `Type` names one; `Err` says why its `Parameters` do not parse.
     pub fn action(&self) -> Option<Result<Action, serde_json::Error>> {
         let kind = self.kind.as_deref()?;

@@ -6,6 +6,7 @@
 //! in ([`Int`]); values built in Rust are written as JSON numbers.
 
 mod action;
+mod e164;
 mod event;
 mod int;
 pub mod limits;
@@ -13,10 +14,11 @@ mod response;
 mod validate;
 
 pub use action::*;
+pub use e164::{NotE164, E164};
 pub use event::{
     ActionData, CallDetails, EventType, InvocationEvent, Participant, RecordingLocation,
 };
 pub use int::Int;
 pub use response::Response;
 pub use switchboard_pstn::{option, param};
-pub use validate::ConstraintError;
+pub use validate::{ConstraintError, ConstraintKind};

@@ -1,7 +1,7 @@
 //! The response the Lambda function returns to PSTN audio.
 //! <https://docs.aws.amazon.com/chime-sdk/latest/dg/invoke-on-call-leg.html>
 
-use super::{limits, Action, ConstraintError};
+use super::{limits, Action, ConstraintError, ConstraintKind};
 use crate::wire::SCHEMA_VERSION;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -31,38 +31,49 @@ impl Response {
     /// Checks the schema version, the action count, the attribute limits and every action.
     pub fn validate(&self) -> Result<(), Vec<ConstraintError>> {
         let mut errors = Vec::new();
-        let mut fail = |field: &str, message: String| {
+        let mut fail = |field: &str, kind: ConstraintKind, message: String| {
             errors.push(ConstraintError {
                 action: "Response",
                 field: field.to_owned(),
+                kind,
                 message,
             });
         };
         if self.schema_version != SCHEMA_VERSION {
             fail(
                 "SchemaVersion",
-                format!("{:?} is not supported; use \"1.0\"", self.schema_version),
+                ConstraintKind::Malformed,
+                format!(
+                    "{:?} is not supported; use {SCHEMA_VERSION:?}",
+                    self.schema_version
+                ),
             );
         }
         let n = self.actions.len();
-        if n > limits::MAX_ACTIONS_PER_RESPONSE {
+        let max = limits::MAX_ACTIONS_PER_RESPONSE;
+        if n > max {
             fail(
                 "Actions",
-                format!("has {n} actions; a response runs at most 10, split it"),
+                ConstraintKind::Size,
+                format!("has {n} actions; a response runs at most {max}, split it"),
             );
         }
         if let Some(attrs) = &self.transaction_attributes {
-            if attrs.len() > limits::MAX_TRANSACTION_ATTRIBUTES {
+            let max = limits::MAX_TRANSACTION_ATTRIBUTES;
+            if attrs.len() > max {
                 fail(
                     "TransactionAttributes",
-                    format!("has {} pairs; the limit is 100", attrs.len()),
+                    ConstraintKind::Size,
+                    format!("has {} pairs; the limit is {max}", attrs.len()),
                 );
             }
             let bytes = serde_json::to_string(attrs).map_or(0, |s| s.len());
-            if bytes > limits::MAX_TRANSACTION_ATTRIBUTES_BYTES {
+            let max = limits::MAX_TRANSACTION_ATTRIBUTES_BYTES;
+            if bytes > max {
                 fail(
                     "TransactionAttributes",
-                    format!("is {bytes} bytes of JSON; the limit is 20 KB"),
+                    ConstraintKind::Size,
+                    format!("is {bytes} bytes of JSON; the limit is {} KB", max / 1024),
                 );
             }
         }

@@ -5,7 +5,8 @@
 
 use super::action::*;
 use super::limits::{self, is_jsonata_template as dynamic};
-use super::Int;
+use super::param::{self, Param};
+use super::{Int, E164};
 use serde_json::{Map, Value};
 use std::ops::RangeInclusive;
 
@@ -17,8 +18,45 @@ pub struct ConstraintError {
     pub action: &'static str,
     /// JSON path of the offending value, e.g. `Parameters.CallTimeoutSeconds`.
     pub field: String,
+    /// What kind of constraint it breaks: what callers decide on (never the message).
+    pub kind: ConstraintKind,
     /// What is wrong and what is allowed.
     pub message: String,
+}
+
+/// What kind of constraint a [`ConstraintError`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConstraintKind {
+    /// A number outside the values its parameter's page documents ([`Param`]).
+    OutOfRange,
+    /// A number outside the documented values that the service is known to accept anyway
+    /// ([`Param::tolerated`], e.g. `Repeat: 0`): a strict caller (the compiler) refuses it, a
+    /// faithful one (the simulator) runs it.
+    Tolerated,
+    /// A text, list or payload longer or shorter than its limit (text length, endpoint count,
+    /// actions per response, attribute bytes).
+    Size,
+    /// A value not of the documented form: not E.164, not a DTMF key, not a bot alias ARN, a
+    /// participant tag or schema version that does not exist, text that is or is not SSML.
+    Malformed,
+    /// A required value that is absent or empty.
+    Missing,
+    /// A field the action does not document (a typo, or a parameter of another action).
+    UnknownField,
+    /// Fields that contradict each other (minimum above maximum, `CallId` with
+    /// `ParticipantTag`, `SipHeaders` on a PSTN endpoint).
+    Conflict,
+}
+
+use ConstraintKind::*;
+
+/// `lo to hi`, or `exactly n`, for count messages.
+pub(super) fn count(r: &RangeInclusive<usize>) -> String {
+    if r.start() == r.end() {
+        format!("exactly {}", r.start())
+    } else {
+        format!("{} to {}", r.start(), r.end())
+    }
 }
 
 struct Checker {
@@ -27,65 +65,51 @@ struct Checker {
 }
 
 impl Checker {
-    fn fail(&mut self, field: &str, message: impl Into<String>) {
+    fn fail(&mut self, field: &str, kind: ConstraintKind, message: impl Into<String>) {
         self.errors.push(ConstraintError {
             action: self.action,
             field: format!("Parameters.{field}"),
+            kind,
             message: message.into(),
         });
     }
 
-    fn range(&mut self, field: &str, value: &Int, range: RangeInclusive<i64>) {
-        if let Some(v) = value.value() {
-            if !range.contains(&v) {
-                let (lo, hi) = (range.start(), range.end());
-                self.fail(
-                    field,
-                    format!("{v} is out of range; use {lo} to {hi} inclusive"),
-                );
-            }
+    /// A numeric parameter against its entry in [`param`].
+    fn param(&mut self, value: &Int, p: &Param) {
+        let Some(v) = value.value() else { return };
+        if p.allows(v) {
+            return;
+        }
+        let (allowed, doc) = (p.allowed(), p.doc);
+        if p.tolerates(v) {
+            let message = format!(
+                "{v} is out of range; use {allowed} ({doc}); PSTN audio is known to accept {v} anyway"
+            );
+            self.fail(p.field, Tolerated, message);
+        } else {
+            let message = format!("{v} is out of range; use {allowed} ({doc})");
+            self.fail(p.field, OutOfRange, message);
         }
     }
 
-    fn opt_range(&mut self, field: &str, value: &Option<Int>, range: RangeInclusive<i64>) {
+    fn opt_param(&mut self, value: &Option<Int>, p: &Param) {
         if let Some(v) = value {
-            self.range(field, v, range);
-        }
-    }
-
-    fn positive(&mut self, field: &str, value: &Int) {
-        if let Some(v) = value.value() {
-            if v <= 0 {
-                self.fail(
-                    field,
-                    format!("{v} is not allowed; use an integer greater than 0"),
-                );
-            }
-        }
-    }
-
-    fn opt_positive(&mut self, field: &str, value: &Option<Int>) {
-        if let Some(v) = value {
-            self.positive(field, v);
+            self.param(v, p);
         }
     }
 
     fn non_empty(&mut self, field: &str, value: &str) {
         if value.trim().is_empty() {
-            self.fail(field, "is empty; it is required");
+            self.fail(field, Missing, "is empty; it is required");
         }
     }
 
     fn e164(&mut self, field: &str, value: &str) {
-        if !dynamic(value) && !limits::is_e164(value) {
-            self.fail(
-                field,
-                format!(
-                    "{value:?} is not an E.164 number; use + then {} to {} digits, the first not 0",
-                    limits::E164_DIGITS.start(),
-                    limits::E164_DIGITS.end()
-                ),
-            );
+        if dynamic(value) {
+            return;
+        }
+        if let Err(e) = E164::parse(value) {
+            self.fail(field, Malformed, e.to_string());
         }
     }
 
@@ -93,10 +117,8 @@ impl Checker {
         if let Some(t) = tag {
             if !dynamic(t) && !allowed.contains(&t.as_str()) {
                 let allowed = allowed.join(" or ");
-                self.fail(
-                    "ParticipantTag",
-                    format!("{t:?} is not allowed; use {allowed}"),
-                );
+                let message = format!("{t:?} is not allowed; use {allowed}");
+                self.fail("ParticipantTag", Malformed, message);
             }
         }
     }
@@ -110,6 +132,7 @@ impl Checker {
             if !dynamic(k) && !limits::is_dtmf_key(k) {
                 self.fail(
                     &format!("{field}[{i}]"),
+                    Malformed,
                     format!("{k:?} is not one DTMF key; use one of 0-9, * or #"),
                 );
             }
@@ -120,6 +143,7 @@ impl Checker {
         for key in extra.keys() {
             self.fail(
                 &format!("{prefix}{key}"),
+                UnknownField,
                 "is not a documented parameter of this action; remove it or check its spelling",
             );
         }
@@ -141,6 +165,7 @@ impl Checker {
                 let max = limits::SPEAK_TEXT_MAX_CHARS;
                 self.fail(
                     &field,
+                    Size,
                     format!("is {chars} characters long; the limit is {max}"),
                 );
             }
@@ -150,12 +175,14 @@ impl Checker {
             if speech.text_type == Some(TextType::Ssml) && !ssml {
                 self.fail(
                     &field,
+                    Malformed,
                     "TextType is ssml but Text is not enclosed in <speak>...</speak>",
                 );
             }
             if speech.text_type != Some(TextType::Ssml) && ssml {
                 self.fail(
                     &field,
+                    Malformed,
                     "looks like SSML; set TextType to \"ssml\" or remove the tags",
                 );
             }
@@ -164,28 +191,22 @@ impl Checker {
     }
 
     fn digits(&mut self, d: &DigitCollection) {
-        self.opt_range(
-            "MinNumberOfDigits",
-            &d.min_number_of_digits,
-            limits::NUMBER_OF_DIGITS,
-        );
-        self.opt_range(
-            "MaxNumberOfDigits",
-            &d.max_number_of_digits,
-            limits::NUMBER_OF_DIGITS,
-        );
-        let min = d.min_number_of_digits.as_ref().map_or(
-            Some(const { switchboard_pstn::param::MIN_NUMBER_OF_DIGITS.absent() }),
-            Int::value,
-        );
+        let (lo, hi) = (&param::MIN_NUMBER_OF_DIGITS, &param::MAX_NUMBER_OF_DIGITS);
+        self.opt_param(&d.min_number_of_digits, lo);
+        self.opt_param(&d.max_number_of_digits, hi);
+        let min = d
+            .min_number_of_digits
+            .as_ref()
+            .map_or(lo.default, Int::value);
         let max = d
             .max_number_of_digits
             .as_ref()
-            .map_or(Some(limits::MAX_DIGITS), Int::value);
+            .map_or(hi.default, Int::value);
         if let (Some(min), Some(max)) = (min, max) {
             if min > max {
                 self.fail(
-                    "MaxNumberOfDigits",
+                    hi.field,
+                    Conflict,
                     format!("{max} is less than MinNumberOfDigits {min}; use a maximum of at least {min}"),
                 );
             }
@@ -193,14 +214,14 @@ impl Checker {
         if let Some(t) = &d.terminator_digits {
             self.dtmf_keys("TerminatorDigits", t);
         }
-        self.opt_positive(
-            "InBetweenDigitsDurationInMilliseconds",
+        self.opt_param(
             &d.in_between_digits_duration_in_milliseconds,
+            &param::IN_BETWEEN_DIGITS_MS,
         );
-        self.opt_positive("Repeat", &d.repeat);
-        self.positive(
-            "RepeatDurationInMilliseconds",
+        self.opt_param(&d.repeat, &param::GET_DIGITS_REPEAT);
+        self.param(
             &d.repeat_duration_in_milliseconds,
+            &param::REPEAT_DURATION_MS,
         );
         self.extra("", &d.extra);
     }
@@ -219,9 +240,11 @@ impl Action {
                 c.legs(&p.participant_tag);
                 if let Some(code) = p.sip_response_code.as_ref().and_then(Int::value) {
                     if !limits::SIP_RESPONSE_CODES.contains(&code) {
+                        let allowed = limits::SIP_RESPONSE_CODES_MEANING;
                         c.fail(
                             "SipResponseCode",
-                            format!("{code} is not allowed; use 0 (normal), 480 (unavailable) or 486 (busy)"),
+                            OutOfRange,
+                            format!("{code} is not allowed; use {allowed}"),
                         );
                     }
                 }
@@ -237,20 +260,18 @@ impl Action {
                 c.legs(&p.participant_tag);
                 let n = p.attendee_list.len();
                 if !limits::ATTENDEE_LIST_LEN.contains(&n) {
+                    let allowed = count(&limits::ATTENDEE_LIST_LEN);
                     c.fail(
                         "AttendeeList",
-                        format!("has {n} attendees; provide 1 to 100"),
+                        Size,
+                        format!("has {n} attendees; provide {allowed}"),
                     );
                 }
                 c.extra("", &p.extra);
             }
             Action::Pause(p) => {
                 c.legs(&p.participant_tag);
-                c.range(
-                    "DurationInMilliseconds",
-                    &p.duration_in_milliseconds,
-                    limits::PAUSE_DURATION_MS,
-                );
+                c.param(&p.duration_in_milliseconds, &param::PAUSE_DURATION_MS);
                 c.extra("", &p.extra);
             }
             Action::PlayAudio(p) => {
@@ -258,7 +279,7 @@ impl Action {
                 if let Some(t) = &p.playback_terminators {
                     c.dtmf_keys("PlaybackTerminators", t);
                 }
-                c.opt_positive("Repeat", &p.repeat);
+                c.opt_param(&p.repeat, &param::PLAY_AUDIO_REPEAT);
                 c.audio("AudioSource", &p.audio_source);
                 c.extra("", &p.extra);
             }
@@ -316,20 +337,18 @@ fn regex(c: &mut Checker, regex: &Option<String>) {
 }
 
 fn call_and_bridge(c: &mut Checker, p: &CallAndBridge) {
-    c.opt_range(
-        "CallTimeoutSeconds",
-        &p.call_timeout_seconds,
-        limits::CALL_AND_BRIDGE_TIMEOUT_SECONDS,
-    );
+    c.opt_param(&p.call_timeout_seconds, &param::CALL_TIMEOUT_SECONDS);
     c.e164("CallerIdNumber", &p.caller_id_number);
     if let Some(tone) = &p.ringback_tone {
         c.audio("RingbackTone", tone);
     }
     let n = p.endpoints.len();
     if !limits::CALL_AND_BRIDGE_ENDPOINTS.contains(&n) {
+        let allowed = count(&limits::CALL_AND_BRIDGE_ENDPOINTS);
         c.fail(
             "Endpoints",
-            format!("has {n} endpoints; provide exactly one"),
+            Size,
+            format!("has {n} endpoints; provide {allowed}"),
         );
     }
     for (i, e) in p.endpoints.iter().enumerate() {
@@ -340,6 +359,7 @@ fn call_and_bridge(c: &mut Checker, p: &CallAndBridge) {
                 if e.arn.is_some() {
                     c.fail(
                         &format!("{f}.Arn"),
+                        Conflict,
                         "is only used with BridgeEndpointType AWS; remove it",
                     );
                 }
@@ -347,19 +367,9 @@ fn call_and_bridge(c: &mut Checker, p: &CallAndBridge) {
             BridgeEndpointType::Aws => {
                 match &e.arn {
                     Some(arn) if !arn.trim().is_empty() => {}
-                    _ => c.fail(&format!("{f}.Arn"), "is required for BridgeEndpointType AWS; give the Voice Connector (group) ARN"),
+                    _ => c.fail(&format!("{f}.Arn"), Missing, "is required for BridgeEndpointType AWS; give the Voice Connector (group) ARN"),
                 }
-                let len = e.uri.chars().count();
-                let bad = e
-                    .uri
-                    .chars()
-                    .any(|ch| !limits::is_aws_endpoint_uri_char(ch));
-                if !dynamic(&e.uri) && (!limits::AWS_ENDPOINT_URI_CHARS.contains(&len) || bad) {
-                    c.fail(
-                        &format!("{f}.Uri"),
-                        "must be 1 to 36 characters from a-z A-Z 0-9 & = + $ / % - _ ! ~ * ( ) .",
-                    );
-                }
+                aws_uri(c, &format!("{f}.Uri"), &e.uri);
             }
         }
         c.extra(&format!("{f}."), &e.extra);
@@ -371,10 +381,39 @@ fn call_and_bridge(c: &mut Checker, p: &CallAndBridge) {
     if p.sip_headers.is_some() && !aws {
         c.fail(
             "SipHeaders",
+            Conflict,
             "is only used with BridgeEndpointType AWS; remove it for PSTN endpoints",
         );
     }
     c.extra("", &p.extra);
+}
+
+/// The `Uri` of an `AWS` endpoint: 1 to 36 of the documented characters.
+fn aws_uri(c: &mut Checker, field: &str, uri: &str) {
+    if dynamic(uri) {
+        return;
+    }
+    let len = uri.chars().count();
+    let range = &limits::AWS_ENDPOINT_URI_CHARS;
+    if !range.contains(&len) {
+        let (lo, hi) = (range.start(), range.end());
+        c.fail(
+            field,
+            Size,
+            format!("is {len} characters long; use {lo} to {hi} characters"),
+        );
+    }
+    if uri.chars().any(|ch| !limits::is_aws_endpoint_uri_char(ch)) {
+        let symbols: Vec<String> = limits::AWS_ENDPOINT_URI_SYMBOLS
+            .chars()
+            .map(String::from)
+            .collect();
+        c.fail(
+            field,
+            Malformed,
+            format!("has a character outside a-z A-Z 0-9 {}", symbols.join(" ")),
+        );
+    }
 }
 
 fn receive_digits(c: &mut Checker, p: &ReceiveDigits) {
@@ -382,12 +421,14 @@ fn receive_digits(c: &mut Checker, p: &ReceiveDigits) {
     c.non_empty("InputDigitsRegex", &p.input_digits_regex);
     let between = &p.in_between_digits_duration_in_milliseconds;
     let flush = &p.flush_digits_duration_in_milliseconds;
-    c.positive("InBetweenDigitsDurationInMilliseconds", between);
+    c.param(between, &param::RECEIVE_IN_BETWEEN_DIGITS_MS);
+    c.param(flush, &param::RECEIVE_FLUSH_DIGITS_MS);
     // https://docs.aws.amazon.com/chime-sdk/latest/dg/unexpected-action-fail.html
     if let (Some(b), Some(f)) = (between.value(), flush.value()) {
         if f <= b {
             c.fail(
                 "FlushDigitsDurationInMilliseconds",
+                Conflict,
                 format!("{f} must be greater than InBetweenDigitsDurationInMilliseconds {b}"),
             );
         }
@@ -400,23 +441,20 @@ fn record_audio(c: &mut Checker, p: &RecordAudio) {
     if p.call_id.is_some() && p.participant_tag.is_some() {
         c.fail(
             "ParticipantTag",
+            Conflict,
             "cannot be used together with CallId; give one of them",
         );
     }
-    c.opt_positive("DurationInSeconds", &p.duration_in_seconds);
-    c.opt_range(
-        "SilenceDurationInSeconds",
+    c.opt_param(&p.duration_in_seconds, &param::RECORD_DURATION_SECONDS);
+    c.opt_param(
         &p.silence_duration_in_seconds,
-        limits::RECORD_SILENCE_DURATION_SECONDS,
+        &param::RECORD_SILENCE_DURATION_SECONDS,
     );
-    c.opt_range(
-        "SilenceThreshold",
-        &p.silence_threshold,
-        limits::RECORD_SILENCE_THRESHOLD,
-    );
+    c.opt_param(&p.silence_threshold, &param::RECORD_SILENCE_THRESHOLD);
     if p.recording_terminators.is_empty() {
         c.fail(
             "RecordingTerminators",
+            Missing,
             "is empty; list at least one DTMF key (0-9, * or #)",
         );
     }
@@ -425,10 +463,12 @@ fn record_audio(c: &mut Checker, p: &RecordAudio) {
     c.non_empty("RecordingDestination.BucketName", &d.bucket_name);
     if let Some(prefix) = &d.prefix {
         let n = prefix.chars().count();
-        if n > limits::RECORDING_PREFIX_MAX_CHARS {
+        let max = limits::RECORDING_PREFIX_MAX_CHARS;
+        if n > max {
             c.fail(
                 "RecordingDestination.Prefix",
-                format!("is {n} characters long; the limit is 979"),
+                Size,
+                format!("is {n} characters long; the limit is {max}"),
             );
         }
     }
@@ -440,21 +480,19 @@ fn send_digits(c: &mut Checker, p: &SendDigits) {
     c.non_empty("CallId", &p.call_id);
     if !dynamic(&p.digits) {
         let n = p.digits.chars().count();
-        if n == 0 || n > limits::SEND_DIGITS_MAX {
-            c.fail("Digits", format!("has {n} signals; send 1 to 50"));
+        let max = limits::SEND_DIGITS_MAX;
+        if n == 0 || n > max {
+            c.fail("Digits", Size, format!("has {n} signals; send 1 to {max}"));
         }
         if let Some(bad) = p.digits.chars().find(|ch| !limits::is_send_digit(*ch)) {
             c.fail(
                 "Digits",
+                Malformed,
                 format!("{bad:?} cannot be sent; use 0-9, *, #, A-D or , (pause)"),
             );
         }
     }
-    c.opt_range(
-        "ToneDurationInMilliseconds",
-        &p.tone_duration_in_milliseconds,
-        limits::TONE_DURATION_MS,
-    );
+    c.opt_param(&p.tone_duration_in_milliseconds, &param::TONE_DURATION_MS);
     c.extra("", &p.extra);
 }
 
@@ -463,15 +501,18 @@ fn start_bot(c: &mut Checker, p: &StartBotConversation) {
     if !dynamic(&p.bot_alias_arn) && !limits::is_lex_bot_alias_arn(&p.bot_alias_arn) {
         c.fail(
             "BotAliasArn",
+            Malformed,
             "is not a Lex bot alias ARN; use arn:aws:lex:region:account:bot-alias/botId/botAliasId",
         );
     }
     if let Some(cfg) = &p.configuration {
         let bytes = serde_json::to_string(cfg).map_or(0, |s| s.len());
-        if bytes > limits::BOT_CONFIGURATION_MAX_BYTES {
+        let max = limits::BOT_CONFIGURATION_MAX_BYTES;
+        if bytes > max {
             c.fail(
                 "Configuration",
-                format!("is {bytes} bytes of JSON; the limit is 10 KB"),
+                Size,
+                format!("is {bytes} bytes of JSON; the limit is {} KB", max / 1024),
             );
         }
         let elicit = cfg
@@ -482,6 +523,7 @@ fn start_bot(c: &mut Checker, p: &StartBotConversation) {
         if cfg.welcome_messages.is_some() && !elicit {
             c.fail(
                 "Configuration.WelcomeMessages",
+                Conflict,
                 "requires Configuration.SessionState.DialogAction.Type ElicitIntent",
             );
         }

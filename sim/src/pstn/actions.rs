@@ -2,8 +2,8 @@
 //!
 //! Action reference: <https://docs.aws.amazon.com/chime-sdk/latest/dg/specify-actions.html>.
 
-use serde_json::{json, Map, Value};
-use switchboard::pstn::{self, Action, DigitCollection, Int};
+use serde_json::{json, Value};
+use switchboard::pstn::{self, param, Action, ActionData, DigitCollection, Int};
 use switchboard::wire::{LEG_A, LEG_B};
 
 use super::call::{sip, Call, Leg, Talk};
@@ -30,8 +30,8 @@ pub const INVALID_ACTION_PARAMETER: &str = "InvalidActionParameter";
 
 /// How one action ended.
 pub(super) enum Done {
-    /// Succeeded; these fields go into `ActionData` next to `Type` and `Parameters`.
-    Ok(Map<String, Value>),
+    /// Succeeded, reporting these results (`Type` and `Parameters` are filled in later).
+    Ok(ActionData),
     /// Failed: `ErrorType`, `ErrorMessage`.
     Failed(&'static str, String),
     /// A leg hung up (LEG-A: the caller or the flow; LEG-B: the bridged party or the flow).
@@ -49,8 +49,19 @@ pub(super) fn int(v: &Option<Int>, default: i64) -> i64 {
     v.as_ref().and_then(Int::value).unwrap_or(default)
 }
 
+/// A parameter's value as sent, else what PSTN audio uses when it is absent (its documented
+/// default, else what Switchboard sends: [`param::Param::absent`]).
+pub(super) fn value(v: &Option<Int>, p: &param::Param) -> i64 {
+    int(v, p.absent())
+}
+
+/// A required parameter's value; a JSONata template left unevaluated counts as absent.
+pub(super) fn required(v: &Int, p: &param::Param) -> i64 {
+    v.value().unwrap_or(p.absent())
+}
+
 pub(super) fn ok() -> Done {
-    Done::Ok(Map::new())
+    Done::Ok(ActionData::default())
 }
 
 /// What a digit prompt says: speech text or an audio object.
@@ -191,8 +202,8 @@ impl<Q: Outbox> Simulator<Q> {
         match action {
             Action::Speak(a) => self.say(call, name, leg, &a.speech.text),
             Action::PlayAudio(a) => {
-                let times =
-                    int(&a.repeat, const { pstn::param::PLAY_AUDIO_REPEAT.absent() }).max(1);
+                // `Repeat: 0` (tolerated) plays once.
+                let times = value(&a.repeat, &param::PLAY_AUDIO_REPEAT).max(1);
                 self.play(call, name, leg, &a.audio_source, times)
             }
             Action::SpeakAndGetDigits(a) => self.get_digits(
@@ -247,7 +258,7 @@ impl<Q: Outbox> Simulator<Q> {
                 self.timed(call, ms)
             }
             Action::SendDigits(a) => {
-                let each = int(&a.tone_duration_in_milliseconds, 250);
+                let each = value(&a.tone_duration_in_milliseconds, &param::TONE_DURATION_MS);
                 self.entry(call, name, leg, None, Some(a.digits.clone()), "ok");
                 self.timed(call, each * a.digits.len() as i64)
             }
@@ -263,15 +274,15 @@ impl<Q: Outbox> Simulator<Q> {
             }
             Action::StartBotConversation(a) => {
                 self.entry(call, name, leg, None, Some(a.bot_alias_arn.clone()), "ok");
-                let mut data = Map::new();
                 // The shape of an Amazon Lex V2 result, as the action's ACTION_SUCCESSFUL
-                // carries it (https://docs.aws.amazon.com/chime-sdk/latest/dg/start-bot-conversation.html).
-                data.insert(
-                    "IntentResult".into(),
-                    json!({"SessionId": call.leg_a.call_id, "SessionState": {
+                // carries it (https://docs.aws.amazon.com/chime-sdk/latest/dg/start-bot-conversation.html);
+                // Amazon Lex's model, not PSTN audio's, so it stays JSON in `ActionData` too.
+                let data = ActionData {
+                    intent_result: Some(json!({"SessionId": call.leg_a.call_id, "SessionState": {
                         "Intent": {"Name": "FallbackIntent", "State": "Fulfilled", "Slots": {}},
-                        "SessionAttributes": {}}}),
-                );
+                        "SessionAttributes": {}}})),
+                    ..ActionData::default()
+                };
                 self.timed_with(call, 5000, data)
             }
             Action::StartCallRecording(a) => self.start_call_recording(call, name, leg, a),
@@ -291,10 +302,10 @@ impl<Q: Outbox> Simulator<Q> {
     }
 
     pub(super) fn timed(&mut self, call: &mut Call, ms: i64) -> Done {
-        self.timed_with(call, ms, Map::new())
+        self.timed_with(call, ms, ActionData::default())
     }
 
-    fn timed_with(&mut self, call: &mut Call, ms: i64, data: Map<String, Value>) -> Done {
+    fn timed_with(&mut self, call: &mut Call, ms: i64, data: ActionData) -> Done {
         if self.spend(call, ms) {
             Done::Ok(data)
         } else {
@@ -402,19 +413,22 @@ impl<Q: Outbox> Simulator<Q> {
         d: &DigitCollection,
         regex: Option<&str>,
     ) -> Done {
-        let attempts =
-            int(&d.repeat, const { pstn::param::GET_DIGITS_REPEAT.absent() }).clamp(1, 20);
-        let min = int(
-            &d.min_number_of_digits,
-            const { pstn::param::MIN_NUMBER_OF_DIGITS.absent() },
+        // `Repeat: 0` (tolerated) asks once; at most 20 attempts keep a runaway flow bounded.
+        let attempts = value(&d.repeat, &param::GET_DIGITS_REPEAT).clamp(1, 20);
+        let min = value(&d.min_number_of_digits, &param::MIN_NUMBER_OF_DIGITS);
+        let max = value(&d.max_number_of_digits, &param::MAX_NUMBER_OF_DIGITS);
+        let between = value(
+            &d.in_between_digits_duration_in_milliseconds,
+            &param::IN_BETWEEN_DIGITS_MS,
         );
-        let max = int(&d.max_number_of_digits, pstn::limits::MAX_DIGITS);
-        let between = int(&d.in_between_digits_duration_in_milliseconds, 3000);
-        let wait = int(&Some(d.repeat_duration_in_milliseconds.clone()), 5000);
-        let terminators = d
-            .terminator_digits
-            .clone()
-            .unwrap_or_else(|| vec!["#".into()]);
+        let wait = required(
+            &d.repeat_duration_in_milliseconds,
+            &param::REPEAT_DURATION_MS,
+        );
+        let terminators = d.terminator_digits.clone().unwrap_or_else(|| {
+            let keys = pstn::limits::DEFAULT_TERMINATORS.chars();
+            keys.map(String::from).collect()
+        });
         for attempt in 1..=attempts {
             if let Some(stop) = self.prompt(call, (name, leg), &main) {
                 return stop;
@@ -436,30 +450,26 @@ impl<Q: Outbox> Simulator<Q> {
                 Some(_) => return self.hung_up(call, LEG_A, "caller"),
             };
             self.pressed(call, &keys);
-            let (collected, terminated) = collect(&keys, &terminators, max);
+            let (collected, terminator) = collect(&keys, &terminators, max);
             let ms = if keys.is_empty() {
                 wait
             } else {
-                keys.len() as i64 * 300 + if terminated { 0 } else { between }
+                keys.len() as i64 * 300 + if terminator.is_some() { 0 } else { between }
             };
             if !self.spend(call, ms) {
                 return self.hung_up(call, LEG_A, "caller");
             }
             let long_enough = collected.len() as i64 >= min;
-            let with_terminator = terminated.then(|| {
-                format!(
-                    "{collected}{}",
-                    keys.chars().nth(collected.len()).unwrap_or('#')
-                )
-            });
+            let with_terminator = terminator.map(|t| format!("{collected}{t}"));
             let matches = regex_ok(regex, &collected)
                 || with_terminator
                     .as_deref()
                     .is_some_and(|t| regex_ok(regex, t));
             if long_enough && matches {
-                let mut data = Map::new();
-                data.insert("ReceivedDigits".into(), Value::String(collected));
-                return Done::Ok(data);
+                return Done::Ok(ActionData {
+                    received_digits: Some(collected),
+                    ..ActionData::default()
+                });
             }
             if let Some(stop) = self.prompt(call, (name, leg), &failure) {
                 return stop;
@@ -477,10 +487,7 @@ impl<Q: Outbox> Simulator<Q> {
             .first()
             .map(|e| e.uri.clone())
             .unwrap_or_default();
-        let timeout_s = int(
-            &a.call_timeout_seconds,
-            const { pstn::param::CALL_TIMEOUT_SECONDS.absent() },
-        );
+        let timeout_s = value(&a.call_timeout_seconds, &param::CALL_TIMEOUT_SECONDS);
         self.arm(call);
         let step = self
             .script
@@ -571,20 +578,20 @@ impl<Q: Outbox> Simulator<Q> {
     }
 }
 
-/// The digits collected from `keys`: up to a terminator or `max` digits. Also says whether a
-/// terminator ended the collection.
-fn collect(keys: &str, terminators: &[String], max: i64) -> (String, bool) {
+/// The digits collected from `keys`: up to a terminator or `max` digits. Also gives the
+/// terminator that ended the collection, if one did.
+fn collect(keys: &str, terminators: &[String], max: i64) -> (String, Option<char>) {
     let mut out = String::new();
     for c in keys.chars() {
         if terminators.iter().any(|t| t.starts_with(c)) {
-            return (out, true);
+            return (out, Some(c));
         }
         if out.len() as i64 >= max {
             break;
         }
         out.push(c);
     }
-    (out, false)
+    (out, None)
 }
 
 fn regex_ok(regex: Option<&str>, digits: &str) -> bool {

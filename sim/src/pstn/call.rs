@@ -1,8 +1,9 @@
 //! One call's legs, its transaction attributes, and the invocation events PSTN audio builds
 //! from them (<https://docs.aws.amazon.com/chime-sdk/latest/dg/pstn-invocations.html>).
 
-use serde_json::{json, Map, Value};
-use switchboard::wire::{self, event as ev};
+use serde_json::{Map, Value};
+use switchboard::pstn::{ActionData, CallDetails, Int, InvocationEvent, Participant};
+use switchboard::wire::{self, event as ev, SCHEMA_VERSION};
 
 use super::recording::CallRecording;
 
@@ -28,23 +29,24 @@ pub struct Leg {
 }
 
 impl Leg {
-    fn json(&self, with_status: bool) -> Value {
-        let mut p = json!({
-            "CallId": self.call_id,
-            "ParticipantTag": self.tag,
-            "To": self.to,
-            "From": self.from,
-            "Direction": self.direction,
-            "StartTimeInMilliseconds": self.start_ms.to_string(),
-        });
-        if with_status {
-            p["Status"] = json!(if self.connected {
-                "Connected"
-            } else {
-                "Disconnected"
-            });
+    /// The leg as `CallDetails.Participants` lists it; `Status` once the call is set up.
+    fn participant(&self, with_status: bool) -> Participant {
+        let status = if self.connected {
+            "Connected"
+        } else {
+            "Disconnected"
+        };
+        Participant {
+            call_id: self.call_id.clone(),
+            participant_tag: self.tag.to_owned(),
+            to: Some(self.to.clone()),
+            from: Some(self.from.clone()),
+            direction: Some(self.direction.to_owned()),
+            // The service sends a numeric string.
+            start_time_in_milliseconds: Some(Int::quoted(self.start_ms)),
+            status: with_status.then(|| status.to_owned()),
+            extra: Map::new(),
         }
-        p
     }
 }
 
@@ -116,49 +118,45 @@ impl Call {
     }
 
     /// An event of `kind` (`ActionData` given or none), advancing `Sequence`.
-    pub fn event(&mut self, kind: &str, action_data: Option<Value>) -> Value {
+    pub fn event(&mut self, kind: &str, action_data: Option<ActionData>) -> InvocationEvent {
         self.sequence += 1;
         let status = !matches!(
             kind,
             ev::NEW_INBOUND_CALL | ev::NEW_OUTBOUND_CALL | ev::RINGING
         );
-        let mut legs = vec![self.leg_a.json(status)];
+        let mut participants = vec![self.leg_a.participant(status)];
         if let Some(b) = &self.leg_b {
-            legs.push(b.json(status));
+            participants.push(b.participant(status));
         }
-        let mut details = json!({
-            "TransactionId": self.transaction_id,
-            "AwsAccountId": "123456789012",
-            "AwsRegion": "us-east-1",
-            "SipRuleId": "sip-rule-sim",
-            "SipMediaApplicationId": self.sma_id,
-            "Participants": legs,
-        });
-        if let Some(a) = &self.attributes {
-            details["TransactionAttributes"] = Value::Object(a.clone());
+        let Ok(invocation_event_type) = kind.parse();
+        InvocationEvent {
+            schema_version: SCHEMA_VERSION.to_owned(),
+            sequence: self.sequence,
+            invocation_event_type,
+            call_details: CallDetails {
+                transaction_id: self.transaction_id.clone(),
+                aws_account_id: "123456789012".to_owned(),
+                aws_region: "us-east-1".to_owned(),
+                sip_rule_id: Some("sip-rule-sim".to_owned()),
+                sip_media_application_id: Some(self.sma_id.clone()),
+                participants,
+                transaction_attributes: self.attributes.clone(),
+                extra: Map::new(),
+            },
+            action_data,
+            error_type: None,
+            error_message: None,
+            extra: Map::new(),
         }
-        let mut event = json!({
-            "SchemaVersion": "1.0",
-            "Sequence": self.sequence,
-            "InvocationEventType": kind,
-            "CallDetails": details,
-        });
-        if let Some(data) = action_data {
-            event["ActionData"] = data;
-        }
-        event
     }
 
-    /// `ActionData` of a hang-up of `tag`: `Type` `Hangup`, and `SipResponseCode`, `CallId`
-    /// and `ParticipantTag` of the leg that hung up
-    /// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/pstn-invocations.html>, `HANGUP`).
-    pub fn hangup_data(&self, tag: &str) -> Value {
+    /// `ActionData` of a hang-up of `tag`: the code and the leg that hung up.
+    pub fn hangup_data(&self, tag: &str) -> ActionData {
         let id = match (tag, &self.leg_b) {
-            (wire::LEG_B, Some(b)) => b.call_id.clone(),
-            _ => self.leg_a.call_id.clone(),
+            (wire::LEG_B, Some(b)) => &b.call_id,
+            _ => &self.leg_a.call_id,
         };
-        json!({"Type": "Hangup", "Parameters": {
-            "SipResponseCode": self.hangup_code, "CallId": id, "ParticipantTag": tag}})
+        ActionData::hangup(self.hangup_code, id, tag)
     }
 
     /// Disconnect `tag` (LEG-A takes LEG-B with it only when `both`).
@@ -176,5 +174,63 @@ impl Call {
             }
         }
         self.talk = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call() -> Call {
+        let leg = |tag, id: &str, connected| Leg {
+            call_id: id.into(),
+            tag,
+            from: "+15105550101".into(),
+            to: "+12065550100".into(),
+            direction: "Inbound",
+            start_ms: 1_736_000_000_000,
+            connected,
+        };
+        let mut attributes = Map::new();
+        attributes.insert("WaitToken".into(), "t".into());
+        Call {
+            number: 1,
+            transaction_id: "sim-0001".into(),
+            sma_id: "sma".into(),
+            leg_a: leg(wire::LEG_A, "a", true),
+            leg_b: Some(leg(wire::LEG_B, "b", false)),
+            attributes: Some(attributes),
+            sequence: 6,
+            start_ms: 1_736_000_000_000,
+            deadline_ms: None,
+            talk: None,
+            arguments: None,
+            hangup_code: 486,
+            responses: 1,
+            hang_up_seen: None,
+            recordings: Vec::new(),
+            recording_stopped: Vec::new(),
+        }
+    }
+
+    /// The bytes of an event, pinned: the documented key order of `CallDetails`, its
+    /// participants and a `HANGUP`'s `ActionData`
+    /// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/pstn-invocations.html>).
+    #[test]
+    fn events_on_the_wire() {
+        let mut c = call();
+        let data = c.hangup_data(wire::LEG_B);
+        let e = serde_json::to_string(&c.event(ev::HANGUP, Some(data))).unwrap();
+        assert_eq!(
+            e,
+            r#"{"SchemaVersion":"1.0","Sequence":7,"InvocationEventType":"HANGUP","CallDetails":{"TransactionId":"sim-0001","AwsAccountId":"123456789012","AwsRegion":"us-east-1","SipRuleId":"sip-rule-sim","SipMediaApplicationId":"sma","Participants":[{"CallId":"a","ParticipantTag":"LEG-A","To":"+12065550100","From":"+15105550101","Direction":"Inbound","StartTimeInMilliseconds":"1736000000000","Status":"Connected"},{"CallId":"b","ParticipantTag":"LEG-B","To":"+12065550100","From":"+15105550101","Direction":"Inbound","StartTimeInMilliseconds":"1736000000000","Status":"Disconnected"}],"TransactionAttributes":{"WaitToken":"t"}},"ActionData":{"Type":"Hangup","Parameters":{"SipResponseCode":486,"CallId":"b","ParticipantTag":"LEG-B"}}}"#
+        );
+        c.leg_b = None;
+        c.attributes = None;
+        let e = serde_json::to_string(&c.event(ev::NEW_INBOUND_CALL, None)).unwrap();
+        assert_eq!(
+            e,
+            r#"{"SchemaVersion":"1.0","Sequence":8,"InvocationEventType":"NEW_INBOUND_CALL","CallDetails":{"TransactionId":"sim-0001","AwsAccountId":"123456789012","AwsRegion":"us-east-1","SipRuleId":"sip-rule-sim","SipMediaApplicationId":"sma","Participants":[{"CallId":"a","ParticipantTag":"LEG-A","To":"+12065550100","From":"+15105550101","Direction":"Inbound","StartTimeInMilliseconds":"1736000000000"}]}}"#
+        );
     }
 }

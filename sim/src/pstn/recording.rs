@@ -18,11 +18,13 @@
 //!   shown in the transcript and change nothing else.
 
 use chrono::{DateTime, Utc};
-use serde_json::{json, Map, Value};
-use switchboard::pstn;
+use serde_json::Map;
+use switchboard::pstn::{
+    self, param, ActionData, CallRecordingDestination, RecordingLocation, S3Type,
+};
 use switchboard::wire::LEG_A;
 
-use super::actions::{int, ok, Done, INVALID_ACTION_PARAMETER};
+use super::actions::{ok, value, Done, INVALID_ACTION_PARAMETER};
 use super::call::Call;
 use super::script::{Moment, Step};
 use super::{Entry, Outbox, Simulator};
@@ -71,8 +73,11 @@ impl<Q: Outbox> Simulator<Q> {
         leg: &str,
         a: &pstn::RecordAudio,
     ) -> Done {
-        let max_s = int(&a.duration_in_seconds, 86_400);
-        let silence_s = int(&a.silence_duration_in_seconds, 3);
+        let max_s = value(&a.duration_in_seconds, &param::RECORD_DURATION_SECONDS);
+        let silence_s = value(
+            &a.silence_duration_in_seconds,
+            &param::RECORD_SILENCE_DURATION_SECONDS,
+        );
         let dest = &a.recording_destination;
         let target = format!(
             "s3://{}/{}",
@@ -158,15 +163,16 @@ impl<Q: Outbox> Simulator<Q> {
                 dest.bucket_name
             ),
         });
-        let mut data = Map::new();
-        data.insert(
-            "RecordingDestination".into(),
-            json!({"Type": "S3", "BucketName": dest.bucket_name, "Key": key}),
-        );
-        if let Some(t) = terminator {
-            data.insert("RecordingTerminatorUsed".into(), Value::String(t));
-        }
-        Done::Ok(data)
+        Done::Ok(ActionData {
+            recording_destination: Some(RecordingLocation {
+                kind: S3Type::S3,
+                bucket_name: dest.bucket_name.clone(),
+                key,
+                extra: Map::new(),
+            }),
+            recording_terminator_used: terminator,
+            ..ActionData::default()
+        })
     }
 
     /// `StartCallRecording` on `leg`.
@@ -236,12 +242,14 @@ impl<Q: Outbox> Simulator<Q> {
             key: key.clone(),
             start_ms: self.world.env.clock.now_millis(),
         });
-        let mut data = Map::new();
-        data.insert(
-            "CallRecordingDestination".into(),
-            json!({"Type": "S3", "Location": format!("{bucket}/{key}")}),
-        );
-        Done::Ok(data)
+        Done::Ok(ActionData {
+            call_recording_destination: Some(CallRecordingDestination {
+                kind: S3Type::S3,
+                location: format!("{bucket}/{key}"),
+                extra: Map::new(),
+            }),
+            ..ActionData::default()
+        })
     }
 
     /// `StopCallRecording` on `leg`: the recording is delivered now.

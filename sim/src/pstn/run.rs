@@ -1,8 +1,8 @@
 //! One call from its first event to its last, and what placed calls come from.
 
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
-use switchboard::pstn::{Action, Response};
+use serde_json::{json, Value};
+use switchboard::pstn::{Action, ActionData, ConstraintKind, Response};
 use switchboard::wire::{event as ev, LEG_A};
 
 use super::actions::Done;
@@ -16,13 +16,13 @@ const MAX_EVENTS: u64 = 1000;
 /// The next event to send.
 struct Next {
     kind: &'static str,
-    data: Option<Value>,
+    data: Option<ActionData>,
     /// Top-level `ErrorType`/`ErrorMessage` (`INVALID_LAMBDA_RESPONSE`).
     error: Option<(String, String)>,
 }
 
 impl Next {
-    fn plain(kind: &'static str, data: Option<Value>) -> Self {
+    fn plain(kind: &'static str, data: Option<ActionData>) -> Self {
         Next {
             kind,
             data,
@@ -35,28 +35,17 @@ impl<Q: Outbox> Simulator<Q> {
     /// Send one event through the router; returns its response.
     fn send(&mut self, call: &mut Call, next: Next) -> Value {
         let mut event = call.event(next.kind, next.data);
-        let error = next.error.map(|(t, m)| {
-            event["ErrorType"] = json!(t);
-            event["ErrorMessage"] = json!(m);
-            format!("{t}: {m}")
-        });
-        let action = event
-            .pointer("/ActionData/Type")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let error = error.or_else(|| {
-            let t = event
-                .pointer("/ActionData/ErrorType")
-                .and_then(Value::as_str)?;
-            let m = event
-                .pointer("/ActionData/ErrorMessage")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            Some(format!("{t}: {m}"))
-        });
-        let sip_code = event
-            .pointer("/ActionData/Parameters/SipResponseCode")
-            .and_then(Value::as_i64)
+        if let Some((t, m)) = next.error {
+            event.error_type = Some(t);
+            event.error_message = Some(m);
+        }
+        let data = event.action_data.as_ref();
+        let action = data.and_then(|d| d.kind.clone());
+        let error = event
+            .error_type()
+            .map(|t| format!("{t}: {}", event.error_message().unwrap_or_default()));
+        let sip_code = data
+            .and_then(|d| d.parameters.as_ref()?.get("SipResponseCode")?.as_i64())
             .filter(|_| next.kind == ev::HANGUP);
         let at_ms = self.world.env.clock.now_millis() - call.start_ms;
         self.transcript.entries.push(Entry::Event {
@@ -67,6 +56,7 @@ impl<Q: Outbox> Simulator<Q> {
             error,
             sip_code,
         });
+        let event = serde_json::to_value(&event).expect("an invocation event serialises to JSON");
         let reply = self.dispatch(&event);
         for i in reply.incidents {
             let text = format!("router {:?} {}: {}", i.severity, i.kind, i.detail).to_lowercase();
@@ -87,9 +77,11 @@ impl<Q: Outbox> Simulator<Q> {
         let response =
             Response::deserialize(raw).map_err(|e| format!("the response does not parse: {e}"))?;
         if let Err(errors) = response.validate() {
+            // A value the documentation does not allow but the service accepts (the reference
+            // workflow's `Repeat: 0`) is played, as PSTN audio plays it.
             let errors: Vec<String> = errors
                 .iter()
-                .filter(|e| !repeat_zero(raw, &e.field))
+                .filter(|e| e.kind != ConstraintKind::Tolerated)
                 .map(|e| format!("{}.{}: {}", e.action, e.field, e.message))
                 .collect();
             if !errors.is_empty() {
@@ -127,48 +119,43 @@ impl<Q: Outbox> Simulator<Q> {
         let mut last = None;
         let mut digits = None;
         for (action, p) in response.actions.iter().zip(&params) {
-            let data = |extra: Map<String, Value>| {
-                let mut d = Map::new();
-                d.insert("Type".into(), json!(action.type_name()));
-                d.insert("Parameters".into(), p.clone());
-                d.extend(extra);
-                Value::Object(d)
+            // The action as sent, with what it reports.
+            let data = |results: ActionData| ActionData {
+                kind: Some(action.type_name().to_owned()),
+                parameters: p.as_object().cloned(),
+                ..results
             };
             if self.leaves_before(call, action) {
                 return self.hangup_next(call, |s, c| s.hung_up(c, LEG_A, "caller"));
             }
             match self.perform_one(call, action, p) {
-                Done::Ok(extra) => last = Some(data(extra)),
+                Done::Ok(results) => last = Some(data(results)),
                 Done::Digits(d) => {
                     digits = Some(d);
-                    last = Some(data(Map::new()));
+                    last = Some(data(ActionData::default()));
                 }
                 Done::Failed(t, m) => {
-                    let mut extra = Map::new();
-                    extra.insert("ErrorType".into(), json!(t));
-                    extra.insert("ErrorMessage".into(), json!(m));
-                    return Next::plain(ev::ACTION_FAILED, Some(data(extra)));
+                    let failure = ActionData {
+                        error_type: Some(t.to_owned()),
+                        error_message: Some(m),
+                        ..ActionData::default()
+                    };
+                    return Next::plain(ev::ACTION_FAILED, Some(data(failure)));
                 }
                 Done::HungUp(tag) => return Next::plain(ev::HANGUP, Some(call.hangup_data(tag))),
             }
         }
-        if let (Some(d), Some(Action::ReceiveDigits(_))) = (
-            digits,
-            response
-                .actions
-                .iter()
-                .find(|a| matches!(a, Action::ReceiveDigits(_))),
-        ) {
-            let p = params[response
-                .actions
-                .iter()
-                .position(|a| matches!(a, Action::ReceiveDigits(_)))
-                .unwrap_or(0)]
-            .clone();
-            return Next::plain(
-                ev::DIGITS_RECEIVED,
-                Some(json!({"Type": "ReceiveDigits", "Parameters": p, "ReceivedDigits": d})),
-            );
+        let listening = response
+            .actions
+            .iter()
+            .position(|a| matches!(a, Action::ReceiveDigits(_)));
+        if let (Some(d), Some(i)) = (digits, listening) {
+            let p = params[i].as_object().cloned().unwrap_or_default();
+            let data = ActionData {
+                received_digits: Some(d),
+                ..ActionData::of(response.actions[i].type_name(), p)
+            };
+            return Next::plain(ev::DIGITS_RECEIVED, Some(data));
         }
         Next::plain(ev::ACTION_SUCCESSFUL, last)
     }
@@ -261,7 +248,7 @@ impl<Q: Outbox> Simulator<Q> {
     /// `TransactionAttributes` are kept.
     fn start_outbound(&mut self, call: &mut Call) -> Option<Value> {
         let args = call.arguments.clone().unwrap_or_default();
-        let data = json!({"Type": "CallCreateRequest", "Parameters": {"Arguments": args}});
+        let data = ActionData::call_create_request(args);
         let first = self.send(call, Next::plain(ev::NEW_OUTBOUND_CALL, Some(data)));
         if let Err(why) = self.accept(call, &first) {
             self.note(
@@ -365,22 +352,4 @@ impl<Q: Outbox> Simulator<Q> {
         }
         self.placer.take()
     }
-}
-
-/// `Repeat: 0` on `PlayAudio` / `SpeakAndGetDigits`: the typed model refuses it, but the
-/// reference workflow, published by AWS and run on PSTN audio, sends it on every owner call
-/// ("Ask to continue or hangup", "Play Voicemail"), so the service accepts it; the simulator
-/// does too (and plays or asks once).
-fn repeat_zero(raw: &Value, field: &str) -> bool {
-    let Some(rest) = field.strip_prefix("Actions[") else {
-        return false;
-    };
-    let Some((index, tail)) = rest.split_once(']') else {
-        return false;
-    };
-    let Ok(i) = index.parse::<usize>() else {
-        return false;
-    };
-    let value = &raw["Actions"][i]["Parameters"]["Repeat"];
-    tail == ".Parameters.Repeat" && (value == &json!(0) || value == &json!("0"))
 }

@@ -1,6 +1,7 @@
 //! Checking a scenario's expectations against what the simulator saw.
 
 use serde_json::{Map, Value};
+use switchboard::pstn::Action;
 
 use super::Expect;
 use crate::interp::EventKind;
@@ -195,7 +196,7 @@ pub fn check<Q: Outbox>(e: &Expect, sim: &Simulator<Q>, mark: Mark, problems: bo
             .entries
             .iter()
             .filter_map(|x| match x {
-                Entry::Action { action, target, .. } if action == "CallAndBridge" => {
+                Entry::Action { action, target, .. } if action == Action::CALL_AND_BRIDGE => {
                     target.as_deref()
                 }
                 _ => None,

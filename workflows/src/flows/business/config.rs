@@ -6,6 +6,8 @@
 
 use serde::de::{Deserializer, Error};
 use serde::Deserialize;
+/// Phone numbers are `switchboard`'s [`E164`]: one rule for every number Switchboard reads.
+pub use switchboard::pstn::E164;
 use switchboard::Zone;
 
 /// The business-phone app's configuration, checked as a whole (the owner's phone is not the
@@ -27,7 +29,7 @@ impl TryFrom<Settings> for BusinessPhone {
         if s.owner == s.number {
             return Err(format!(
                 "owner and number are both {}: the owner's personal phone must differ from the business number",
-                s.number.0
+                s.number
             ));
         }
         if !(1..=20).contains(&s.pin_lockout_after) {
@@ -181,22 +183,6 @@ checked_string!(
             Err("an empty text value: write something, e.g. name = \"Acme Plumbing\"".into())
         } else {
             Ok(())
-        }
-    }
-);
-
-checked_string!(
-    /// A phone number in E.164 form.
-    E164,
-    |s| {
-        let digits = s.strip_prefix('+').unwrap_or("");
-        let ok = (8..=15).contains(&digits.len())
-            && digits.chars().all(|c| c.is_ascii_digit())
-            && !digits.starts_with('0');
-        if ok {
-            Ok(())
-        } else {
-            Err(format!("\"{s}\" is not an E.164 phone number: write + then the country code and number, no spaces, e.g. \"+12065550100\""))
         }
     }
 );

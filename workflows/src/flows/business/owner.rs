@@ -23,7 +23,7 @@ fn ask_pin(prompt: &str) -> Step<kinds::SpeakAndGetDigits> {
 /// (`at` 1: `failures`, `locked_until` in epoch milliseconds, `expires_at` in epoch seconds for
 /// DynamoDB TTL). Message queries read the business number's partition, never this one.
 pub fn owner_partition(cfg: &BusinessPhone) -> String {
-    format!("{}#owner", cfg.number.0)
+    format!("{}#owner", cfg.number)
 }
 
 /// The stored PIN hash, lowercase (`""` when the PIN item is missing); `owner` is the owner
@@ -62,7 +62,7 @@ fn recent_failures(owner: Items) -> Val {
 /// wrong PIN was the call's last attempt or locks the menu; else `"retry"`: one expression, so
 /// one Choice state decides.
 pub fn pin_verdict(cfg: &BusinessPhone, digits: Val, tries: Val, failures: Val, hash: Val) -> Val {
-    let entered = ops::concat(format!("{}:", cfg.number.0), digits).sha256();
+    let entered = ops::concat(format!("{}:", cfg.number), digits).sha256();
     ops::cond(
         ops::eq(entered, hash),
         "ok",
