@@ -8,12 +8,12 @@ use std::path::Path;
 #[test]
 fn the_macro_checks_exactly_the_options_the_dsl_can_check() {
     let source = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../macros/src/rewrite.rs"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../macros/src/expand/options.rs"),
     )
     .unwrap();
     let start = source
         .find("pub const CHECKED: &[&str] =")
-        .expect("macros/src/rewrite.rs declares CHECKED");
+        .expect("macros/src/expand/options.rs declares CHECKED");
     let list = &source[start..];
     let list = &list[list.find("= &[").unwrap() + 4..];
     let list = &list[..list.find("];").unwrap()];
@@ -31,6 +31,6 @@ fn the_macro_checks_exactly_the_options_the_dsl_can_check() {
     assert!(!in_dsl.is_empty());
     assert_eq!(
         in_macro, in_dsl,
-        "macros/src/rewrite.rs CHECKED and dsl/src/lang/checks.rs CHECKED differ"
+        "macros/src/expand/options.rs CHECKED and dsl/src/lang/checks.rs CHECKED differ"
     );
 }

@@ -1,0 +1,172 @@
+//! Values → tokens: operators become `__private::ops::*` calls, `format!`/`json!` value
+//! constructors; calls and method calls stay calls, spanned at the user's tokens so
+//! `#[track_caller]` actions and options report the user's line.
+
+use super::options::literal_check;
+use super::p;
+use crate::ast::{ArmPat, Json, UnOp, Value};
+use crate::parse::format::Piece;
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned, ToTokens};
+
+pub fn value(v: &Value) -> TokenStream {
+    let p = p();
+    match v {
+        Value::Binary { op, left, right } => {
+            let (l, r) = (value(left), value(right));
+            quote!(#p::ops::#op(&(#l), &(#r)))
+        }
+        Value::Unary { op, operand, .. } => match (op, &**operand) {
+            // `*x` of a `&mut` parameter reads the caller's variable through the reference.
+            (UnOp::Deref, Value::Name(ident)) => quote!(*#ident),
+            (UnOp::Not, x) => {
+                let x = value(x);
+                quote!(#p::ops::not(&(#x)))
+            }
+            (UnOp::Neg, x) => {
+                let x = value(x);
+                quote!(#p::ops::neg(&(#x)))
+            }
+            (UnOp::Deref, x) => {
+                let x = value(x);
+                quote!(*#x)
+            }
+        },
+        Value::Paren(x) => {
+            let inner = value(x);
+            quote!((#inner))
+        }
+        Value::If(i) => {
+            let (cond, then, els) = (value(&i.cond), value(&i.then), value(&i.els));
+            quote!(#p::ops::cond(&(#cond), &(#then), &(#els)))
+        }
+        Value::Match(m) => {
+            let subject = value(&m.subject);
+            // `check` requires the `_` arm, last: the other arms are tested in order before it.
+            let mut acc = m
+                .arms
+                .iter()
+                .find(|a| matches!(a.pat, ArmPat::Wild))
+                .map(|a| value(&a.body))
+                .unwrap_or_default();
+            for arm in m.arms.iter().rev() {
+                let ArmPat::Lits(pats) = &arm.pat else {
+                    continue;
+                };
+                let body = value(&arm.body);
+                let mut test = quote!(false);
+                for pat in pats {
+                    test = quote!(#p::ops::or(&(#test), &#p::ops::eq(&(#subject), &#pat)));
+                }
+                acc = quote!(#p::ops::cond(&(#test), &(#body), &(#acc)));
+            }
+            acc
+        }
+        Value::Format { pieces, args } => {
+            let args: Vec<TokenStream> = args.iter().map(value).collect();
+            let parts = pieces.iter().map(|piece| match piece {
+                Piece::Text(t) => quote!(#p::ToVal::to_val(#t)),
+                Piece::Arg(i) => {
+                    let a = &args[*i];
+                    quote!(#p::ToVal::to_val(&(#a)))
+                }
+                Piece::Named(id) => quote!(#p::ToVal::to_val(&(#id))),
+            });
+            quote!(#p::format(&[#(#parts),*]))
+        }
+        Value::Json(j) => json(j),
+        Value::MethodCall {
+            receiver,
+            method,
+            turbofish,
+            args,
+        } => {
+            let recv = value(receiver);
+            let check = literal_check(&method.to_string(), args);
+            let args = args.iter().map(value);
+            // Spanned at the method name so `#[track_caller]` options report the user's line.
+            let call = quote_spanned!(method.span()=> #recv.#method #turbofish(#(#args),*));
+            if check.is_empty() {
+                call
+            } else {
+                quote!({ #check #call })
+            }
+        }
+        Value::Call { func, args } => {
+            let check = match func {
+                syn::Expr::Path(path) => {
+                    let name = path
+                        .path
+                        .segments
+                        .last()
+                        .map(|s| s.ident.to_string())
+                        .unwrap_or_default();
+                    literal_check(&name, args)
+                }
+                _ => TokenStream::new(),
+            };
+            let args = args.iter().map(value);
+            // Spanned at the callee so `#[track_caller]` actions report the user's line.
+            let span = syn::spanned::Spanned::span(func);
+            let call = quote_spanned!(span=> #func(#(#args),*));
+            if check.is_empty() {
+                call
+            } else {
+                quote!({ #check #call })
+            }
+        }
+        Value::Field { base, member } => {
+            let base = value(base);
+            quote!(#base.#member)
+        }
+        Value::Reference {
+            mutability, inner, ..
+        } => {
+            let inner = value(inner);
+            quote!(&#mutability #inner)
+        }
+        Value::Try { inner, question } => {
+            // Only a step may carry `?`; the check is spanned at the `?`.
+            let inner = value(inner);
+            let q = quote_spanned!(*question=> ::switchboard::__private::question);
+            quote!(#q(#inner))
+        }
+        Value::Cast { inner, ty } => {
+            let inner = value(inner);
+            quote!((#inner as #ty))
+        }
+        Value::Index { base, index } => {
+            let (b, x) = (value(base), value(index));
+            quote!(#b[#x])
+        }
+        Value::Tuple(items) => {
+            let items = items.iter().map(value);
+            quote!((#(#items,)*))
+        }
+        Value::Array(items) => {
+            let items = items.iter().map(value);
+            quote!([#(#items),*])
+        }
+        Value::Name(ident) => ident.to_token_stream(),
+        Value::Verbatim(e) => e.to_token_stream(),
+        Value::Invalid => TokenStream::new(),
+    }
+}
+
+fn json(j: &Json) -> TokenStream {
+    let p = p();
+    match j {
+        Json::Object(fields) => {
+            let items = fields.iter().map(|(k, v)| {
+                let v = json(v);
+                quote!((#k, #p::ToVal::to_val(&(#v))))
+            });
+            quote!(#p::object(::std::vec![#(#items),*]))
+        }
+        Json::Array(items) => {
+            let items = items.iter().map(json);
+            quote!(#p::array(::std::vec![#(#p::ToVal::to_val(&(#items))),*]))
+        }
+        Json::Value(v) => value(v),
+    }
+}
