@@ -3,7 +3,9 @@
 //!
 //! It holds only the constructs the flow language supports (statements, `let`, `if`/`else`,
 //! `match` with its arm kinds, loops, `break`/`continue`/`return`, `parallel!`, assignments and
-//! value expressions). Spans are the user's, so every later error points at what they wrote.
+//! value expressions). Names are resolved while parsing: each use of a flow variable or parameter
+//! knows how it was declared, which is what the `mut` rules and the expansion of `&mut`
+//! parameters need. Spans are the user's, so every later error points at what they wrote.
 
 use crate::attr::Args;
 use crate::parse::format::Piece;
@@ -16,6 +18,7 @@ pub struct Flow {
     pub item: ItemFn,
     /// The attribute's arguments; `None` when they were wrong (already reported).
     pub args: Option<Args>,
+    pub params: Vec<Param>,
     pub body: Block,
 }
 
@@ -24,6 +27,37 @@ impl Flow {
     pub fn is_entry(&self) -> bool {
         self.args.as_ref().is_some_and(|a| a.name.is_some())
     }
+}
+
+/// A parameter declared as a plain name (other patterns are refused while parsing).
+pub struct Param {
+    pub ident: Ident,
+    /// `mut x: …`: refused, see [`BindingKind::MutParam`].
+    pub mutability: Option<syn::Token![mut]>,
+}
+
+/// How a name used in a flow body was declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BindingKind {
+    /// `let x = …;`: assigning it is refused.
+    Let,
+    /// `let mut x = …;`: a flow variable; it may be assigned and passed on as `&mut x`.
+    LetMut,
+    /// `x: T`: the caller's value, read where it is used; assigning it is refused.
+    Param,
+    /// `mut x: T`: refused (a `mut` parameter would look like a local copy while assigning it
+    /// changes the caller's variable); uses are not reported again.
+    MutParam,
+    /// `x: &mut T`: the caller's variable, assigned with `*x = …`.
+    RefMutParam,
+    /// `Ok(r)`, `Err(e)`, `Err(Hangup(m))`: a step's result or failure.
+    Result,
+}
+
+/// A resolved name: how it was declared.
+#[derive(Clone)]
+pub struct Binding {
+    pub kind: BindingKind,
 }
 
 pub struct Block {
@@ -65,6 +99,8 @@ pub enum StmtKind {
     /// operator).
     Assign {
         target: Value,
+        /// The target as written, for errors.
+        target_tokens: TokenStream,
         op: Option<Ident>,
         value: Value,
     },
@@ -186,6 +222,8 @@ pub enum Value {
         member: syn::Member,
     },
     Reference {
+        /// The whole `&…`, for errors.
+        tokens: TokenStream,
         mutability: Option<syn::Token![mut]>,
         inner: Box<Value>,
     },
@@ -204,8 +242,11 @@ pub enum Value {
     },
     Tuple(Vec<Value>),
     Array(Vec<Value>),
-    /// A single identifier.
-    Name(Ident),
+    /// A single identifier; `binding` when it names a variable or parameter of the flow.
+    Name {
+        ident: Ident,
+        binding: Option<Binding>,
+    },
     /// Literals, other paths, ranges, struct literals, `[x; n]`: kept as written.
     Verbatim(syn::Expr),
     /// Refused while parsing (the error is reported).

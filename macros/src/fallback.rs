@@ -25,8 +25,10 @@ fn function(item: &ItemFn) -> TokenStream {
     let mut f = item.clone();
     // The body never runs: the crate does not compile.
     f.block = syn::parse_quote!({ ::core::unreachable!("this call flow did not compile") });
-    // Its parameters go unused: only the real errors should be reported.
-    f.attrs.push(syn::parse_quote!(#[allow(unused_variables)]));
+    // Its parameters go unused (and a refused `mut` one unassigned): only the real errors
+    // should be reported.
+    f.attrs
+        .push(syn::parse_quote!(#[allow(unused_variables, unused_mut)]));
     f.into_token_stream()
 }
 

@@ -23,7 +23,8 @@ use proc_macro::TokenStream;
 ///   `on_no_input = path::to::handler` (same signature: a caller who pressed no valid key at a
 ///   prompt with no `Err` arm; the execution then SUCCEEDS).
 /// - `#[call_flow]` without arguments makes a sub-flow: a function other flows call, inlined
-///   where it is called, with any parameters.
+///   where it is called, with any parameters; it assigns a caller's variable only through a
+///   `x: &mut Val` parameter (`*x = …`).
 #[proc_macro_attribute]
 pub fn call_flow(args: TokenStream, item: TokenStream) -> TokenStream {
     call_flow2(args.into(), item.into()).into()

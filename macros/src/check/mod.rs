@@ -1,5 +1,8 @@
 //! Stage 2: every rule the flow AST must satisfy, reported into the one [`Ctxt`] on the user's
-//! tokens: the function's signature, `break`/`continue` inside loops and the arms of `match`es.
+//! tokens: the function's signature, `break`/`continue` inside loops, the arms of `match`es,
+//! and what may be assigned ([`assign`]).
+
+mod assign;
 
 use crate::ast::{
     shared_ref_target, ArmPat, Block, Cond, Else, Flow, If, Json, Match, StepMatch, StepPat, Stmt,
@@ -11,6 +14,7 @@ use syn::{FnArg, ReturnType};
 /// Checks a parsed flow.
 pub fn flow(cx: &Ctxt, flow: &Flow) {
     signature(cx, flow);
+    assign::params(cx, &flow.params);
     Checker { cx, loop_depth: 0 }.block(&flow.body);
 }
 
@@ -89,7 +93,13 @@ impl Checker<'_> {
                 "`continue` outside a loop: `continue` restarts the innermost `loop`/`while`",
             ),
             StmtKind::Block(b) => self.block(b),
-            StmtKind::Assign { target, value, .. } => {
+            StmtKind::Assign {
+                target,
+                target_tokens,
+                value,
+                ..
+            } => {
+                assign::target(self.cx, target, target_tokens);
                 self.value(target);
                 self.value(value);
             }
@@ -219,14 +229,23 @@ impl Checker<'_> {
             }
             Value::Call { args, .. } => args.iter().for_each(|a| self.value(a)),
             Value::Field { base, .. } => self.value(base),
-            Value::Reference { inner, .. } => self.value(inner),
+            Value::Reference {
+                tokens,
+                mutability,
+                inner,
+            } => {
+                if mutability.is_some() {
+                    assign::by_reference(self.cx, inner, tokens);
+                }
+                self.value(inner);
+            }
             Value::Try { inner, .. } | Value::Cast { inner, .. } => self.value(inner),
             Value::Index { base, index } => {
                 self.value(base);
                 self.value(index);
             }
             Value::Tuple(items) | Value::Array(items) => items.iter().for_each(|x| self.value(x)),
-            Value::Name(_) | Value::Verbatim(_) | Value::Invalid => {}
+            Value::Name { .. } | Value::Verbatim(_) | Value::Invalid => {}
         }
     }
 

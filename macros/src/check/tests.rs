@@ -149,3 +149,81 @@ fn entry_flow_signatures() {
         assert!(e.contains(want), "{e:?} should contain {want:?}");
     }
 }
+
+#[test]
+fn only_let_mut_variables_and_mut_reference_parameters_are_assigned() {
+    let params = quote!(call: &Call, n: Val, total: &mut Val);
+    let ok = |body| {
+        let e = errors(params.clone(), body);
+        assert!(e.is_empty(), "{e:?}");
+    };
+    ok(quote!(let mut x = 1; x = 2; x += n;));
+    ok(quote!(*total = 0; *total += 1;));
+    // Shadowing by a `let mut` makes a variable of this flow.
+    ok(quote!(let mut n = n; n += 1;));
+    let refused = |body, want: &str| {
+        let e = errors(params.clone(), body);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains(want), "{e:?} should contain {want:?}");
+    };
+    refused(
+        quote!(let x = call.from; x = "a";),
+        "`x` is not declared `mut`: declare it `let mut x = …;`",
+    );
+    refused(quote!(n += 1;), "`n` is a parameter, the caller's value");
+    refused(quote!(total = 0;), "assign through it, `*total = …`");
+    refused(
+        quote!(*n = 0;),
+        "`*x = …` assigns through a `&mut` parameter",
+    );
+    refused(quote!(call.from = "a";), "only a variable can be assigned");
+    refused(
+        quote!(match s() {
+            Ok(r) => {
+                r = 1;
+            }
+            Err(_) => {}
+        }),
+        "`r` is a step's result",
+    );
+    // An inner `let` ends with its block.
+    refused(
+        quote!(let mut x = 1; { let x = 2; x = 3; } x = 4;),
+        "`x` is not declared `mut`",
+    );
+}
+
+#[test]
+fn mut_references_pass_let_mut_variables_and_mut_parameters() {
+    let params = quote!(n: Val, total: &mut Val);
+    let e = errors(
+        params.clone(),
+        quote!(let mut x = 1; f(&mut x); f(total); f(&mut *total);),
+    );
+    assert!(e.is_empty(), "{e:?}");
+    let refused = |body, want: &str| {
+        let e = errors(params.clone(), body);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains(want), "{e:?} should contain {want:?}");
+    };
+    refused(
+        quote!(let x = n; f(&mut x);),
+        "declare it `let mut x = …;` to pass it as `&mut x`",
+    );
+    refused(quote!(f(&mut n);), "take it as `n: &mut Val`");
+    refused(
+        quote!(f(&mut total);),
+        "already a `&mut` parameter: pass it on as `total`",
+    );
+    refused(
+        quote!(f(&mut n.field);),
+        "`&mut` in a call flow passes a `let mut` variable",
+    );
+}
+
+#[test]
+fn a_mut_parameter_is_refused_once() {
+    let e = errors(quote!(mut n: Val), quote!(n += 1; f(&mut n);));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].contains("a flow parameter cannot be `mut`"), "{e:?}");
+}

@@ -125,3 +125,21 @@ fn entry_flows_are_registered() {
     assert!(out.contains("\"Greets.\""), "{out}");
     assert!(out.contains("let _ = & call ;"), "{out}");
 }
+
+#[test]
+fn mut_references_pass_a_copy_of_the_handle() {
+    let out = expand(
+        quote!(total: &mut Val),
+        quote!(let mut n = 0; f(&mut n); g(total); *total += total.len();),
+    )
+    .unwrap();
+    assert!(
+        out.contains("f ((& mut :: switchboard :: __private :: alias (n)))"),
+        "{out}"
+    );
+    assert!(
+        out.contains("g ((& mut :: switchboard :: __private :: alias (* total)))"),
+        "{out}"
+    );
+    assert!(out.contains("assign (") && out.contains(", * total , & (:: switchboard :: __private :: ops :: add (& (* total) , & ((& mut :: switchboard :: __private :: alias (* total)) . len ()))))"), "{out}");
+}

@@ -4,10 +4,11 @@
 
 use super::options::literal_check;
 use super::p;
-use crate::ast::{ArmPat, Json, UnOp, Value};
+use crate::ast::{ArmPat, Binding, BindingKind, Json, UnOp, Value};
 use crate::parse::format::Piece;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
 
 pub fn value(v: &Value) -> TokenStream {
     let p = p();
@@ -18,7 +19,7 @@ pub fn value(v: &Value) -> TokenStream {
         }
         Value::Unary { op, operand, .. } => match (op, &**operand) {
             // `*x` of a `&mut` parameter reads the caller's variable through the reference.
-            (UnOp::Deref, Value::Name(ident)) => quote!(*#ident),
+            (UnOp::Deref, Value::Name { ident, .. }) => quote!(*#ident),
             (UnOp::Not, x) => {
                 let x = value(x);
                 quote!(#p::ops::not(&(#x)))
@@ -120,10 +121,31 @@ pub fn value(v: &Value) -> TokenStream {
             quote!(#base.#member)
         }
         Value::Reference {
-            mutability, inner, ..
-        } => {
+            tokens,
+            mutability: Some(_),
+            inner,
+        } => match &**inner {
+            Value::Name { ident, binding }
+                if binding.as_ref().map(|b| b.kind) == Some(BindingKind::LetMut) =>
+            {
+                by_ref(tokens.span(), ident.to_token_stream())
+            }
+            Value::Unary {
+                op: UnOp::Deref,
+                operand,
+                ..
+            } if matches!(&**operand, Value::Name { .. }) => {
+                let handle = value(inner);
+                by_ref(tokens.span(), handle)
+            }
+            _ => {
+                let inner = value(inner);
+                quote!(&mut #inner)
+            }
+        },
+        Value::Reference { inner, .. } => {
             let inner = value(inner);
-            quote!(&#mutability #inner)
+            quote!(&#inner)
         }
         Value::Try { inner, question } => {
             // Only a step may carry `?`; the check is spanned at the `?`.
@@ -147,10 +169,31 @@ pub fn value(v: &Value) -> TokenStream {
             let items = items.iter().map(value);
             quote!([#(#items),*])
         }
-        Value::Name(ident) => ident.to_token_stream(),
+        // A `&mut` parameter named on its own (passed on, read): a fresh `&mut` to a copy of the
+        // handle, so closures of sibling branches may all name it (see `by_ref`).
+        Value::Name {
+            ident,
+            binding: Some(Binding {
+                kind: BindingKind::RefMutParam,
+            }),
+        } => by_ref(ident.span(), quote!(*#ident)),
+        Value::Name { ident, .. } => ident.to_token_stream(),
         Value::Verbatim(e) => e.to_token_stream(),
         Value::Invalid => TokenStream::new(),
     }
+}
+
+/// `&mut n` of a `let mut n`, `&mut *x` and `x` of a `&mut` parameter: `&mut alias(handle)`.
+/// A flow variable is a `Val`, a `Copy` handle, so the callee's `*x = …` assigns the caller's
+/// variable through the copy, while Rust's borrow of the binding ends with the call: the
+/// closures of an `if`'s two branches may both name it (a real `&mut n` in one and `n` in the
+/// other would be refused by the borrow checker).
+fn by_ref(span: proc_macro2::Span, handle: TokenStream) -> TokenStream {
+    let p = p();
+    // The parentheses (generated, so never an `unused_parens` warning in the user's code) keep
+    // it one operand as a method receiver or a field's base.
+    let reference = quote_spanned!(span=> &mut #p::alias(#handle));
+    quote!((#reference))
 }
 
 fn json(j: &Json) -> TokenStream {

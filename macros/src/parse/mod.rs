@@ -1,21 +1,25 @@
 //! Stage 1: syn → the flow AST ([`crate::ast`]). Anything outside the flow language is reported
 //! here, on the user's tokens, with what to write instead; the refused node becomes `Invalid` and
-//! parsing goes on, so every such mistake is reported at once.
+//! parsing goes on, so every such mistake is reported at once. Names are resolved as they are
+//! read (see [`scope`]).
 
 pub mod format;
 mod json;
 mod pattern;
+mod scope;
 mod value;
 
 use crate::ast::{
-    ArmPat, Block, Cond, Else, Flow, If, Match, MatchArm, StepArm, StepMatch, Stmt, StmtKind, Value,
+    ArmPat, Binding, BindingKind, Block, Cond, Else, Flow, If, Match, MatchArm, Param, StepArm,
+    StepMatch, StepPat, Stmt, StmtKind, Value,
 };
 use crate::attr;
 use crate::ctxt::Ctxt;
 use proc_macro2::TokenStream;
 use quote::ToTokens;
+use scope::Scopes;
 use syn::spanned::Spanned;
-use syn::{BinOp, Expr, FnArg, Ident, ItemFn, Pat};
+use syn::{BinOp, Expr, FnArg, Ident, ItemFn, Pat, Type};
 
 /// Parses the attribute's arguments and the function. `None` when the item is not a function
 /// (reported).
@@ -29,34 +33,63 @@ pub fn flow(cx: &Ctxt, args: TokenStream, item: TokenStream) -> Option<Flow> {
     };
     let args = attr::parse(cx, args);
     let mut parser = Parser::new(cx);
-    parser.params(&item);
+    parser.scopes.push();
+    let params = parser.params(&item);
     let body = parser.body(&item.block);
-    Some(Flow { item, args, body })
+    Some(Flow {
+        item,
+        args,
+        params,
+        body,
+    })
 }
 
-/// Walks a flow body, reporting into the context.
+/// Walks a flow body, reporting into the context and resolving names.
 pub struct Parser<'a> {
     cx: &'a Ctxt,
+    scopes: Scopes,
 }
 
 impl<'a> Parser<'a> {
     pub fn new(cx: &'a Ctxt) -> Parser<'a> {
-        Parser { cx }
+        Parser {
+            cx,
+            scopes: Scopes::default(),
+        }
     }
 
     fn err(&self, tokens: impl ToTokens, message: impl std::fmt::Display) {
         self.cx.error_spanned_by(tokens, message);
     }
 
-    /// Parameters are plain names.
-    fn params(&mut self, item: &ItemFn) {
+    fn resolve(&self, ident: &Ident) -> Option<Binding> {
+        self.scopes.resolve(ident)
+    }
+
+    /// The parameters, declared in the current scope; `_` declares nothing.
+    fn params(&mut self, item: &ItemFn) -> Vec<Param> {
+        let mut params = Vec::new();
         for input in &item.sig.inputs {
-            if let FnArg::Typed(t) = input {
-                if !matches!(&*t.pat, Pat::Ident(_) | Pat::Wild(_)) {
-                    self.err(&t.pat, "flow parameters are plain names");
+            let FnArg::Typed(t) = input else { continue };
+            match &*t.pat {
+                Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => {
+                    let by_ref_mut = matches!(&*t.ty, Type::Reference(r) if r.mutability.is_some());
+                    let kind = match (p.mutability.is_some(), by_ref_mut) {
+                        (true, _) => BindingKind::MutParam,
+                        (false, true) => BindingKind::RefMutParam,
+                        (false, false) => BindingKind::Param,
+                    };
+                    self.scopes.declare(&p.ident, kind);
+                    params.push(Param {
+                        ident: p.ident.clone(),
+                        mutability: p.mutability,
+                    });
                 }
+                Pat::Wild(_) => {}
+                other => self.err(other, "flow parameters are plain names"),
             }
         }
+        params
     }
 
     /// A function body: statements, and the tail expression as the function's value.
@@ -69,6 +102,7 @@ impl<'a> Parser<'a> {
     }
 
     fn stmts(&mut self, stmts: &[syn::Stmt], value_tail: bool) -> Block {
+        self.scopes.push();
         let mut out = Vec::new();
         for (i, s) in stmts.iter().enumerate() {
             let last = i + 1 == stmts.len();
@@ -80,6 +114,7 @@ impl<'a> Parser<'a> {
                 _ => self.stmt(s),
             });
         }
+        self.scopes.pop();
         Block { stmts: out }
     }
 
@@ -144,6 +179,12 @@ impl<'a> Parser<'a> {
             }
         }
         let value = self.value(&init.expr);
+        let kind = if mutable {
+            BindingKind::LetMut
+        } else {
+            BindingKind::Let
+        };
+        self.scopes.declare(&ident, kind);
         StmtKind::Let {
             ident,
             mutable,
@@ -218,6 +259,7 @@ impl<'a> Parser<'a> {
                 let target = self.value(&a.left);
                 StmtKind::Assign {
                     target,
+                    target_tokens: a.left.to_token_stream(),
                     op: None,
                     value: self.value(&a.right),
                 }
@@ -227,6 +269,7 @@ impl<'a> Parser<'a> {
                 let target = self.value(&b.left);
                 StmtKind::Assign {
                     target,
+                    target_tokens: b.left.to_token_stream(),
                     op,
                     value: self.value(&b.right),
                 }
@@ -273,7 +316,8 @@ impl<'a> Parser<'a> {
                     self.err(&l.pat, "`if let` in a call flow takes `Ok(x)` or `Err(e)` of a step: `if let Ok(r) = speak_and_get_digits(…) { … }`");
                 }
                 let step = self.value(&l.expr);
-                let then = self.block(&i.then_branch);
+                let bind = pattern.as_ref().and_then(|(_, b)| b.clone());
+                let then = self.with_result(bind.as_ref(), |p| p.block(&i.then_branch));
                 let cond = pattern.map(|(ok, bind)| Cond::Let { ok, bind, step });
                 (cond, then)
             }
@@ -301,6 +345,17 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// Runs `f` in a scope where `bind` (a step's result or failure) is declared.
+    fn with_result<T>(&mut self, bind: Option<&Ident>, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.scopes.push();
+        if let Some(b) = bind {
+            self.scopes.declare(b, BindingKind::Result);
+        }
+        let out = f(self);
+        self.scopes.pop();
+        out
+    }
+
     fn arm_body(&mut self, body: &Expr) -> Block {
         match body {
             Expr::Block(b) if b.label.is_none() => self.block(&b.block),
@@ -324,11 +379,19 @@ impl<'a> Parser<'a> {
             let arms = m
                 .arms
                 .iter()
-                .map(|arm| StepArm {
-                    pat_span: arm.pat.span(),
-                    pat_tokens: arm.pat.to_token_stream(),
-                    pat: pattern::step_arm(&arm.pat),
-                    body: self.arm_body(&arm.body),
+                .map(|arm| {
+                    let pat = pattern::step_arm(&arm.pat);
+                    let bind = match &pat {
+                        StepPat::Ok(b) | StepPat::Err(b) | StepPat::HangupKeep(b) => b.clone(),
+                        StepPat::Hangup | StepPat::Other => None,
+                    };
+                    let body = self.with_result(bind.as_ref(), |p| p.arm_body(&arm.body));
+                    StepArm {
+                        pat_span: arm.pat.span(),
+                        pat_tokens: arm.pat.to_token_stream(),
+                        pat,
+                        body,
+                    }
                 })
                 .collect();
             return StmtKind::StepMatch(StepMatch {

@@ -1,6 +1,102 @@
-use crate::ast::StmtKind;
+use crate::ast::{BindingKind, Cond, StepPat, StmtKind, Value};
 use crate::testing::parse;
 use quote::quote;
+
+fn name_kind(v: &Value) -> Option<BindingKind> {
+    match v {
+        Value::Name { binding, .. } => binding.as_ref().map(|b| b.kind),
+        _ => None,
+    }
+}
+
+#[test]
+fn names_resolve_to_their_declaration() {
+    let (flow, errors) = parse(
+        quote!(call: &Call, n: Val, total: &mut Val, mut m: Val),
+        quote! {
+            let a = 1;
+            let mut b = a;
+            speak(n);
+            speak(total);
+            speak(m);
+            speak(call);
+            { let b = 2; speak(b); }
+            speak(b);
+            speak(elsewhere);
+        },
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    let spoken: Vec<Option<BindingKind>> = flow
+        .body
+        .stmts
+        .iter()
+        .flat_map(|s| match &s.kind {
+            StmtKind::Value(Value::Call { args, .. }) => vec![name_kind(&args[0])],
+            StmtKind::Block(b) => b
+                .stmts
+                .iter()
+                .filter_map(|s| match &s.kind {
+                    StmtKind::Value(Value::Call { args, .. }) => Some(name_kind(&args[0])),
+                    _ => None,
+                })
+                .collect(),
+            _ => vec![],
+        })
+        .collect();
+    use BindingKind::*;
+    assert_eq!(
+        spoken,
+        [
+            Some(Param),
+            Some(RefMutParam),
+            Some(MutParam),
+            Some(Param),
+            Some(Let),
+            Some(LetMut),
+            None
+        ]
+    );
+    // `let mut b = a;` reads the `a` declared before it.
+    let StmtKind::Let { value, mutable, .. } = &flow.body.stmts[1].kind else {
+        panic!("not a let")
+    };
+    assert!(*mutable);
+    assert_eq!(name_kind(value), Some(Let));
+}
+
+#[test]
+fn arm_bindings_are_results_inside_their_arm_only() {
+    let (flow, errors) = parse(
+        quote!(),
+        quote! {
+            match speak_and_get_digits("?") {
+                Ok(r) => speak(r.digits),
+                Err(Hangup) => {}
+                Err(e) => speak(e.cause),
+            }
+            if let Ok(d) = receive_digits("1") { speak(d) }
+            speak(r);
+        },
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    let StmtKind::StepMatch(m) = &flow.body.stmts[0].kind else {
+        panic!("not a step match")
+    };
+    assert!(matches!(&m.arms[0].pat, StepPat::Ok(Some(r)) if r == "r"));
+    assert!(matches!(m.arms[1].pat, StepPat::Hangup));
+    let StmtKind::If(i) = &flow.body.stmts[1].kind else {
+        panic!("not an if")
+    };
+    assert!(matches!(&i.cond, Cond::Let { ok: true, bind: Some(d), .. } if d == "d"));
+    let StmtKind::Value(Value::Call { args, .. }) = &flow.body.stmts[2].kind else {
+        panic!("not a call")
+    };
+    assert_eq!(
+        name_kind(&args[0]),
+        None,
+        "`r` is out of scope after its arm"
+    );
+}
 
 #[test]
 fn the_tail_is_the_value_and_control_flow_is_not() {

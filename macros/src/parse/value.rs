@@ -63,6 +63,7 @@ impl Parser<'_> {
                 member: f.member.clone(),
             },
             Expr::Reference(r) => Value::Reference {
+                tokens: r.to_token_stream(),
                 mutability: r.mutability,
                 inner: b(self.value(&r.expr)),
             },
@@ -85,7 +86,10 @@ impl Parser<'_> {
             Expr::Array(a) => Value::Array(a.elems.iter().map(|x| self.value(x)).collect()),
             Expr::Path(p) if p.qself.is_none() && p.attrs.is_empty() => {
                 match p.path.get_ident() {
-                    Some(ident) => Value::Name(ident.clone()),
+                    Some(ident) => Value::Name {
+                        ident: ident.clone(),
+                        binding: self.resolve(ident),
+                    },
                     None => Value::Verbatim(e.clone()),
                 }
             }
