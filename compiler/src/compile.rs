@@ -2,9 +2,9 @@
 //! `--check`, and the one-line-per-flow summary.
 
 use crate::asl::{State, StateMachine, Transition};
+use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::{check, emit, graph, lower};
-use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use switchboard::ir::Flow;
@@ -125,69 +125,6 @@ pub fn round_trips(m: &StateMachine) -> usize {
     best[start]
 }
 
-/// Loads a configuration file (TOML, or JSON by extension) into JSON.
-pub fn load_config(path: &Path) -> Result<Json, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read config file {}: {e}", path.display()))?;
-    if path.extension().and_then(|e| e.to_str()) == Some("json") {
-        return serde_json::from_str(&text)
-            .map_err(|e| format!("{}:{}:{}: {e}", path.display(), e.line(), e.column()));
-    }
-    let value: toml::Value = toml::from_str(&text).map_err(|e| {
-        let at = e
-            .span()
-            .map(|s| line_col(&text, s.start))
-            .map(|(l, c)| format!(":{l}:{c}"))
-            .unwrap_or_default();
-        format!("{}{at}: {}", path.display(), e.message())
-    })?;
-    serde_json::to_value(value).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, col)
-}
-
-/// Applies `--set section.field=value` (value parsed as JSON when it is valid JSON, else kept
-/// as a string; dots make nested tables).
-pub fn apply_set(config: &mut Json, assignment: &str) -> Result<(), String> {
-    let (key, value) = assignment
-        .split_once('=')
-        .ok_or_else(|| format!("--set {assignment}: write --set section.field=value"))?;
-    let path: Vec<&str> = key.trim().split('.').collect();
-    if path.iter().any(|p| p.is_empty()) {
-        return Err(format!(
-            "--set {assignment}: `{key}` is not a dotted key like section.field"
-        ));
-    }
-    let value = serde_json::from_str(value).unwrap_or_else(|_| Json::String(value.to_owned()));
-    let mut cur = config;
-    for (i, p) in path.iter().enumerate() {
-        if !cur.is_object() {
-            *cur = Json::Object(Default::default());
-        }
-        let obj = cur
-            .as_object_mut()
-            .ok_or_else(|| format!("--set {assignment}: cannot set inside a non-table"))?;
-        if i + 1 == path.len() {
-            obj.insert((*p).to_owned(), value);
-            return Ok(());
-        }
-        cur = obj
-            .entry((*p).to_owned())
-            .or_insert_with(|| Json::Object(Default::default()));
-    }
-    Ok(())
-}
-
 /// Options of the `compile` command.
 #[derive(Debug, Default)]
 pub struct Options {
@@ -230,16 +167,24 @@ pub fn run(flows: &[FlowDef], opts: &Options, default_config: Option<&Path>) -> 
     let mut ok = true;
     let config_path = opts.config.as_deref().or(default_config);
     let mut config = match config_path {
-        Some(p) => match load_config(p) {
+        Some(p) => match Config::load(p) {
             Ok(c) => c,
             Err(e) => return (format!("error: {e}\n"), false),
         },
-        None => Json::Object(Default::default()),
+        None => Config::empty(),
     };
     for s in &opts.sets {
-        if let Err(e) = apply_set(&mut config, s) {
+        if let Err(e) = config.set(s) {
             return (format!("error: {e}\n"), false);
         }
+    }
+    let unknown = config.unknown_sections(flows);
+    if !unknown.is_empty() {
+        for e in unknown {
+            out.push_str(&format!("error: {e}\n"));
+        }
+        out.push_str("error: nothing written: fix the errors above\n");
+        return (out, false);
     }
     let selected: Vec<&FlowDef> = flows
         .iter()
@@ -258,12 +203,13 @@ pub fn run(flows: &[FlowDef], opts: &Options, default_config: Option<&Path>) -> 
     }
     let mut compiled = Vec::new();
     for def in selected {
-        let section = config.get(def.section).cloned().unwrap_or(Json::Null);
-        let flow = match def.build(&section) {
+        let flow = match def.build(&config.section(def.section)) {
             Ok(f) => f,
             Err(e) => {
                 ok = false;
-                out.push_str(&format!("{}\n", Diagnostic::flow(def.name, e)));
+                for line in config.explain(&e) {
+                    out.push_str(&format!("error: {line}\n"));
+                }
                 continue;
             }
         };

@@ -21,13 +21,6 @@ impl Diagnostic {
             message: message.into(),
         }
     }
-    pub fn flow(flow: &str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            flow: flow.to_owned(),
-            location: None,
-            message: message.into(),
-        }
-    }
 }
 
 impl fmt::Display for Diagnostic {

@@ -4,6 +4,7 @@
 pub mod asl;
 pub mod check;
 pub mod compile;
+pub mod config;
 pub mod diag;
 pub mod emit;
 pub mod graph;

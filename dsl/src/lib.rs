@@ -12,12 +12,15 @@ pub mod lang;
 pub mod pstn;
 pub mod wire;
 
-pub use flowdef::{CallFlow, FlowDef};
+pub use flowdef::{CallFlow, ConfigError, ConfigProblem, ConfigProblemKind, FlowDef};
 pub use switchboard_macros::call_flow;
 
 /// Everything a flow file needs: `use switchboard::prelude::*;`.
 pub mod prelude {
     pub use crate::call_flow;
+    /// The builder a step function returns, for helpers that build one:
+    /// `fn menu() -> Step<kinds::SpeakAndGetDigits>`.
+    pub use crate::lang::actions::kinds;
     pub use crate::lang::actions::{
         call_and_bridge, hangup, join_chime_meeting, modify_chime_meeting_attendees, pause,
         pause_call_recording, play_audio, play_audio_and_get_digits, pstn, receive_digits,
@@ -34,6 +37,7 @@ pub mod prelude {
         aws_sdk, create_schedule, delete_item, get_item, invoke_lambda, put_item, query,
         update_item, BOOL, N, S,
     };
+    pub use crate::lang::step::Step;
     pub use crate::lang::time::{local_time, LocalTime};
     pub use crate::lang::val::{from_millis, millis, now, ToVal, Val};
     pub use crate::wire::{LEG_A, LEG_B};

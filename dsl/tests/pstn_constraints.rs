@@ -71,9 +71,14 @@ fn call_and_bridge_numbers_are_e164() {
     rejects(
         bridge(json!(30), "+1234567890123456", "+15105550101"),
         "Parameters.CallerIdNumber",
-        "1 to 15 digits",
+        "7 to 15 digits",
     );
-    accepts(bridge(json!(30), "+123456789012345", "+1"));
+    rejects(
+        bridge(json!(30), "+12065550100", "+683400"),
+        "Parameters.Endpoints[0].Uri",
+        "7 to 15 digits",
+    );
+    accepts(bridge(json!(30), "+123456789012345", "+6834002"));
 }
 
 #[test]

@@ -8,13 +8,15 @@
 use serde_json::Value as Json;
 use std::path::Path;
 use switchboard::FlowDef;
-use switchboard_compiler::compile::load_config;
+use switchboard_compiler::config::Config;
 use switchboard_compiler::{compile_flow, Compiled};
 use switchboard_workflows::flows::business::business_phone;
 
 fn repo_config() -> Json {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("switchboard.toml");
-    load_config(&path).expect("switchboard.toml loads")["business-phone"].clone()
+    Config::load(&path)
+        .expect("switchboard.toml loads")
+        .section("business-phone")
 }
 
 fn compile(section: &Json) -> Result<Compiled, String> {

@@ -44,9 +44,9 @@ fn readme_asl_is_what_hello_compiles_to() {
         .find(|d| d.name == "hello")
         .expect("hello is registered");
     let config =
-        switchboard_compiler::compile::load_config(&root().join("workflows/switchboard.toml"))
+        switchboard_compiler::config::Config::load(&root().join("workflows/switchboard.toml"))
             .unwrap();
-    let flow = def.build(&config["hello"]).unwrap();
+    let flow = def.build(&config.section("hello")).unwrap();
     let compiled = switchboard_compiler::compile_flow(&flow).unwrap();
     let readme = readme();
     let shown: serde_json::Value = serde_json::from_str(fenced_blocks(&readme, "json")[0]).unwrap();

@@ -475,7 +475,7 @@ pub fn call_and_bridge(endpoint: Endpoint) -> Step<kinds::CallAndBridge> {
     );
     s.set(
         &["CallTimeoutSeconds"],
-        Tree::lit(limits::CALL_AND_BRIDGE_DEFAULT_TIMEOUT_SECONDS),
+        Tree::lit(const { crate::pstn::param::CALL_TIMEOUT_SECONDS.absent() }),
     )
     .set(&["Endpoints"], Tree::Array(vec![tree]))
 }

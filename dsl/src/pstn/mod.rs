@@ -18,4 +18,5 @@ pub use event::{
 };
 pub use int::Int;
 pub use response::Response;
+pub use switchboard_pstn::{option, param};
 pub use validate::ConstraintError;

@@ -81,7 +81,9 @@ impl Checker {
             self.fail(
                 field,
                 format!(
-                    "{value:?} is not an E.164 number; use + then 1 to 15 digits, the first not 0"
+                    "{value:?} is not an E.164 number; use + then {} to {} digits, the first not 0",
+                    limits::E164_DIGITS.start(),
+                    limits::E164_DIGITS.end()
                 ),
             );
         }
@@ -172,10 +174,10 @@ impl Checker {
             &d.max_number_of_digits,
             limits::NUMBER_OF_DIGITS,
         );
-        let min = d
-            .min_number_of_digits
-            .as_ref()
-            .map_or(Some(limits::DEFAULT_MIN_DIGITS), Int::value);
+        let min = d.min_number_of_digits.as_ref().map_or(
+            Some(const { switchboard_pstn::param::MIN_NUMBER_OF_DIGITS.absent() }),
+            Int::value,
+        );
         let max = d
             .max_number_of_digits
             .as_ref()

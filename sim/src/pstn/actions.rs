@@ -191,7 +191,8 @@ impl<Q: Outbox> Simulator<Q> {
         match action {
             Action::Speak(a) => self.say(call, name, leg, &a.speech.text),
             Action::PlayAudio(a) => {
-                let times = int(&a.repeat, pstn::limits::DEFAULT_REPEAT).max(1);
+                let times =
+                    int(&a.repeat, const { pstn::param::PLAY_AUDIO_REPEAT.absent() }).max(1);
                 self.play(call, name, leg, &a.audio_source, times)
             }
             Action::SpeakAndGetDigits(a) => self.get_digits(
@@ -401,8 +402,12 @@ impl<Q: Outbox> Simulator<Q> {
         d: &DigitCollection,
         regex: Option<&str>,
     ) -> Done {
-        let attempts = int(&d.repeat, pstn::limits::DEFAULT_REPEAT).clamp(1, 20);
-        let min = int(&d.min_number_of_digits, pstn::limits::DEFAULT_MIN_DIGITS);
+        let attempts =
+            int(&d.repeat, const { pstn::param::GET_DIGITS_REPEAT.absent() }).clamp(1, 20);
+        let min = int(
+            &d.min_number_of_digits,
+            const { pstn::param::MIN_NUMBER_OF_DIGITS.absent() },
+        );
         let max = int(&d.max_number_of_digits, pstn::limits::MAX_DIGITS);
         let between = int(&d.in_between_digits_duration_in_milliseconds, 3000);
         let wait = int(&Some(d.repeat_duration_in_milliseconds.clone()), 5000);
@@ -474,7 +479,7 @@ impl<Q: Outbox> Simulator<Q> {
             .unwrap_or_default();
         let timeout_s = int(
             &a.call_timeout_seconds,
-            pstn::limits::CALL_AND_BRIDGE_DEFAULT_TIMEOUT_SECONDS,
+            const { pstn::param::CALL_TIMEOUT_SECONDS.absent() },
         );
         self.arm(call);
         let step = self

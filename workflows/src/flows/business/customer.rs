@@ -2,8 +2,6 @@
 
 use super::config::BusinessPhone;
 use super::voicemail::leave_message;
-use switchboard::lang::actions::kinds;
-use switchboard::lang::step::Step;
 use switchboard::prelude::*;
 
 /// The greeting and the owner's phone ringing, in one response: the caller hears no gap, and

@@ -1,8 +1,6 @@
 //! Destination numbers the owner may dial: North American Numbering Plan rules, no premium-rate
 //! numbers, no service codes; read back digit by digit before anything is dialled.
 
-use switchboard::lang::actions::kinds;
-use switchboard::lang::step::Step;
 use switchboard::lang::val::ops;
 use switchboard::prelude::*;
 

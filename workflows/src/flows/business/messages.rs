@@ -2,8 +2,6 @@
 
 use super::config::BusinessPhone;
 use super::destination::SILENT;
-use switchboard::lang::actions::kinds;
-use switchboard::lang::step::Step;
 use switchboard::lang::val::ops;
 use switchboard::prelude::*;
 

@@ -5,9 +5,6 @@ use super::destination::SILENT;
 use super::dial::call_customer;
 use super::messages::play_messages;
 use super::schedule::schedule_call;
-use switchboard::lang::actions::kinds;
-use switchboard::lang::results::Items;
-use switchboard::lang::step::Step;
 use switchboard::lang::val::ops;
 use switchboard::prelude::*;
 

@@ -4,8 +4,6 @@
 use super::config::BusinessPhone;
 use super::destination::SILENT;
 use super::destination::{ask_number, dialable, problem, spelled};
-use switchboard::lang::actions::kinds;
-use switchboard::lang::step::Step;
 use switchboard::lang::val::ops;
 use switchboard::prelude::*;
 

@@ -3,8 +3,6 @@
 
 use super::config::BusinessPhone;
 use super::destination::spelled;
-use switchboard::lang::actions::kinds;
-use switchboard::lang::step::Step;
 use switchboard::prelude::*;
 
 /// Tells the owner which call this is, then rings the customer, in one response.
