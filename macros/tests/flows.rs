@@ -91,3 +91,33 @@ fn a_let_mut_variable_is_assigned_in_place() {
     let flow = build::<reassigned>();
     assert_eq!(assigned(&flow), ["greeting", "greeting"]);
 }
+
+/// The text of every Speak action, in order.
+fn spoken(flow: &Flow) -> Vec<String> {
+    statements(flow)
+        .into_iter()
+        .filter_map(|s| match s {
+            StmtKind::Action { action, .. } if action.kind == "Speak" => {
+                match action.params.get("Text") {
+                    Some(switchboard::ir::Tree::Leaf(Expr::Lit(t))) => {
+                        t.as_str().map(str::to_owned)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[call_flow(name = "dashes")]
+fn dashes(_call: &Call) {
+    // `repeat` of a `str`, not PlayAudio's option: it is not checked against PlayAudio's 1 to 5.
+    speak("-".repeat(10));
+    speak(format!("{}!", "ab".repeat(3)));
+}
+
+#[test]
+fn options_are_checked_only_on_their_actions_chain() {
+    assert_eq!(spoken(&build::<dashes>()), ["----------", "ababab!"]);
+}

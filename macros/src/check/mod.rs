@@ -1,8 +1,9 @@
 //! Stage 2: every rule the flow AST must satisfy, reported into the one [`Ctxt`] on the user's
 //! tokens: the function's signature, `break`/`continue` inside loops, the arms of `match`es,
-//! and what may be assigned ([`assign`]).
+//! what may be assigned ([`assign`]) and literal option values ([`options`]).
 
 mod assign;
+mod options;
 
 use crate::ast::{
     shared_ref_target, ArmPat, Block, Cond, Else, Flow, If, Json, Match, StepMatch, StepPat, Stmt,
@@ -223,11 +224,20 @@ impl Checker<'_> {
             }
             Value::Format { args, .. } => args.iter().for_each(|a| self.value(a)),
             Value::Json(j) => self.json(j),
-            Value::MethodCall { receiver, args, .. } => {
+            Value::MethodCall {
+                receiver,
+                method,
+                args,
+                ..
+            } => {
                 self.value(receiver);
+                options::method_call(self.cx, receiver, method, args);
                 args.iter().for_each(|a| self.value(a));
             }
-            Value::Call { args, .. } => args.iter().for_each(|a| self.value(a)),
+            Value::Call { func, args } => {
+                options::call(self.cx, func, args);
+                args.iter().for_each(|a| self.value(a));
+            }
             Value::Field { base, .. } => self.value(base),
             Value::Reference {
                 tokens,

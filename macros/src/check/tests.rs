@@ -227,3 +227,69 @@ fn a_mut_parameter_is_refused_once() {
     assert_eq!(e.len(), 1, "{e:?}");
     assert!(e[0].contains("a flow parameter cannot be `mut`"), "{e:?}");
 }
+
+#[test]
+fn literal_options_are_checked_on_their_actions_chain() {
+    let ok = |body| {
+        let e = errors(quote!(cfg: &Cfg), body);
+        assert!(e.is_empty(), "{e:?}");
+    };
+    ok(quote!(call_and_bridge(pstn("+12065550100")).caller_id("+12065550199").ring_for(30);));
+    ok(quote!(speak_and_get_digits("?").digits(1..=3).retries(2);));
+    // Not options: the methods of a `str`, or of something that is not an action's chain.
+    ok(quote!(speak("-".repeat(10)); speak(format!("{}", "ab".repeat(30)));));
+    ok(quote!(let x = cfg.greeting.repeat(10);));
+    // Not literals: the builder checks them when the flow is built.
+    ok(quote!(call_and_bridge(pstn(&cfg.owner)).ring_for(cfg.seconds);));
+    let refused = |body, want: &str| {
+        let e = errors(quote!(cfg: &Cfg), body);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains(want), "{e:?} should contain {want:?}");
+    };
+    refused(
+        quote!(call_and_bridge(pstn("+12065550100")).ring_for(500);),
+        "ring_for(500): CallAndBridge rings for 1 to 120 seconds (CallTimeoutSeconds; https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html)",
+    );
+    refused(
+        quote!(play_audio("b", "k").repeat(10);),
+        "repeat(10): PlayAudio plays the file 1 to 5 times",
+    );
+    refused(
+        quote!(speak_and_get_digits("?").digits(1..=3).retries(20);),
+        "retries(20)",
+    );
+    refused(
+        quote!(play_audio_and_get_digits("b", "k").digits(0..=300);),
+        "0 to 128 digits",
+    );
+    refused(
+        quote!(speak_and_get_digits("?").digits(3..=1);),
+        "low..=high",
+    );
+    refused(
+        quote!(call_and_bridge(pstn("2065550100"));),
+        "not an E.164 phone number",
+    );
+    refused(
+        quote!(hangup().sip_code(404);),
+        "only 0 (normal clearing), 480 (unavailable) or 486 (busy)",
+    );
+    refused(quote!(pause(50);), "pause(50)");
+    refused(
+        quote!(call_and_bridge(pstn("+12065550100")).ring_for(-1);),
+        "ring_for(-1)",
+    );
+    refused(
+        quote!(take_message("b", "p/").silence_seconds(0);),
+        "silence_seconds(0)",
+    );
+}
+
+#[test]
+fn every_out_of_range_literal_is_reported_with_the_other_errors() {
+    let e = errors(
+        quote!(),
+        quote!(for x in y {} pause(50); hangup().sip_code(1);),
+    );
+    assert_eq!(e.len(), 3, "{e:?}");
+}

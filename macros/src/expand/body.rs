@@ -165,9 +165,11 @@ fn step_match(m: &StepMatch) -> TokenStream {
             let param = bind_param(&bound(&a.pat));
             let body = block(&a.body);
             let arm = quote!(::std::boxed::Box::new(|#param| { #body }));
-            // Spanned at the pattern, so a step that keeps nothing is reported there.
+            // Spanned at the pattern, so a step that keeps nothing is reported there; the step
+            // in a block, so rustc reports it once (as the block's tail), not again at
+            // `try_keep`'s own bound.
             let keep = quote_spanned!(a.pat_span=> ::switchboard::__private::must_keep);
-            return quote!(#p::try_keep(#loc, || #keep(#step), #ok_name, |#ok_param| { #ok_body }, #err, #arm););
+            return quote!(#p::try_keep(#loc, || #keep({ #step }), #ok_name, |#ok_param| { #ok_body }, #err, #arm););
         }
         Some(a) => {
             let body = block(&a.body);

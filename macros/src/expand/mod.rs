@@ -5,7 +5,6 @@
 //! `::switchboard::__private::…` and `::core`/`::std`, so the user's imports cannot break it.
 
 mod body;
-mod options;
 mod value;
 
 use crate::ast::{shared_ref_target, Flow};

@@ -49,16 +49,17 @@ fn variables_and_assignments() {
 }
 
 #[test]
-fn literal_options_get_const_checks() {
+fn options_stay_plain_calls() {
     let out = expand(
         quote!(),
         quote!(call_and_bridge(pstn("+12065550100")).ring_for(30);),
     )
     .unwrap();
-    assert!(out.contains("checks :: ring_for (30)"), "{out}");
-    assert!(out.contains("checks :: pstn (\"+12065550100\")"), "{out}");
-    let out = expand(quote!(x: Val), quote!(x.digits(1..=3);)).unwrap();
-    assert!(out.contains("checks :: digits (1 , 3)"), "{out}");
+    assert!(
+        out.contains("call_and_bridge (pstn (\"+12065550100\")) . ring_for (30)"),
+        "{out}"
+    );
+    assert!(!out.contains("const"), "{out}");
 }
 
 #[test]

@@ -2,7 +2,6 @@
 //! constructors; calls and method calls stay calls, spanned at the user's tokens so
 //! `#[track_caller]` actions and options report the user's line.
 
-use super::options::literal_check;
 use super::p;
 use crate::ast::{ArmPat, Binding, BindingKind, Json, UnOp, Value};
 use crate::parse::format::Piece;
@@ -83,38 +82,15 @@ pub fn value(v: &Value) -> TokenStream {
             args,
         } => {
             let recv = value(receiver);
-            let check = literal_check(&method.to_string(), args);
             let args = args.iter().map(value);
             // Spanned at the method name so `#[track_caller]` options report the user's line.
-            let call = quote_spanned!(method.span()=> #recv.#method #turbofish(#(#args),*));
-            if check.is_empty() {
-                call
-            } else {
-                quote!({ #check #call })
-            }
+            quote_spanned!(method.span()=> #recv.#method #turbofish(#(#args),*))
         }
         Value::Call { func, args } => {
-            let check = match func {
-                syn::Expr::Path(path) => {
-                    let name = path
-                        .path
-                        .segments
-                        .last()
-                        .map(|s| s.ident.to_string())
-                        .unwrap_or_default();
-                    literal_check(&name, args)
-                }
-                _ => TokenStream::new(),
-            };
             let args = args.iter().map(value);
             // Spanned at the callee so `#[track_caller]` actions report the user's line.
-            let span = syn::spanned::Spanned::span(func);
-            let call = quote_spanned!(span=> #func(#(#args),*));
-            if check.is_empty() {
-                call
-            } else {
-                quote!({ #check #call })
-            }
+            let span = func.span();
+            quote_spanned!(span=> #func(#(#args),*))
         }
         Value::Field { base, member } => {
             let base = value(base);
