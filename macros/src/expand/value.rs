@@ -64,13 +64,11 @@ pub fn value(v: &Value) -> TokenStream {
         }
         Value::Format { pieces, args } => {
             let args: Vec<TokenStream> = args.iter().map(value).collect();
-            let parts = pieces.iter().map(|piece| match piece {
-                Piece::Text(t) => quote!(#p::ToVal::to_val(#t)),
-                Piece::Arg(i) => {
-                    let a = &args[*i];
-                    quote!(#p::ToVal::to_val(&(#a)))
-                }
-                Piece::Named(id) => quote!(#p::ToVal::to_val(&(#id))),
+            // `parse::format` numbers only arguments that exist.
+            let parts = pieces.iter().filter_map(|piece| match piece {
+                Piece::Text(t) => Some(quote!(#p::ToVal::to_val(#t))),
+                Piece::Arg(i) => args.get(*i).map(|a| quote!(#p::ToVal::to_val(&(#a)))),
+                Piece::Named(id) => Some(quote!(#p::ToVal::to_val(&(#id)))),
             });
             quote!(#p::format(&[#(#parts),*]))
         }
