@@ -13,7 +13,7 @@ use serde_json::{json, Value as Json};
 use std::time::{Duration, Instant};
 use switchboard::ir::{Arm, BinOp, Block, Expr, Flow, Loc, Stmt, StmtKind, Tree};
 use switchboard_compiler::asl::StateMachine;
-use switchboard_compiler::{compile_flow, emit};
+use switchboard_compiler::compile_flow;
 
 #[path = "../../workflows/tests/support/templates.rs"]
 mod support;
@@ -238,14 +238,14 @@ fn main() {
     let mut stripped: Json = serde_json::from_str(&compiled.json).unwrap();
     strip_comments(&mut stripped);
     let stripped: StateMachine = serde_json::from_value(stripped).unwrap();
-    let stripped_per_state = emit::size_bytes(&stripped) as f64 / compiled.stats.states as f64;
+    let stripped_per_state = stripped.canonical_size() as f64 / compiled.stats.states as f64;
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/reference/business-phone-number-proxy.asl.json");
     match std::fs::read_to_string(&path) {
         Ok(text) => {
             let reference = StateMachine::from_json(&text).expect("reference parses");
             let states = reference.states.len();
-            let ref_per_state = emit::size_bytes(&reference) as f64 / states as f64;
+            let ref_per_state = reference.canonical_size() as f64 / states as f64;
             let ratio = ours_per_state / ref_per_state;
             println!(
                 "size: ours {ours_per_state:.0} bytes/state, hand-written reference {ref_per_state:.0} bytes/state ({states} states) → {ratio:.2}× (target ≤ 1.2×) {}",

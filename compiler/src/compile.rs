@@ -1,14 +1,15 @@
 //! The `compile` command's logic: configuration, building every flow, validation, `dist/`,
 //! `--check`, and the one-line-per-flow summary.
 
-use crate::asl::{State, StateMachine, Transition};
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::{check, emit, graph, lower};
+use crate::{check, lower};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use switchboard::ir::Flow;
 use switchboard::FlowDef;
+use switchboard_asl::graph;
+use switchboard_asl::{State, StateMachine};
 
 /// A compiled flow.
 pub struct Compiled {
@@ -50,7 +51,7 @@ pub fn compile_flow(flow: &Flow) -> Result<Compiled, Vec<Diagnostic>> {
         errors.dedup();
         return Err(errors);
     }
-    let json = emit::to_json(&machine);
+    let json = machine.to_canonical_json();
     let stats = Stats {
         states: count_states(&machine),
         round_trips: round_trips(&machine),
@@ -67,10 +68,7 @@ pub fn compile_flow(flow: &Flow) -> Result<Compiled, Vec<Diagnostic>> {
 fn count_states(m: &StateMachine) -> usize {
     m.states
         .values()
-        .map(|s| match s {
-            State::Parallel(p) => 1 + p.branches.iter().map(|b| b.states.len()).sum::<usize>(),
-            _ => 1,
-        })
+        .map(|s| 1 + s.scopes().map(|scope| scope.states.len()).sum::<usize>())
         .sum()
 }
 
@@ -98,10 +96,9 @@ pub fn round_trips(m: &StateMachine) -> usize {
     state[start] = 1;
     while let Some(&mut (v, ref mut i)) = stack.last_mut() {
         let succ: Vec<usize> = states[v]
-            .transitions()
-            .iter()
-            .filter(|(kind, _)| !matches!(kind, Transition::Catch(_)))
-            .filter_map(|(_, t)| idx.get(t).copied())
+            .successors()
+            .filter(|e| !e.kind.is_catch())
+            .filter_map(|e| idx.get(e.target).copied())
             .collect();
         if *i < succ.len() {
             let w = succ[*i];

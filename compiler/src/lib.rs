@@ -1,13 +1,13 @@
-//! This crate owns the ASL model, lowering from flow IR to ASL, validation with source
-//! locations, canonical JSON emission, and the `compile` command's logic.
+//! This crate owns lowering from flow IR to ASL, validation with source locations, and the
+//! `compile` command's logic. The ASL model it builds, and its canonical JSON, are
+//! [`switchboard_asl`]'s, re-exported as [`asl`] because [`Compiled`] hands them out.
 
-pub mod asl;
+pub use switchboard_asl as asl;
+
 pub mod check;
 pub mod compile;
 pub mod config;
 pub mod diag;
-pub mod emit;
-pub mod graph;
 pub mod lower;
 
 pub use compile::{compile_flow, Compiled, Stats};

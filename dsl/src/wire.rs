@@ -29,12 +29,6 @@ pub const ERROR_HANGUP: &str = "HANGUP";
 pub const ERROR_ACTION_FAILED: &str = "ACTION_FAILED";
 /// Error a task token is failed with when PSTN audio rejected the response.
 pub const ERROR_INVALID_LAMBDA_RESPONSE: &str = "INVALID_LAMBDA_RESPONSE";
-/// Step Functions' error for a Task that ran past its `TimeoutSeconds`.
-pub const ERROR_TIMEOUT: &str = "States.Timeout";
-/// Step Functions' catch-all error name.
-pub const ERROR_ALL: &str = "States.ALL";
-/// Step Functions' error for a failed service integration.
-pub const ERROR_TASK_FAILED: &str = "States.TaskFailed";
 
 /// `ErrorType`s of a `SpeakAndGetDigits`/`PlayAudioAndGetDigits` whose every attempt ended
 /// without valid digits (nothing pressed, too few, or not matching `InputDigitsRegex`): the

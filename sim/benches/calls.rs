@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::{json, Value};
-use switchboard_compiler::asl::StateMachine;
+use switchboard_asl::StateMachine;
 use switchboard_sim::expr::Clock;
 use switchboard_sim::pstn::{
     Bridge, BridgeOutcome, CallSpec, Ender, Record, Seconds, Setup, SimQueue, Simulator, Step,

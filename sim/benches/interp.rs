@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::json;
-use switchboard_compiler::asl::StateMachine;
+use switchboard_asl::StateMachine;
 use switchboard_sim::expr::Clock;
 use switchboard_sim::interp::{Env, Execution, Status};
 use switchboard_sim::services::Services;

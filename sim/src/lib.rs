@@ -6,6 +6,7 @@
 //! (SQS, DynamoDB, Scheduler, S3, Lambda) their Tasks call.
 
 pub mod expr;
+pub mod integration;
 pub mod interp;
 pub mod pstn;
 pub mod scenario;

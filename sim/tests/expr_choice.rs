@@ -2,7 +2,8 @@
 //! and the States Language spec, https://states-language.net/#choice-state
 
 use serde_json::{json, Value};
-use switchboard_sim::expr::{eval_choice_rule, names, Scope, Vars};
+use switchboard_asl::errors;
+use switchboard_sim::expr::{eval_choice_rule, Scope, Vars};
 
 fn check(rule: Value, input: &Value) -> Result<bool, switchboard_sim::expr::EvalError> {
     let context = json!({});
@@ -143,7 +144,7 @@ fn every_comparison_true_false_and_type_mismatch() {
             "{op} on another type {other} is false"
         );
         let e = check(rule, &json!({})).unwrap_err();
-        assert_eq!(e.error, names::RUNTIME, "{op} with a missing variable");
+        assert_eq!(e.error, errors::RUNTIME, "{op} with a missing variable");
         assert!(e.cause.contains("$.v"));
     }
 }
@@ -172,11 +173,11 @@ fn every_path_variant_reads_its_operand_from_a_path() {
             check(rule.clone(), &json!({"w": operand}))
                 .unwrap_err()
                 .error,
-            names::RUNTIME
+            errors::RUNTIME
         );
         assert_eq!(
             check(rule, &json!({"v": yes})).unwrap_err().error,
-            names::RUNTIME,
+            errors::RUNTIME,
             "{path_op} missing operand"
         );
     }
@@ -229,7 +230,7 @@ fn type_tests() {
             check(json!({"Variable": "$.v", op: true}), &json!({}))
                 .unwrap_err()
                 .error,
-            names::RUNTIME,
+            errors::RUNTIME,
             "{op}"
         );
     }
@@ -285,7 +286,7 @@ fn malformed_rules_are_runtime_errors() {
     ] {
         assert_eq!(
             check(rule.clone(), &input).unwrap_err().error,
-            names::RUNTIME,
+            errors::RUNTIME,
             "{rule}"
         );
     }

@@ -3,8 +3,9 @@
 //! and an error case.
 
 use serde_json::{json, Value};
+use switchboard_asl::errors;
 use switchboard_sim::expr::intrinsics::{eval_str, parse};
-use switchboard_sim::expr::{names, Clock, EvalError, Scope, Vars};
+use switchboard_sim::expr::{Clock, EvalError, Scope, Vars};
 
 fn run_with(text: &str, input: Value, clock: &mut Clock) -> Result<Value, EvalError> {
     let context = json!({"Execution": {"Id": "arn:exec"}});
@@ -26,7 +27,7 @@ fn fails(text: &str, input: Value) -> EvalError {
 
 fn intrinsic_failure(text: &str, input: Value, mentions: &str) {
     let e = fails(text, input);
-    assert_eq!(e.error, names::INTRINSIC_FAILURE, "{text}: {e}");
+    assert_eq!(e.error, errors::INTRINSIC_FAILURE, "{text}: {e}");
     assert!(
         e.cause.contains(mentions),
         "{text}: '{}' should mention '{mentions}'",
@@ -304,6 +305,6 @@ fn parse_and_lookup_errors() {
     intrinsic_failure("States.Format('x'", json!({}), "expected");
     intrinsic_failure("States.Array(1) trailing", json!({}), "unexpected");
     let e = fails("States.Array($.missing)", json!({}));
-    assert_eq!(e.error, names::RUNTIME);
+    assert_eq!(e.error, errors::RUNTIME);
     assert!(e.cause.contains("$.missing"));
 }

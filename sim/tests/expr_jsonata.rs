@@ -2,7 +2,8 @@
 //! https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
 
 use serde_json::{json, Value};
-use switchboard_sim::expr::{names, Bindings, Clock, JsonataEngine, Vars};
+use switchboard_asl::errors;
+use switchboard_sim::expr::{Bindings, Clock, JsonataEngine, Vars};
 
 /// 2024-05-01T12:00:00Z
 const NOON_UTC: i64 = 1_714_564_800_000;
@@ -42,7 +43,7 @@ fn partition_splits_into_chunks_last_shorter() {
         json!([[1, 2], [3, 4], [5]])
     );
     let e = eval_err("$partition([1,2], 0)");
-    assert_eq!(e.error, names::QUERY_EVALUATION_ERROR);
+    assert_eq!(e.error, errors::QUERY_EVALUATION_ERROR);
     assert!(e.cause.contains("$partition"), "{}", e.cause);
 }
 
@@ -168,7 +169,7 @@ fn an_iana_zone_name_gives_nan_fields_as_in_step_functions() {
     );
     // A lower-case day name of undefined throws in JavaScript.
     let e = eval_err("$now('[F]', 'Europe/Paris')");
-    assert_eq!(e.error, names::QUERY_EVALUATION_ERROR);
+    assert_eq!(e.error, errors::QUERY_EVALUATION_ERROR);
     assert!(e.cause.contains("TypeError"), "{}", e.cause);
 }
 
@@ -269,7 +270,7 @@ fn undefined_result_is_a_query_evaluation_error_naming_the_field() {
             &mut clock,
         )
         .unwrap_err();
-    assert_eq!(e.error, names::QUERY_EVALUATION_ERROR);
+    assert_eq!(e.error, errors::QUERY_EVALUATION_ERROR);
     assert!(
         e.cause.contains("'Output/v'") && e.cause.contains("$states.input.missing"),
         "{}",
@@ -308,16 +309,16 @@ fn conditions_must_be_boolean() {
     let e = engine
         .eval_condition("{% $states.input.n %}", &b, &mut clock)
         .unwrap_err();
-    assert_eq!(e.error, names::QUERY_EVALUATION_ERROR);
+    assert_eq!(e.error, errors::QUERY_EVALUATION_ERROR);
 }
 
 #[test]
 fn syntax_and_type_errors_are_query_evaluation_errors() {
     let e = eval_err("1 +");
-    assert_eq!(e.error, names::QUERY_EVALUATION_ERROR);
+    assert_eq!(e.error, errors::QUERY_EVALUATION_ERROR);
     assert!(e.cause.contains("1 +"));
     let e = eval_err("'a' + 1");
-    assert_eq!(e.error, names::QUERY_EVALUATION_ERROR);
+    assert_eq!(e.error, errors::QUERY_EVALUATION_ERROR);
     let e = eval_err("function($x) { $x }");
     assert!(e.cause.contains("function"), "{}", e.cause);
 }

@@ -2,10 +2,11 @@
 //! https://docs.aws.amazon.com/step-functions/latest/dg/concepts-input-output-filtering.html
 
 use serde_json::{json, Value};
+use switchboard_asl::errors;
 use switchboard_sim::expr::jsonpath::{
     apply_template, eval_path, is_definite, lookup, merge_result, select_path,
 };
-use switchboard_sim::expr::{names, Clock, PathField, Scope, Vars};
+use switchboard_sim::expr::{Clock, PathField, Scope, Vars};
 
 fn vars() -> Vars {
     let mut v = Vars::new();
@@ -75,11 +76,11 @@ fn a_missing_path_is_a_runtime_error_naming_it() {
     let s = Scope::new(&input, &ctx, &v);
     for path in ["$.b", "$.a.b", "$$.Map.Item", "$Unassigned.x"] {
         let e = eval_path(path, &s).unwrap_err();
-        assert_eq!(e.error, names::RUNTIME, "{path}");
+        assert_eq!(e.error, errors::RUNTIME, "{path}");
         assert!(e.cause.contains(path), "{}", e.cause);
     }
     let e = eval_path("no-dollar", &s).unwrap_err();
-    assert_eq!(e.error, names::RUNTIME);
+    assert_eq!(e.error, errors::RUNTIME);
 }
 
 /// The example of https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html
@@ -144,7 +145,7 @@ fn parameters_template_like_the_reference_workflow() {
         &mut Clock::new(0, 0),
     )
     .unwrap_err();
-    assert_eq!(e.error, names::RUNTIME);
+    assert_eq!(e.error, errors::RUNTIME);
     assert!(
         e.cause.contains("'x.$'") && e.cause.contains("$.nope"),
         "{}",
@@ -156,7 +157,7 @@ fn parameters_template_like_the_reference_workflow() {
         &mut Clock::new(0, 0),
     )
     .unwrap_err();
-    assert_eq!(e.error, names::RUNTIME);
+    assert_eq!(e.error, errors::RUNTIME);
 }
 
 /// The examples of https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html
@@ -223,16 +224,16 @@ fn result_path_that_cannot_apply_fails() {
     let input = json!({"who": "AWS", "list": [1]});
     for path in ["$.who.inner", "$.list[3]"] {
         let e = merge_result(PathField::Path(path), &input, json!(1)).unwrap_err();
-        assert_eq!(e.error, names::RESULT_PATH_MATCH_FAILURE, "{path}");
+        assert_eq!(e.error, errors::RESULT_PATH_MATCH_FAILURE, "{path}");
     }
     assert_eq!(
         merge_result(PathField::Path("$.list[0]"), &input, json!(9)).unwrap()["list"],
         json!([9])
     );
     let e = merge_result(PathField::Path("$$.Execution"), &input, json!(1)).unwrap_err();
-    assert_eq!(e.error, names::RUNTIME);
+    assert_eq!(e.error, errors::RUNTIME);
     let e = merge_result(PathField::Path("$.a[*]"), &input, json!(1)).unwrap_err();
-    assert_eq!(e.error, names::RUNTIME);
+    assert_eq!(e.error, errors::RUNTIME);
 }
 
 #[test]
@@ -248,7 +249,7 @@ fn input_and_output_paths() {
     );
     assert_eq!(
         select_path(PathField::Path("$.x"), &s).unwrap_err().error,
-        names::RUNTIME
+        errors::RUNTIME
     );
     let raw = json!({"InputPath": null, "OutputPath": "$.a"});
     assert_eq!(

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 use switchboard::wire::{ATTR_WAIT_TOKEN, ERROR_HANGUP};
-use switchboard_compiler::asl::StateMachine;
+use switchboard_asl::StateMachine;
 use switchboard_sim::expr::Clock;
 use switchboard_sim::interp::{Env, Execution, Status};
 use switchboard_sim::services::sqs::Queues;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 use switchboard::wire::{ATTR_WAIT_TOKEN, ERROR_HANGUP, RESOURCE_SEND_AND_WAIT};
-use switchboard_compiler::asl::StateMachine;
+use switchboard_asl::StateMachine;
 use switchboard_sim::expr::Clock;
 use switchboard_sim::interp::{error_matches, Env, EventKind, Execution, Status, TokenError};
 use switchboard_sim::services::Services;

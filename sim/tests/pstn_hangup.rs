@@ -11,7 +11,7 @@ mod support;
 
 use serde_json::{json, Map, Value};
 use support::{machine, speak, LEG_A};
-use switchboard_compiler::asl::StateMachine;
+use switchboard_asl::StateMachine;
 use switchboard_sim::expr::Clock;
 use switchboard_sim::pstn::{
     Answer, Bridge, BridgeOutcome, CallSpec, Ender, Entry, Seconds, Setup, SimQueue, Simulator,

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 use support::{chain, machine, speak, LEG_A};
-use switchboard_compiler::asl::StateMachine;
+use switchboard_asl::StateMachine;
 use switchboard_sim::expr::Clock;
 use switchboard_sim::pstn::{
     CallSpec, Entry, Record, Seconds, Setup, SimQueue, Simulator, Step, Transcript,

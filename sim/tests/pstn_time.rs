@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 use support::{machine, speak};
-use switchboard_compiler::asl::StateMachine;
+use switchboard_asl::StateMachine;
 use switchboard_sim::expr::Clock;
 use switchboard_sim::pstn::{
     CallSpec, Entry, Seconds, Setup, SimQueue, Simulator, Step, PLACE_CALL_TARGET,

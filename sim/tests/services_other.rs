@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use serde_json::json;
-use switchboard_compiler::asl::StateMachine;
+use switchboard_asl::StateMachine;
 use switchboard_sim::expr::Clock;
 use switchboard_sim::interp::{Env, Execution, Integrations, Status, TaskRequest};
 use switchboard_sim::services::scheduler::{parse_expression, Scheduler};

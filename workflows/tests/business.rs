@@ -20,7 +20,9 @@ fn repo_config() -> Json {
 }
 
 fn compile(section: &Json) -> Result<Compiled, String> {
-    let flow = FlowDef::of::<business_phone>().build(section)?;
+    let flow = FlowDef::of::<business_phone>()
+        .build(section)
+        .map_err(|e| e.to_string())?;
     if !flow.errors.is_empty() {
         return Err(format!("{:?}", flow.errors));
     }

@@ -11,8 +11,9 @@ mod fixtures;
 use serde_json::{json, Value as Json};
 use switchboard::ir::Flow;
 use switchboard::{CallFlow, FlowDef};
+use switchboard_compiler::asl::graph;
 use switchboard_compiler::asl::StateMachine;
-use switchboard_compiler::{compile_flow, graph, Compiled};
+use switchboard_compiler::{compile_flow, Compiled};
 
 fn build<F: CallFlow>(config: Json) -> Flow {
     let flow = FlowDef::of::<F>()

@@ -8,8 +8,9 @@
 use proptest::prelude::*;
 use serde_json::json;
 use switchboard::ir::{Arm, BinOp, Block, Expr, Flow, Handler, Loc, Stmt, StmtKind, Tree};
+use switchboard_compiler::asl::graph;
 use switchboard_compiler::asl::StateMachine;
-use switchboard_compiler::{compile_flow, graph};
+use switchboard_compiler::compile_flow;
 
 #[path = "support/templates.rs"]
 mod support;

@@ -55,6 +55,25 @@ impl<'a> Unit<'a> {
     }
 }
 
+/// What a bound result holds, read from the Task's result: `{"digits": $states.result.ActionData.ReceivedDigits}`.
+pub(crate) fn result_expr(shape: &ResultShape) -> Option<Expr> {
+    match shape {
+        ResultShape::None => None,
+        ResultShape::Whole => Some(Expr::StatesResult),
+        ResultShape::Fields(fields) => Some(Expr::Object(
+            fields
+                .iter()
+                .map(|(name, path)| {
+                    (
+                        name.to_string(),
+                        path.iter().fold(Expr::StatesResult, |e, p| e.field(*p)),
+                    )
+                })
+                .collect(),
+        )),
+    }
+}
+
 fn reads(e: &Expr) -> Vec<String> {
     let mut v = Vec::new();
     e.for_each_var(&mut |n| v.push(n.to_owned()));
@@ -139,8 +158,7 @@ pub(crate) fn group<'a>(l: &mut Lowerer<'a>, stmts: &[&'a Stmt]) -> Vec<Unit<'a>
                         // `$states.result` instead, which the state's `Assign` sees.
                         let value = match bind {
                             Some((b, shape)) if read.iter().any(|r| r == b) => {
-                                super::states::result_expr(shape)
-                                    .map(|e| Cow::Owned(value.replace_var(b, &e)))
+                                result_expr(shape).map(|e| Cow::Owned(value.replace_var(b, &e)))
                             }
                             _ => Some(Cow::Borrowed(value)),
                         };

@@ -13,7 +13,6 @@ pub mod jsonata;
 mod names;
 mod states;
 
-use crate::asl::{Fail, Pass, QueryLanguage, State, StateMachine, Succeed};
 use crate::diag::Diagnostic;
 use group::Unit;
 use names::Names;
@@ -22,6 +21,7 @@ use std::collections::HashMap;
 use switchboard::ir::{Expr, Flow, Loc, Stmt, StmtKind};
 use switchboard::lang::results::Call;
 use switchboard::wire;
+use switchboard_asl::{Fail, Io, Pass, QueryLanguage, State, StateMachine, Succeed};
 
 /// Names of the states every flow ends in.
 pub const END_HANGUP: &str = "End of flow: hang up";
@@ -113,7 +113,10 @@ pub fn lower(flow: &Flow) -> (StateMachine, Vec<Diagnostic>) {
             "{} — the call starts: keep its queue and details",
             flow.loc
         )),
-        assign: Some(start_assign()),
+        io: Io {
+            assign: Some(start_assign()),
+            ..Io::default()
+        },
         next: Some(main_entry),
         ..Default::default()
     };
@@ -438,7 +441,7 @@ impl<'f> Lowerer<'f> {
             }
         };
         for state in self.states.values_mut() {
-            states::for_each_target(state, &mut |t| resolve(t));
+            retarget_nested(state, &mut |t| resolve(t));
         }
     }
 
@@ -454,11 +457,11 @@ impl<'f> Lowerer<'f> {
         let Some(State::Pass(p)) = self.states.get(&first) else {
             return;
         };
-        let plain = p.input_path.is_none()
+        let plain = p.io.input_path.is_none()
             && p.parameters.is_none()
             && p.result.is_none()
-            && p.output.is_none();
-        let Some(Json::Object(assigns)) = p.assign.clone().filter(|_| plain) else {
+            && p.io.output.is_none();
+        let Some(Json::Object(assigns)) = p.io.assign.clone().filter(|_| plain) else {
             return;
         };
         let text = serde_json::to_string(&assigns).unwrap_or_default();
@@ -470,7 +473,7 @@ impl<'f> Lowerer<'f> {
         let mut targeted = false;
         for (name, state) in &self.states {
             if name != START {
-                states::for_each_target_ref(state, &mut |t| targeted |= t == first);
+                targeted |= state.successors().any(|e| e.target == first);
             }
         }
         if reads_start || targeted {
@@ -479,7 +482,7 @@ impl<'f> Lowerer<'f> {
         let next = p.next.clone();
         self.states.swap_remove(&first);
         if let Some(State::Pass(start)) = self.states.get_mut(START) {
-            if let Some(Json::Object(m)) = &mut start.assign {
+            if let Some(Json::Object(m)) = &mut start.io.assign {
                 m.extend(assigns);
             }
             start.next = next;
@@ -511,8 +514,7 @@ impl<'f> Lowerer<'f> {
             let Some(state) = self.states.swap_remove(&name) else {
                 continue;
             };
-            let mut targets = Vec::new();
-            states::for_each_target_ref(&state, &mut |t| targets.push(t.to_owned()));
+            let targets: Vec<String> = state.successors().map(|e| e.target.to_owned()).collect();
             for t in targets.into_iter().rev() {
                 if !out.contains_key(&t) {
                     stack.push(t);
@@ -535,11 +537,11 @@ impl<'f> Lowerer<'f> {
             out = out
                 .into_iter()
                 .map(|(name, mut state)| {
-                    states::for_each_target_top(&mut state, &mut |t| {
+                    for (_, t) in state.successors_mut() {
                         if let Some(n) = rename.get(t.as_str()) {
                             *t = n.clone();
                         }
-                    });
+                    }
                     (rename.get(&name).cloned().unwrap_or(name), state)
                 })
                 .collect();
@@ -554,6 +556,18 @@ impl<'f> Lowerer<'f> {
             }
         }
         out
+    }
+}
+
+/// Calls `f` on every transition target of `s` and of the states nested in it.
+fn retarget_nested(s: &mut State, f: &mut dyn FnMut(&mut String)) {
+    for (_, t) in s.successors_mut() {
+        f(t);
+    }
+    for states in s.scopes_mut() {
+        for inner in states.values_mut() {
+            retarget_nested(inner, f);
+        }
     }
 }
 

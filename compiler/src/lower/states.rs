@@ -1,17 +1,19 @@
 //! Building the states of each unit.
 
-use super::group::{Assigns, Batch, ServiceUnit};
+use super::group::{result_expr, Assigns, Batch, ServiceUnit};
 use super::jsonata::{print, print_operand, template, tree};
 use super::{Ctx, Lowerer, BRANCH_END};
-use crate::asl::{
-    Branch, Catcher, Choice, ChoiceRule, Fail, IntOrExpr, Parallel, Pass, State, Task, Test, Wait,
-};
 use serde_json::{json, Map, Value as Json};
 use switchboard::ir::{Action, Arm, Expr, Loc, ResultShape, Stmt, StmtKind};
 use switchboard::lang::results::Call;
 use switchboard::lang::WAIT_KIND;
 use switchboard::pstn;
 use switchboard::wire;
+use switchboard_asl::errors;
+use switchboard_asl::{
+    Branch, Catcher, Choice, ChoiceRule, Fail, Handlers, IntOrExpr, Io, Parallel, Pass, State,
+    Task, Test, Wait,
+};
 
 /// Seconds added to a waiting Task's timeout beyond its actions' own durations: the router's
 /// round trip and PSTN audio's processing.
@@ -29,7 +31,7 @@ fn catchers(k: &Ctx, caller: bool) -> Vec<Catcher> {
         }
     }
     if let Some(e) = &k.err {
-        out.push(catcher(wire::ERROR_ALL, e));
+        out.push(catcher(errors::ALL, e));
     }
     out
 }
@@ -49,25 +51,6 @@ fn catcher(error: &str, e: &super::ErrTarget) -> Catcher {
     }
     c.assign = (!m.is_empty()).then_some(Json::Object(m));
     c
-}
-
-/// What a bound result holds, read from the Task's result: `{"digits": $states.result.ActionData.ReceivedDigits}`.
-pub(crate) fn result_expr(shape: &ResultShape) -> Option<Expr> {
-    match shape {
-        ResultShape::None => None,
-        ResultShape::Whole => Some(Expr::StatesResult),
-        ResultShape::Fields(fields) => Some(Expr::Object(
-            fields
-                .iter()
-                .map(|(name, path)| {
-                    (
-                        name.to_string(),
-                        path.iter().fold(Expr::StatesResult, |e, p| e.field(*p)),
-                    )
-                })
-                .collect(),
-        )),
-    }
 }
 
 pub(crate) fn assign_object<E: std::borrow::Borrow<Expr>>(
@@ -222,9 +205,15 @@ pub(crate) fn batch(l: &mut Lowerer<'_>, b: &Batch<'_>, k: &Ctx) -> String {
         comment: comment(first_loc, &kinds.join(", ")),
         resource: wire::RESOURCE_SEND_AND_WAIT.into(),
         arguments: Some(message(actions)),
-        assign: assign_object(b.bind.map(|v| (v, last)), &b.assigns),
+        io: Io {
+            assign: assign_object(b.bind.map(|v| (v, last)), &b.assigns),
+            ..Io::default()
+        },
         timeout_seconds: Some(IntOrExpr::Int(seconds)),
-        catch: catchers(k_catch, true),
+        handlers: Handlers {
+            catch: catchers(k_catch, true),
+            ..Handlers::default()
+        },
         next: Some(k.next.clone()),
         ..Default::default()
     };
@@ -245,18 +234,15 @@ fn talks_after(l: &Lowerer<'_>, from: &str) -> Option<String> {
         let Some(state) = l.states.get(&name) else {
             continue;
         };
-        match state {
-            State::Task(t) if t.resource == wire::RESOURCE_SEND_AND_WAIT => return Some(name),
-            State::Choice(c) => {
-                todo.extend(c.choices.iter().map(|r| r.next.clone()));
-                todo.extend(c.default.clone());
-            }
-            State::Task(t) => todo.extend(t.next.clone()),
-            State::Pass(p) => todo.extend(p.next.clone()),
-            State::Parallel(p) => todo.extend(p.next.clone()),
-            State::Wait(w) => todo.extend(w.next.clone()),
-            _ => {}
+        if matches!(state, State::Task(t) if t.resource == wire::RESOURCE_SEND_AND_WAIT) {
+            return Some(name);
         }
+        todo.extend(
+            state
+                .successors()
+                .filter(|e| !e.kind.is_catch())
+                .map(|e| e.target.to_owned()),
+        );
     }
     None
 }
@@ -269,9 +255,15 @@ pub(crate) fn service(l: &mut Lowerer<'_>, s: &ServiceUnit<'_>, k: &Ctx) -> Stri
         comment: comment(s.loc, &s.service.resource),
         resource: s.service.resource.clone(),
         arguments: Some(tree(&s.service.args)),
-        assign: assign_object(s.bind.map(|v| (v, &s.service.result)), &s.assigns),
+        io: Io {
+            assign: assign_object(s.bind.map(|v| (v, &s.service.result)), &s.assigns),
+            ..Io::default()
+        },
         timeout_seconds: Some(IntOrExpr::Int(u64::from(s.service.timeout_seconds))),
-        catch: catchers(k, false),
+        handlers: Handlers {
+            catch: catchers(k, false),
+            ..Handlers::default()
+        },
         next: Some(k.next.clone()),
         ..Default::default()
     };
@@ -284,7 +276,10 @@ pub(crate) fn assigns(l: &mut Lowerer<'_>, a: &Assigns<'_>, k: &Ctx) -> String {
     let name = l.names.fresh(&format!("Set {}", vars.join(", ")));
     let pass = Pass {
         comment: comment(a.loc, "assign variables"),
-        assign: assign_object(None, &a.assigns),
+        io: Io {
+            assign: assign_object(None, &a.assigns),
+            ..Io::default()
+        },
         next: Some(k.next.clone()),
         ..Default::default()
     };
@@ -498,7 +493,10 @@ pub(crate) fn parallel<'f>(
     let p = Parallel {
         comment: comment(loc, "parallel"),
         branches: out,
-        catch: catchers(k, false),
+        handlers: Handlers {
+            catch: catchers(k, false),
+            ..Handlers::default()
+        },
         next: Some(k.next.clone()),
         ..Default::default()
     };
@@ -507,19 +505,11 @@ pub(crate) fn parallel<'f>(
 }
 
 fn end_branch(s: &mut State) {
-    let fix = |next: &mut Option<String>, end: &mut Option<bool>| {
+    if let Some((next, end)) = s.next_end_mut() {
         if next.as_deref() == Some(BRANCH_END) {
             *next = None;
             *end = Some(true);
         }
-    };
-    match s {
-        State::Pass(x) => fix(&mut x.next, &mut x.end),
-        State::Task(x) => fix(&mut x.next, &mut x.end),
-        State::Wait(x) => fix(&mut x.next, &mut x.end),
-        State::Parallel(x) => fix(&mut x.next, &mut x.end),
-        State::Map(x) => fix(&mut x.next, &mut x.end),
-        _ => {}
     }
 }
 
@@ -534,7 +524,10 @@ pub(crate) fn final_hangup(l: &Lowerer<'_>, k: &Ctx) -> State {
         resource: wire::RESOURCE_SEND_AND_WAIT.into(),
         arguments: Some(message(vec![hangup_action()])),
         timeout_seconds: Some(IntOrExpr::Int(SLACK_SECONDS)),
-        catch: catchers(k, true),
+        handlers: Handlers {
+            catch: catchers(k, true),
+            ..Handlers::default()
+        },
         next: Some(k.next.clone()),
         ..Default::default()
     })
@@ -573,53 +566,4 @@ pub(crate) fn append_hangup(t: &mut Task) -> bool {
         *n += 10;
     }
     true
-}
-
-/// Calls `f` on every transition target of a state (top level; branches have their own scope).
-pub(crate) fn for_each_target(s: &mut State, f: &mut dyn FnMut(&mut String)) {
-    match s {
-        State::Choice(c) => {
-            c.choices.iter_mut().for_each(|r| f(&mut r.next));
-            if let Some(d) = &mut c.default {
-                f(d);
-            }
-        }
-        State::Pass(x) => x.next.iter_mut().for_each(|n| f(n)),
-        State::Wait(x) => x.next.iter_mut().for_each(|n| f(n)),
-        State::Task(x) => {
-            x.next.iter_mut().for_each(|n| f(n));
-            x.catch.iter_mut().for_each(|c| f(&mut c.next));
-        }
-        State::Parallel(x) => {
-            x.next.iter_mut().for_each(|n| f(n));
-            x.catch.iter_mut().for_each(|c| f(&mut c.next));
-            for b in &mut x.branches {
-                for st in b.states.values_mut() {
-                    for_each_target(st, f);
-                }
-            }
-        }
-        State::Map(x) => {
-            x.next.iter_mut().for_each(|n| f(n));
-            x.catch.iter_mut().for_each(|c| f(&mut c.next));
-        }
-        State::Succeed(_) | State::Fail(_) => {}
-    }
-}
-
-/// Like [`for_each_target`] without descending into Parallel branches (their own scope).
-pub(crate) fn for_each_target_top(s: &mut State, f: &mut dyn FnMut(&mut String)) {
-    match s {
-        State::Parallel(x) => {
-            x.next.iter_mut().for_each(|n| f(n));
-            x.catch.iter_mut().for_each(|c| f(&mut c.next));
-        }
-        other => for_each_target(other, f),
-    }
-}
-
-pub(crate) fn for_each_target_ref(s: &State, f: &mut dyn FnMut(&str)) {
-    for (_, t) in s.transitions() {
-        f(t);
-    }
 }

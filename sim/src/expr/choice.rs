@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 use chrono::DateTime;
 use serde_json::{Map, Value};
 
-use super::jsonpath::{eval_path, lookup, Scope};
+use super::path::{eval_path, lookup, Scope};
 use super::sfn::preview;
 use super::EvalError;
 

@@ -9,7 +9,7 @@
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-use super::jsonpath::{eval_path, Scope};
+use super::path::{eval_path, Scope};
 use super::sfn::{self, as_integer, json_eq, preview, type_name};
 use super::{seeded_f64, Clock, EvalError};
 

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 use serde_json::Value;
-use switchboard_compiler::asl::IntOrExpr;
+use switchboard_asl::IntOrExpr;
 
 use super::errors::StateError;
 use crate::expr::jsonata::expression_text;
@@ -147,7 +147,7 @@ impl Eval<'_> {
                 .eval_condition(s, b, self.clock)
                 .map_err(|e| StateError::eval(self.state, "Condition", e)),
             other => Err(StateError::new(
-                crate::expr::names::QUERY_EVALUATION_ERROR,
+                switchboard_asl::errors::QUERY_EVALUATION_ERROR,
                 format!(
                     "state '{}', field 'Condition': must be a boolean or a JSONata expression, got {other}",
                     self.state

@@ -1,30 +1,21 @@
 //! Errors of states, and how `Retry` and `Catch` match and back off.
 //!
 //! <https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html>:
-//! - `States.ALL` matches any error name, but "can't catch the `States.DataLimitExceeded`
-//!   terminal error or `Runtime` error types"; a `States.Runtime` error "isn't retriable, and
-//!   will always cause the execution to fail".
-//! - `States.TaskFailed`, used in a retrier or catcher, "acts as a wildcard that matches any
-//!   known error name except for `States.Timeout`".
-//! - `States.Timeout`: "A Task state either ran longer than the `TimeoutSeconds` value, or
-//!   failed to send a heartbeat for a period longer than the `HeartbeatSeconds` value", so it
-//!   also matches `States.HeartbeatTimeout`.
+//! - which `ErrorEquals` entry matches which error name (`States.ALL`, `States.TaskFailed`,
+//!   `States.Timeout` as wildcards; `States.Runtime` and `States.DataLimitExceeded` never
+//!   caught) is [`switchboard_asl::errors::matches`];
 //! - Retry defaults: `IntervalSeconds` 1, `MaxAttempts` 3, `BackoffRate` 2.0; the delay before
 //!   retry *n* (from 0) is `IntervalSeconds × BackoffRate^n`, capped by `MaxDelaySeconds`;
 //!   `JitterStrategy: FULL` draws the delay uniformly below that.
 
 use serde_json::{json, Value};
-use switchboard::wire::{ERROR_ALL, ERROR_TASK_FAILED, ERROR_TIMEOUT};
-use switchboard_compiler::asl::Retrier;
+use switchboard_asl::errors;
+use switchboard_asl::Retrier;
 
-use crate::expr::{names, Clock, EvalError};
+use crate::expr::{Clock, EvalError};
 
-/// `States.HeartbeatTimeout`.
-pub(crate) const HEARTBEAT_TIMEOUT: &str = "States.HeartbeatTimeout";
-/// `States.NoChoiceMatched`.
-pub(crate) const NO_CHOICE_MATCHED: &str = "States.NoChoiceMatched";
-/// `States.DataLimitExceeded`.
-pub(crate) const DATA_LIMIT_EXCEEDED: &str = "States.DataLimitExceeded";
+/// How an `ErrorEquals` entry matches an error name: [`switchboard_asl::errors::matches`].
+pub use switchboard_asl::errors::matches as error_matches;
 
 /// A state's failure: the error name `Retry`/`Catch` match and a cause naming the state and
 /// field at fault.
@@ -48,7 +39,7 @@ impl StateError {
 
     /// `States.Runtime`.
     pub fn runtime(cause: impl Into<String>) -> Self {
-        Self::new(names::RUNTIME, cause)
+        Self::new(errors::RUNTIME, cause)
     }
 
     /// An expression error, its cause prefixed with the state and field it happened in.
@@ -61,31 +52,13 @@ impl StateError {
 
     /// Whether no `Retry` or `Catch` may handle this error: it ends the execution.
     pub fn is_terminal(&self) -> bool {
-        self.error == names::RUNTIME || self.error == DATA_LIMIT_EXCEEDED
+        errors::is_terminal(&self.error)
     }
 
     /// The error output a catcher sees: `{"Error": …, "Cause": …}`.
     pub fn output(&self) -> Value {
         json!({"Error": self.error, "Cause": self.cause})
     }
-}
-
-/// Whether the `ErrorEquals` entry `pattern` matches the error `name`.
-pub fn error_matches(pattern: &str, name: &str) -> bool {
-    if name == names::RUNTIME || name == DATA_LIMIT_EXCEEDED {
-        return false;
-    }
-    match pattern {
-        p if p == ERROR_ALL => true,
-        p if p == ERROR_TASK_FAILED => name != ERROR_TIMEOUT && name != HEARTBEAT_TIMEOUT,
-        p if p == ERROR_TIMEOUT => name == ERROR_TIMEOUT || name == HEARTBEAT_TIMEOUT,
-        p => p == name,
-    }
-}
-
-/// Whether any entry of `error_equals` matches `name`.
-pub(crate) fn any_matches(error_equals: &[String], name: &str) -> bool {
-    error_equals.iter().any(|p| error_matches(p, name))
 }
 
 /// `MaxAttempts` of a retrier (default 3).

@@ -4,11 +4,11 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde_json::Value;
-use switchboard::wire::ERROR_TIMEOUT;
-use switchboard_compiler::asl::{QueryLanguage, State, StateMachine};
+use switchboard_asl::errors::{HEARTBEAT_TIMEOUT, TIMEOUT};
+use switchboard_asl::{QueryLanguage, State, StateMachine};
 
 use super::context::ExecutionInfo;
-use super::errors::{StateError, HEARTBEAT_TIMEOUT};
+use super::errors::StateError;
 use super::run::{scope_states, AfterSleep, Frame, Phase, Step};
 use super::states::{map_fields, parallel_fields, task_fields, StateCx};
 use super::{Cost, Env, EventKind, History, HistoryEvent, Integrations, Status, TokenError};
@@ -240,7 +240,7 @@ impl Execution {
                     "the execution ran longer than the state machine's TimeoutSeconds ({} s)",
                     machine.timeout_seconds.unwrap_or(0)
                 );
-                self.end_execution(now, Err(StateError::new(ERROR_TIMEOUT, cause)));
+                self.end_execution(now, Err(StateError::new(TIMEOUT, cause)));
                 continue;
             }
             if self.cost.state_transitions > MAX_TRANSITIONS {
@@ -356,11 +356,11 @@ impl Execution {
                 State::Task(_),
             ) => {
                 let (error, why) = match deadline {
-                    Some(d) if now >= d => (ERROR_TIMEOUT, "TimeoutSeconds"),
+                    Some(d) if now >= d => (TIMEOUT, "TimeoutSeconds"),
                     _ if heartbeat.is_some_and(|h| now >= h.1) => {
                         (HEARTBEAT_TIMEOUT, "HeartbeatSeconds")
                     }
-                    _ => (ERROR_TIMEOUT, "the state machine's TimeoutSeconds"),
+                    _ => (TIMEOUT, "the state machine's TimeoutSeconds"),
                 };
                 Step::Error(StateError::new(
                     error,

@@ -2,14 +2,15 @@
 //! (the machine, a Parallel branch, a Map iteration).
 
 use serde_json::Value;
-use switchboard_compiler::asl::State;
+use switchboard_asl::State;
 
 use super::data::apply_assign;
-use super::errors::{any_matches, max_attempts, retry_delay_ms, StateError};
+use super::errors::{max_attempts, retry_delay_ms, StateError};
 use super::machine::{visible_vars, Execution};
 use super::run::{handlers, scope_states, AfterSleep, Frame, Phase, ScopeStep, Step};
 use super::states::StateCx;
 use super::{Env, EventKind, HistoryEvent, Integrations, Status};
+use switchboard_asl::errors::any_matches;
 
 impl Execution {
     pub(super) fn apply<S: Integrations>(
@@ -239,43 +240,34 @@ fn child_frame(
     input: Value,
     now: i64,
 ) -> Result<Frame, StateError> {
-    let (lang, start, branch) = match state {
-        State::Parallel(p) => {
-            let b = p.branches.get(index).ok_or_else(|| {
-                StateError::runtime(format!("state '{}': no branch {index}", parent.state))
-            })?;
-            (b.query_language, b.start_at.clone(), index)
-        }
-        State::Map(m) => {
-            let p = m
-                .item_processor
-                .as_ref()
-                .or(m.iterator.as_ref())
-                .ok_or_else(|| {
-                    StateError::runtime(format!(
-                        "state '{}': a Map state needs an ItemProcessor",
-                        parent.state
-                    ))
-                })?;
-            (p.query_language, p.start_at.clone(), 0)
-        }
-        other => {
-            return Err(StateError::runtime(format!(
+    // Every Map iteration runs the Map's one item processor: its first scope.
+    let scope_index = match state {
+        State::Map(_) => 0,
+        _ => index,
+    };
+    let scope = state.scopes().nth(scope_index).ok_or_else(|| {
+        StateError::runtime(match state {
+            State::Parallel(_) => format!("state '{}': no branch {index}", parent.state),
+            State::Map(_) => format!(
+                "state '{}': a Map state needs an ItemProcessor",
+                parent.state
+            ),
+            other => format!(
                 "state '{}' ({}) has no branches",
                 parent.state,
                 other.type_name()
-            )))
-        }
-    };
+            ),
+        })
+    })?;
     let mut path = parent.path.clone();
     path.push(ScopeStep {
         state: parent.state.clone(),
-        index: branch,
+        index: scope_index,
     });
     Ok(Frame::new(
         path,
-        lang.unwrap_or(parent.lang),
-        start,
+        scope.query_language.unwrap_or(parent.lang),
+        scope.start_at.to_owned(),
         input,
         now,
     ))

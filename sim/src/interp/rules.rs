@@ -2,11 +2,12 @@
 //! [`crate::expr::eval_choice_rule`]) in JSONPath states, `And`/`Or`/`Not` in both.
 
 use serde_json::Value;
-use switchboard_compiler::asl::{QueryLanguage, Test};
+use switchboard_asl::{QueryLanguage, Test};
 
 use super::data::Eval;
 use super::errors::StateError;
-use crate::expr::{eval_choice_rule, names, Bindings, Scope};
+use crate::expr::{eval_choice_rule, Bindings, Scope};
+use switchboard_asl::errors;
 
 /// Evaluate one Choice rule's test in the state's query language.
 pub(crate) fn test(
@@ -45,7 +46,7 @@ pub(crate) fn test(
                 .map_err(|e| StateError::eval(ev.state, &format!("Choices[{rule}].Variable"), e))
         }
         _ => Err(StateError::new(
-            names::RUNTIME,
+            errors::RUNTIME,
             format!(
                 "state '{}', Choices[{rule}]: a {} rule in a {} state",
                 ev.state,

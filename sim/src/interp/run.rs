@@ -2,13 +2,13 @@
 //! branch, a Map iteration), what a frame is doing, and what running a state produced.
 
 use serde_json::Value;
-use switchboard_compiler::asl::{Catcher, QueryLanguage, Retrier, State, StateMachine, States};
+use switchboard_asl::{Catcher, QueryLanguage, Retrier, State, StateMachine, States};
 
 use super::errors::StateError;
 use crate::expr::Vars;
 
-/// Which nested scope a frame runs: the `index`th branch of the Parallel named `state`, or the
-/// item processor of the Map named `state` (`index` is then the item's index).
+/// Which nested scope a frame runs: scope number `index` ([`State::scopes`]) of the state named
+/// `state` — the `index`th branch of a Parallel, or (index 0) a Map's item processor.
 #[derive(Debug, Clone)]
 pub(crate) struct ScopeStep {
     pub state: String,
@@ -165,21 +165,14 @@ pub(crate) fn scope_states<'m>(
 ) -> Option<&'m States> {
     let mut states = &machine.states;
     for step in path {
-        states = match states.get(&step.state)? {
-            State::Parallel(p) => &p.branches.get(step.index)?.states,
-            State::Map(m) => &m.item_processor.as_ref().or(m.iterator.as_ref())?.states,
-            _ => return None,
-        };
+        states = states.get(&step.state)?.scopes().nth(step.index)?.states;
     }
     Some(states)
 }
 
 /// The retriers and catchers of a state (only Task, Parallel and Map have them).
 pub(crate) fn handlers(state: &State) -> (&[Retrier], &[Catcher]) {
-    match state {
-        State::Task(t) => (&t.retry, &t.catch),
-        State::Parallel(p) => (&p.retry, &p.catch),
-        State::Map(m) => (&m.retry, &m.catch),
-        _ => (&[], &[]),
-    }
+    state
+        .handlers()
+        .map_or((&[], &[]), |h| (&h.retry, &h.catch))
 }

@@ -11,17 +11,18 @@ use std::borrow::Cow;
 
 use chrono::DateTime;
 use serde_json::Value;
-use switchboard_compiler::asl::{
-    Catcher, Choice, Fail, Map, Parallel, Pass, QueryLanguage, Succeed, Task, Wait,
+use switchboard_asl::{
+    Catcher, Choice, Fail, Io, Map, Parallel, Pass, QueryLanguage, Succeed, Task, Wait,
 };
 
 use super::context::{ExecutionInfo, StateInfo};
 use super::data::{as_seconds, Eval};
-use super::errors::{StateError, NO_CHOICE_MATCHED};
+use super::errors::StateError;
 use super::rules::test;
 use super::run::{next_or_end, AfterSleep, Children, Frame, Phase, Step};
 use super::{Cost, Env, EventKind, History, HistoryEvent, Integrations, TaskRequest};
 use crate::expr::{Bindings, ContextObject, Lazy, Vars};
+use switchboard_asl::errors::NO_CHOICE_MATCHED;
 
 /// Everything running one state needs.
 pub(crate) struct StateCx<'a, S> {
@@ -40,9 +41,7 @@ pub(crate) struct StateCx<'a, S> {
 pub(crate) struct ResultFields<'a> {
     pub result_selector: Option<&'a Value>,
     pub result_path: Option<&'a Value>,
-    pub output_path: Option<&'a Value>,
-    pub output: Option<&'a Value>,
-    pub assign: Option<&'a Value>,
+    pub io: &'a Io,
     pub next: &'a Option<String>,
     pub end: Option<bool>,
 }
@@ -52,9 +51,7 @@ macro_rules! result_fields {
         ResultFields {
             result_selector: $s.result_selector.as_ref(),
             result_path: $s.result_path.as_ref(),
-            output_path: $s.output_path.as_ref(),
-            output: $s.output.as_ref(),
-            assign: $s.assign.as_ref(),
+            io: &$s.io,
             next: &$s.next,
             end: $s.end,
         }
@@ -129,20 +126,23 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         let mut ev = eval!(self, &ctx);
         let (output, assign) = match self.lang {
             QueryLanguage::JsonPath => {
-                let eff = tri!(ev.select_input(s.input_path.as_ref(), input));
+                let eff = tri!(ev.select_input(s.io.input_path.as_ref(), input));
                 let result = match (&s.result, &s.parameters) {
                     (Some(r), _) => r.clone(),
                     (None, Some(p)) => tri!(ev.template("Parameters", p, &eff)),
                     (None, None) => eff.into_owned(),
                 };
-                let assign = tri!(ev.assign_path(s.assign.as_ref(), &result));
+                let assign = tri!(ev.assign_path(s.io.assign.as_ref(), &result));
                 let out = tri!(ev.result_path(s.result_path.as_ref(), input, result));
-                (tri!(ev.select_output(s.output_path.as_ref(), out)), assign)
+                (
+                    tri!(ev.select_output(s.io.output_path.as_ref(), out)),
+                    assign,
+                )
             }
             QueryLanguage::Jsonata => {
                 let b = Bindings::new(input, &ctx, self.vars);
-                let assign = tri!(ev.assign_jsonata(s.assign.as_ref(), &b));
-                let out = match &s.output {
+                let assign = tri!(ev.assign_jsonata(s.io.assign.as_ref(), &b));
+                let out = match &s.io.output {
                     Some(o) => tri!(ev.jsonata("Output", o, &b)),
                     None => input.clone(),
                 };
@@ -158,10 +158,10 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         let mut ev = eval!(self, &ctx);
         let output = match self.lang {
             QueryLanguage::JsonPath => {
-                let eff = tri!(ev.select_input(s.input_path.as_ref(), input));
-                tri!(ev.select_output(s.output_path.as_ref(), eff.into_owned()))
+                let eff = tri!(ev.select_input(s.io.input_path.as_ref(), input));
+                tri!(ev.select_output(s.io.output_path.as_ref(), eff.into_owned()))
             }
-            QueryLanguage::Jsonata => match &s.output {
+            QueryLanguage::Jsonata => match &s.io.output {
                 Some(o) => tri!(ev.jsonata("Output", o, &Bindings::new(input, &ctx, self.vars))),
                 None => input.clone(),
             },
@@ -206,7 +206,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         let (input, name, lang, vars) = (&self.frame.input, self.name(), self.lang, self.vars);
         let mut ev = eval!(self, &ctx);
         let eff = match lang {
-            QueryLanguage::JsonPath => tri!(ev.select_input(s.input_path.as_ref(), input)),
+            QueryLanguage::JsonPath => tri!(ev.select_input(s.io.input_path.as_ref(), input)),
             QueryLanguage::Jsonata => Cow::Borrowed(input),
         };
         let b = Bindings::new(input, &ctx, vars);
@@ -228,7 +228,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         // evaluated against the values before the state, so they merge into one block.
         let merged;
         let (next, assign, output) = match chosen {
-            Some((next, rule_assign, output)) => match (s.assign.as_ref(), rule_assign) {
+            Some((next, rule_assign, output)) => match (s.io.assign.as_ref(), rule_assign) {
                 (Some(serde_json::Value::Object(state)), Some(serde_json::Value::Object(rule))) => {
                     let mut m = state.clone();
                     m.extend(rule.clone());
@@ -238,7 +238,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
                 (state, rule) => (next, rule.or(state), output),
             },
             None => match &s.default {
-                Some(d) => (d.clone(), s.assign.as_ref(), None),
+                Some(d) => (d.clone(), s.io.assign.as_ref(), None),
                 None => {
                     return Step::Error(StateError::new(
                         NO_CHOICE_MATCHED,
@@ -249,11 +249,11 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         };
         let (output, assign) = match lang {
             QueryLanguage::JsonPath => (
-                tri!(ev.select("OutputPath", s.output_path.as_ref(), &eff)),
+                tri!(ev.select("OutputPath", s.io.output_path.as_ref(), &eff)),
                 tri!(ev.assign_path(assign, &eff)),
             ),
             QueryLanguage::Jsonata => {
-                let out = match output.or(s.output.as_ref()) {
+                let out = match output.or(s.io.output.as_ref()) {
                     Some(o) => tri!(ev.jsonata("Output", o, &b)),
                     None => input.clone(),
                 };
@@ -275,7 +275,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         let b = Bindings::new(input, &ctx, vars);
         let until = match self.lang {
             QueryLanguage::JsonPath => {
-                let eff = tri!(ev.select_input(s.input_path.as_ref(), input));
+                let eff = tri!(ev.select_input(s.io.input_path.as_ref(), input));
                 if let Some(secs) = &s.seconds {
                     now + 1000 * tri!(ev.int_field("Seconds", secs, &b)) as i64
                 } else if let Some(ts) = &s.timestamp {
@@ -319,20 +319,20 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         let mut ev = eval!(self, &ctx);
         let (output, assign) = match self.lang {
             QueryLanguage::JsonPath => {
-                let eff = tri!(ev.select_input(s.input_path.as_ref(), input));
-                let assign = tri!(ev.assign_path(s.assign.as_ref(), &eff));
+                let eff = tri!(ev.select_input(s.io.input_path.as_ref(), input));
+                let assign = tri!(ev.assign_path(s.io.assign.as_ref(), &eff));
                 (
-                    tri!(ev.select("OutputPath", s.output_path.as_ref(), &eff)),
+                    tri!(ev.select("OutputPath", s.io.output_path.as_ref(), &eff)),
                     assign,
                 )
             }
             QueryLanguage::Jsonata => {
                 let b = Bindings::new(input, &ctx, vars);
-                let out = match &s.output {
+                let out = match &s.io.output {
                     Some(o) => tri!(ev.jsonata("Output", o, &b)),
                     None => input.clone(),
                 };
-                (out, tri!(ev.assign_jsonata(s.assign.as_ref(), &b)))
+                (out, tri!(ev.assign_jsonata(s.io.assign.as_ref(), &b)))
             }
         };
         next_or_end(name, &s.next, s.end, output, assign)
@@ -350,7 +350,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         let b = Bindings::new(input, &ctx, vars);
         let (arguments, timeout, heartbeat) = match self.lang {
             QueryLanguage::JsonPath => {
-                let eff = tri!(ev.select_input(s.input_path.as_ref(), input));
+                let eff = tri!(ev.select_input(s.io.input_path.as_ref(), input));
                 let args = match &s.parameters {
                     Some(p) => tri!(ev.template("Parameters", p, &eff)),
                     None => eff.as_ref().clone(),
@@ -435,14 +435,17 @@ impl<'a, S: Integrations> StateCx<'a, S> {
                     Some(rs) => tri!(ev.template("ResultSelector", rs, &result)),
                     None => result,
                 };
-                let assign = tri!(ev.assign_path(f.assign, &r));
+                let assign = tri!(ev.assign_path(f.io.assign.as_ref(), &r));
                 let out = tri!(ev.result_path(f.result_path, input, r));
-                (tri!(ev.select_output(f.output_path, out)), assign)
+                (
+                    tri!(ev.select_output(f.io.output_path.as_ref(), out)),
+                    assign,
+                )
             }
             QueryLanguage::Jsonata => {
                 let b = Bindings::new(input, &ctx, vars).with_result(&result);
-                let assign = tri!(ev.assign_jsonata(f.assign, &b));
-                let out = match f.output {
+                let assign = tri!(ev.assign_jsonata(f.io.assign.as_ref(), &b));
+                let out = match &f.io.output {
                     Some(o) => tri!(ev.jsonata("Output", o, &b)),
                     None => result.clone(),
                 };
@@ -490,7 +493,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         let mut ev = eval!(self, &ctx);
         let branch_input = match self.lang {
             QueryLanguage::JsonPath => {
-                let eff = tri!(ev.select_input(s.input_path.as_ref(), input));
+                let eff = tri!(ev.select_input(s.io.input_path.as_ref(), input));
                 match &s.parameters {
                     Some(p) => tri!(ev.template("Parameters", p, &eff)),
                     None => eff.into_owned(),
@@ -521,7 +524,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         let b = Bindings::new(input, &ctx, vars);
         let (eff, items) = match self.lang {
             QueryLanguage::JsonPath => {
-                let eff = tri!(ev.select_input(s.input_path.as_ref(), input));
+                let eff = tri!(ev.select_input(s.io.input_path.as_ref(), input));
                 let items = match &s.items_path {
                     Some(p) => tri!(ev.dollar("ItemsPath", p, &eff)),
                     None => eff.as_ref().clone(),

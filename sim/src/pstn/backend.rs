@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use switchboard_compiler::asl::StateMachine;
+use switchboard_asl::StateMachine;
 use switchboard_router::memory::MemoryQueue;
 use switchboard_router::{
     ActionQueue, BackendError, BackendResult, Engine, ErrorKind, QueueMessage,

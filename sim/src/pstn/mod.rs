@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use chrono_tz::Tz;
 use serde_json::{Map, Value};
-use switchboard_compiler::asl::StateMachine;
+use switchboard_asl::StateMachine;
 use switchboard_router::{Config, Reply, Router};
 use tokio::sync::mpsc;
 

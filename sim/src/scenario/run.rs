@@ -7,7 +7,7 @@ use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde::Serialize;
 use serde_json::{json, Value};
-use switchboard_compiler::asl::StateMachine;
+use switchboard_asl::StateMachine;
 
 use super::{expect, LambdaDef, Scenario, ScenarioError, DEFAULT_AT};
 use crate::expr::Clock;

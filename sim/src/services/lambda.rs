@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use serde_json::{json, Value};
 
-use crate::interp::TaskFailure;
+use crate::integration::TaskFailure;
 
 /// A function: its event in, its result or `(error type, message)` out.
 pub type Function = Rc<dyn Fn(Value) -> Result<Value, (String, String)>>;

@@ -25,8 +25,9 @@ use self::lambda::Lambdas;
 use self::s3::S3;
 use self::scheduler::Scheduler;
 use self::sqs::Queues;
-use crate::expr::{names, Clock};
-use crate::interp::{Integrations, TaskFailure, TaskRequest};
+use crate::expr::Clock;
+use crate::integration::{Integrations, TaskFailure, TaskRequest};
+use switchboard_asl::errors;
 
 /// The prefix of Step Functions' own integration ARNs.
 pub const STATES_PREFIX: &str = "arn:aws:states:::";
@@ -68,7 +69,7 @@ pub fn parse_resource(resource: &str) -> Option<(&str, &str, bool)> {
 
 fn unknown(resource: &str) -> TaskFailure {
     TaskFailure::new(
-        names::RUNTIME,
+        errors::RUNTIME,
         format!("the simulator has no integration for the resource '{resource}'"),
     )
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::interp::TaskFailure;
+use crate::integration::TaskFailure;
 
 /// Buckets and their objects.
 #[derive(Debug, Default, Clone)]
@@ -100,7 +100,7 @@ impl S3 {
                 Ok(json!({}))
             }
             other => Err(TaskFailure::new(
-                crate::expr::names::RUNTIME,
+                switchboard_asl::errors::RUNTIME,
                 format!(
                     "the simulator has no integration for 'arn:aws:states:::aws-sdk:s3:{other}'"
                 ),

@@ -17,7 +17,7 @@ use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde_json::{json, Value};
 
-use crate::interp::TaskFailure;
+use crate::integration::TaskFailure;
 
 /// One stored schedule.
 #[derive(Debug, Clone, PartialEq)]

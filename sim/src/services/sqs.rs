@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde_json::{json, Value};
 
-use crate::interp::TaskFailure;
+use crate::integration::TaskFailure;
 
 /// Error name of SQS failures as the optimized integration reports them.
 pub const SQS_ERROR: &str = "SQS.AmazonSQSException";

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 use switchboard::wire;
-use switchboard_compiler::asl::StateMachine;
+use switchboard_asl::StateMachine;
 
 /// The caller's `CallId`, read from the execution input.
 pub const LEG_A: &str =

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use self::expr::{Cond, Item, Parser};
-use crate::interp::TaskFailure;
+use crate::integration::TaskFailure;
 
 /// Which error-name prefix a call reports with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,7 +141,7 @@ impl DynamoDb {
             "deleteItem" => self.delete_item(args, f),
             "query" if f == Flavor::Sdk => self.query(args, f),
             other => Err(TaskFailure::new(
-                crate::expr::names::RUNTIME,
+                switchboard_asl::errors::RUNTIME,
                 format!(
                     "the simulator has no DynamoDB integration '{other}' ({}); the optimized integration offers getItem, putItem, updateItem and deleteItem, the aws-sdk one also query",
                     if f == Flavor::Sdk { "aws-sdk" } else { "optimized" }

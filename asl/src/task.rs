@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::common::{nullable, Catcher, IntOrExpr, QueryLanguage, Retrier};
+use crate::common::{nullable, Handlers, IntOrExpr, Io, QueryLanguage};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
@@ -24,12 +24,6 @@ pub struct Task {
         skip_serializing_if = "Option::is_none"
     )]
     pub credentials: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub input_path: Option<Value>,
     #[serde(
         default,
         deserialize_with = "nullable",
@@ -54,24 +48,8 @@ pub struct Task {
         skip_serializing_if = "Option::is_none"
     )]
     pub result_path: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub output_path: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub output: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub assign: Option<Value>,
+    #[serde(flatten)]
+    pub io: Io,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<IntOrExpr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,10 +58,8 @@ pub struct Task {
     pub heartbeat_seconds: Option<IntOrExpr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heartbeat_seconds_path: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub retry: Vec<Retrier>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub catch: Vec<Catcher>,
+    #[serde(flatten)]
+    pub handlers: Handlers,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -105,16 +81,14 @@ impl Task {
     }
 }
 
-/// The `.waitForTaskToken` integration pattern, recognised from the wire constant so the
-/// suffix is spelled in one place.
+/// The suffix of a Task `Resource` that pauses until its task token is completed: the "Wait for a
+/// Callback with Task Token" integration pattern, for any service (`sqs:sendMessage`,
+/// `lambda:invoke`, …).
+///
+/// <https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token>
+pub const WAIT_FOR_TASK_TOKEN: &str = ".waitForTaskToken";
+
+/// Whether `resource` uses the [`WAIT_FOR_TASK_TOKEN`] integration pattern.
 pub fn is_wait_for_task_token(resource: &str) -> bool {
-    use switchboard::wire::RESOURCE_SEND_AND_WAIT;
-    if resource == RESOURCE_SEND_AND_WAIT {
-        return true;
-    }
-    // "….sendMessage.waitForTaskToken" → ".waitForTaskToken"
-    match RESOURCE_SEND_AND_WAIT.rfind('.') {
-        Some(dot) => resource.ends_with(&RESOURCE_SEND_AND_WAIT[dot..]),
-        None => false,
-    }
+    resource.ends_with(WAIT_FOR_TASK_TOKEN)
 }

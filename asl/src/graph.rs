@@ -13,8 +13,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
-use crate::asl::{QueryLanguage, State, StateMachine, States};
-use crate::emit;
+use crate::{Edge, QueryLanguage, State, StateMachine, States};
 
 /// Step Functions' hard quota on the size of a state machine definition (1 MB).
 /// <https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html#service-limits-accounts>
@@ -78,6 +77,13 @@ impl fmt::Display for GraphError {
 
 impl std::error::Error for GraphError {}
 
+impl StateMachine {
+    /// Every graph finding ([`check`]); empty when the definition is sound.
+    pub fn check(&self) -> Vec<GraphError> {
+        check(self)
+    }
+}
+
 /// Every finding, in a deterministic order (scope by scope, state by state).
 pub fn check(machine: &StateMachine) -> Vec<GraphError> {
     let top = machine.query_language.unwrap_or(QueryLanguage::JsonPath);
@@ -87,7 +93,7 @@ pub fn check(machine: &StateMachine) -> Vec<GraphError> {
         top,
     };
     ck.scope("", top, &machine.start_at, &machine.states);
-    let size = emit::size_bytes(machine);
+    let size = machine.canonical_size();
     if size > MAX_DEFINITION_BYTES {
         ck.errors.push(GraphError {
             state: String::new(),
@@ -157,8 +163,8 @@ fn must_wait(start_at: &str, states: &States) -> bool {
         if state.is_terminal() {
             return false;
         }
-        for (_, target) in state.transitions() {
-            match states.get_index_of(target) {
+        for edge in state.successors() {
+            match states.get_index_of(edge.target) {
                 Some(j) if !seen[j] => {
                     seen[j] = true;
                     queue.push_back(j);
@@ -232,7 +238,11 @@ impl<'m> Checker<'m> {
                 }
             }
             let mut out = Vec::new();
-            for (field, target) in state.transitions() {
+            for Edge {
+                kind: field,
+                target,
+            } in state.successors()
+            {
                 match states.get_index_of(target) {
                     Some(j) => out.push(j),
                     None => {
@@ -313,7 +323,7 @@ impl<'m> Checker<'m> {
         // Nested scopes.
         for (name, state) in states {
             for scope in state.scopes() {
-                let label = format!("{where_} in {} of `{name}`", scope.label);
+                let label = format!("{where_} in {} of `{name}`", scope.kind);
                 let inner = scope.query_language.unwrap_or(self.top);
                 self.scope(&label, inner, scope.start_at, scope.states);
             }

@@ -14,7 +14,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map as JsonMap, Value};
 
-use super::common::{nullable, QueryLanguage};
+use crate::common::{Io, QueryLanguage};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
@@ -23,30 +23,8 @@ pub struct Choice {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_language: Option<QueryLanguage>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub input_path: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub output_path: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub output: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub assign: Option<Value>,
+    #[serde(flatten)]
+    pub io: Io,
     pub choices: Vec<ChoiceRule>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,

@@ -5,9 +5,8 @@
 //! JSONata states `Seconds`/`Timestamp` may be `"{% … %}"` expressions.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use super::common::{nullable, IntOrExpr, QueryLanguage};
+use crate::common::{IntOrExpr, Io, QueryLanguage};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
@@ -16,12 +15,6 @@ pub struct Wait {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_language: Option<QueryLanguage>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub input_path: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<IntOrExpr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30,24 +23,8 @@ pub struct Wait {
     pub seconds_path: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp_path: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub output_path: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub output: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub assign: Option<Value>,
+    #[serde(flatten)]
+    pub io: Io,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::QueryLanguage;
+use crate::common::QueryLanguage;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]

@@ -3,9 +3,11 @@
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use switchboard::wire::RESOURCE_SEND_AND_WAIT;
-use switchboard_compiler::asl::{Pass, State, StateMachine, Task, Wait};
-use switchboard_compiler::graph::{self, GraphError, GraphErrorKind as K};
+use switchboard_asl::graph::{self, GraphError, GraphErrorKind as K};
+use switchboard_asl::{Pass, State, StateMachine, Task, Wait};
+
+/// A waiting Task resource: what the compiler emits for every caller round trip.
+const WAIT_RESOURCE: &str = "arn:aws:states:::sqs:sendMessage.waitForTaskToken";
 
 fn machine(v: Value) -> StateMachine {
     serde_json::from_value(v).expect("test machine parses")
@@ -32,7 +34,7 @@ fn only(m: &StateMachine, kind: K, state: &str) -> GraphError {
 }
 
 fn wait_task(next: Value) -> Value {
-    let mut t = json!({ "Type": "Task", "Resource": RESOURCE_SEND_AND_WAIT, "TimeoutSeconds": 60 });
+    let mut t = json!({ "Type": "Task", "Resource": WAIT_RESOURCE, "TimeoutSeconds": 60 });
     t.as_object_mut()
         .unwrap()
         .extend(next.as_object().unwrap().clone());
@@ -215,7 +217,7 @@ fn parallel_that_may_skip_waiting_does_not_count_as_waiting() {
 #[test]
 fn waiting_task_needs_a_timeout() {
     let m = machine(json!({ "StartAt": "Ask", "States": {
-        "Ask": { "Type": "Task", "Resource": RESOURCE_SEND_AND_WAIT, "End": true },
+        "Ask": { "Type": "Task", "Resource": WAIT_RESOURCE, "End": true },
     }}));
     let e = only(&m, K::MissingTimeout, "Ask");
     assert!(e.message.contains("add TimeoutSeconds"), "{}", e.message);
@@ -224,7 +226,7 @@ fn waiting_task_needs_a_timeout() {
         json!({ "TimeoutSecondsPath": "$.timeout" }),
         json!({ "TimeoutSeconds": "{% $timeout %}", "QueryLanguage": "JSONata" }),
     ] {
-        let mut state = json!({ "Type": "Task", "Resource": RESOURCE_SEND_AND_WAIT, "End": true });
+        let mut state = json!({ "Type": "Task", "Resource": WAIT_RESOURCE, "End": true });
         state
             .as_object_mut()
             .unwrap()
@@ -426,16 +428,16 @@ fn null_result_path_survives_a_round_trip() {
 }
 
 /// A 5,000-state loop: one waiting Task asks, a chain of Pass states processes, a Choice
-/// either loops back or ends. Checks a deep chain without stack overflow, and quickly.
+/// either loops back or ends. Checks a deep chain without stack overflow.
 #[test]
-fn five_thousand_states_check_quickly() {
+fn five_thousand_states_check_without_overflow() {
     const N: usize = 5_000;
     let mut m = StateMachine::new("s0");
     for i in 0..N - 1 {
         let next = Some(format!("s{}", i + 1));
         let state = if i == 0 {
             State::Task(Task {
-                resource: RESOURCE_SEND_AND_WAIT.into(),
+                resource: WAIT_RESOURCE.into(),
                 timeout_seconds: Some(60.into()),
                 next,
                 ..Task::default()
@@ -455,14 +457,10 @@ fn five_thousand_states_check_quickly() {
     m.states
         .insert("end".into(), State::Succeed(Default::default()));
 
-    let started = std::time::Instant::now();
+    // Speed is the compiler benchmark's to measure (`compiler/benches/compile.rs`); this checks
+    // that a deep chain is walked without overflowing the stack.
     let errors = graph::check(&m);
-    let took = started.elapsed();
     assert!(errors.is_empty(), "{:#?}", &errors[..errors.len().min(3)]);
-    assert!(
-        took.as_millis() < 2_000,
-        "checking {N} states took {took:?}"
-    );
 
     // Replace the waiting Task with a Pass: now the whole loop spins, reported once.
     m.states.insert(
@@ -603,7 +601,7 @@ proptest! {
     #[test]
     fn emitted_json_parses_back_to_the_same_machine(spec in spec()) {
         let m = build(&spec);
-        let text = switchboard_compiler::emit::to_json(&m);
+        let text = m.to_canonical_json();
         prop_assert_eq!(StateMachine::from_json(&text).unwrap(), m);
     }
 }

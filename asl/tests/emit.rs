@@ -3,9 +3,12 @@
 
 use indexmap::IndexMap;
 use serde_json::json;
-use switchboard::wire::{ERROR_ALL, ERROR_HANGUP, ERROR_TIMEOUT, RESOURCE_SEND_AND_WAIT};
-use switchboard_compiler::asl::*;
-use switchboard_compiler::{emit, graph};
+use switchboard_asl::errors::{ALL as ERROR_ALL, TIMEOUT as ERROR_TIMEOUT};
+use switchboard_asl::graph;
+use switchboard_asl::*;
+
+/// A waiting Task resource: what the compiler emits for every caller round trip.
+const WAIT_RESOURCE: &str = "arn:aws:states:::sqs:sendMessage.waitForTaskToken";
 
 fn every_state_type() -> StateMachine {
     let mut m = StateMachine::new("Init");
@@ -18,7 +21,10 @@ fn every_state_type() -> StateMachine {
         "Init".into(),
         State::Pass(Pass {
             comment: Some("front_desk.rs:3 — let greeting = …".into()),
-            assign: Some(json!({ "greeting": "Hello", "tries": 0 })),
+            io: Io {
+                assign: Some(json!({ "greeting": "Hello", "tries": 0 })),
+                ..Io::default()
+            },
             next: Some("Greet".into()),
             ..Pass::default()
         }),
@@ -28,29 +34,34 @@ fn every_state_type() -> StateMachine {
         State::Task(Task {
             comment: Some("front_desk.rs:4 — speak(greeting)".into()),
             query_language: jsonata,
-            resource: RESOURCE_SEND_AND_WAIT.into(),
+            resource: WAIT_RESOURCE.into(),
             arguments: Some(json!({
                 "QueueUrl": "{% $states.input.QueueUrl %}",
                 "MessageBody": { "SchemaVersion": "1.0", "Actions": [] }
             })),
-            assign: Some(json!({ "event": "{% $states.result %}" })),
+            io: Io {
+                assign: Some(json!({ "event": "{% $states.result %}" })),
+                ..Io::default()
+            },
             timeout_seconds: Some(60.into()),
-            retry: vec![Retrier {
-                comment: None,
-                error_equals: vec![ERROR_TIMEOUT.into()],
-                interval_seconds: Some(1),
-                max_attempts: Some(2),
-                backoff_rate: Some(serde_json::Number::from_f64(2.0).unwrap()),
-                max_delay_seconds: None,
-                jitter_strategy: Some("FULL".into()),
-            }],
-            catch: vec![
-                Catcher::new([ERROR_HANGUP], "Hung up"),
-                Catcher {
-                    output: Some(json!("{% $states.errorOutput %}")),
-                    ..Catcher::new([ERROR_ALL], "Failed")
-                },
-            ],
+            handlers: Handlers {
+                retry: vec![Retrier {
+                    comment: None,
+                    error_equals: vec![ERROR_TIMEOUT.into()],
+                    interval_seconds: Some(1),
+                    max_attempts: Some(2),
+                    backoff_rate: Some(serde_json::Number::from_f64(2.0).unwrap()),
+                    max_delay_seconds: None,
+                    jitter_strategy: Some("FULL".into()),
+                }],
+                catch: vec![
+                    Catcher::new(["HANGUP"], "Hung up"),
+                    Catcher {
+                        output: Some(json!("{% $states.errorOutput %}")),
+                        ..Catcher::new([ERROR_ALL], "Failed")
+                    },
+                ],
+            },
             next: Some("Route".into()),
             ..Task::default()
         }),
@@ -118,7 +129,10 @@ fn every_state_type() -> StateMachine {
         State::Parallel(Parallel {
             query_language: jsonata,
             branches: vec![branch("Left"), branch("Right")],
-            output: Some(json!("{% $states.result[0] %}")),
+            io: Io {
+                output: Some(json!("{% $states.result[0] %}")),
+                ..Io::default()
+            },
             next: Some("Done".into()),
             ..Parallel::default()
         }),
@@ -176,23 +190,25 @@ fn every_state_type_snapshot() {
         Vec::new(),
         "the snapshot machine is itself valid"
     );
-    insta::assert_snapshot!(emit::to_json(&m));
+    insta::assert_snapshot!(m.to_canonical_json());
 }
 
 #[test]
 fn emission_is_deterministic() {
     let m = every_state_type();
-    let first = emit::to_json(&m);
-    assert_eq!(first, emit::to_json(&every_state_type()));
+    let first = m.to_canonical_json();
+    assert_eq!(first, every_state_type().to_canonical_json());
     assert!(first.ends_with("}\n") && !first.ends_with("\n\n"));
-    assert_eq!(emit::size_bytes(&m), first.len());
+    assert_eq!(m.canonical_size(), first.len());
 
     let reparsed = StateMachine::from_json(&first).unwrap();
     assert_eq!(reparsed, m, "parse(emit(m)) == m");
-    let second = emit::to_json(&reparsed);
+    let second = reparsed.to_canonical_json();
     assert_eq!(second, first);
     assert_eq!(
-        emit::to_json(&StateMachine::from_json(&second).unwrap()),
+        StateMachine::from_json(&second)
+            .unwrap()
+            .to_canonical_json(),
         second
     );
 }
@@ -201,7 +217,7 @@ fn emission_is_deterministic() {
 fn field_order_is_canonical_not_input_order() {
     // Next before Type and Comment in the input; the output puts them in canonical order.
     let text = r#"{"States":{"A":{"Next":"B","Comment":"c","Type":"Pass"},"B":{"End":true,"Type":"Pass"}},"StartAt":"A"}"#;
-    let out = emit::to_json(&StateMachine::from_json(text).unwrap());
+    let out = StateMachine::from_json(text).unwrap().to_canonical_json();
     let expected = "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\n      \"Type\": \"Pass\",\n      \"Comment\": \"c\",\n      \"Next\": \"B\"\n    },\n    \"B\": {\n      \"Type\": \"Pass\",\n      \"End\": true\n    }\n  }\n}\n";
     assert_eq!(out, expected);
 }
@@ -210,7 +226,7 @@ fn field_order_is_canonical_not_input_order() {
 fn free_form_keys_keep_their_order() {
     let text =
         r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"z":1,"a":2,"m":3},"End":true}}}"#;
-    let out = emit::to_json(&StateMachine::from_json(text).unwrap());
+    let out = StateMachine::from_json(text).unwrap().to_canonical_json();
     let z = out.find("\"z\"").unwrap();
     let a = out.find("\"a\"").unwrap();
     let mm = out.find("\"m\"").unwrap();

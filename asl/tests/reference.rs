@@ -1,10 +1,11 @@
-//! The hand-built reference workflow round-trips losslessly through the ASL model and passes
-//! the graph checks.
+//! Real definitions through the model: the hand-built reference workflow round-trips losslessly
+//! and passes the graph checks; every compiled `dist/*.asl.json` parses and is written back
+//! byte for byte by the canonical writer.
 
 use std::path::PathBuf;
 
-use switchboard_compiler::asl::{State, StateMachine};
-use switchboard_compiler::{emit, graph};
+use switchboard_asl::graph;
+use switchboard_asl::{State, StateMachine};
 
 fn reference() -> Option<String> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -26,7 +27,7 @@ fn reference_round_trips_losslessly() {
     let Some(text) = reference() else { return };
     let machine = StateMachine::from_json(&text).expect("reference parses into the model");
     let original: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let emitted: serde_json::Value = serde_json::from_str(&emit::to_json(&machine)).unwrap();
+    let emitted: serde_json::Value = serde_json::from_str(&machine.to_canonical_json()).unwrap();
     assert_eq!(
         emitted, original,
         "re-serialised reference differs from the input"
@@ -73,11 +74,38 @@ fn reference_passes_graph_checks() {
 #[test]
 fn reference_emission_is_stable() {
     let Some(text) = reference() else { return };
-    let first = emit::to_json(&StateMachine::from_json(&text).unwrap());
-    let second = emit::to_json(&StateMachine::from_json(&first).unwrap());
+    let first = StateMachine::from_json(&text).unwrap().to_canonical_json();
+    let second = StateMachine::from_json(&first).unwrap().to_canonical_json();
     assert_eq!(first, second);
     assert_eq!(
-        emit::size_bytes(&StateMachine::from_json(&text).unwrap()),
+        StateMachine::from_json(&text).unwrap().canonical_size(),
         first.len()
     );
+}
+
+/// Every compiled definition in `dist/`: parse → canonical JSON gives back the file's bytes, and
+/// the graph checks find nothing.
+#[test]
+fn every_dist_definition_round_trips_byte_for_byte() {
+    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dist)
+        .expect("dist/ exists")
+        .map(|e| e.expect("readable dist/ entry").path())
+        .filter(|p| p.to_string_lossy().ends_with(".asl.json"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no .asl.json in {}", dist.display());
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let machine =
+            StateMachine::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let back = machine.to_canonical_json();
+        assert!(
+            back == text,
+            "{} is not written back byte for byte",
+            path.display()
+        );
+        assert_eq!(machine.canonical_size(), text.len(), "{}", path.display());
+        assert_eq!(machine.check(), Vec::new(), "{}", path.display());
+    }
 }

@@ -2,9 +2,8 @@
 //! <https://docs.aws.amazon.com/step-functions/latest/dg/state-succeed.html>.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use super::common::{nullable, QueryLanguage};
+use crate::common::{Io, QueryLanguage};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
@@ -13,22 +12,6 @@ pub struct Succeed {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_language: Option<QueryLanguage>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub input_path: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub output_path: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub output: Option<Value>,
+    #[serde(flatten)]
+    pub io: Io,
 }

@@ -1,5 +1,10 @@
-//! Fields shared by several state types: `Catch`, `Retry`, the query language and the
-//! "integer or JSONata expression" shape of `TimeoutSeconds`, `Seconds`, `MaxConcurrency`….
+//! Fields shared by several state types: the data-flow block [`Io`] (`InputPath`, `OutputPath`,
+//! `Output`, `Assign`), the error-handling block [`Handlers`] (`Retry`, `Catch`), the query
+//! language and the "integer or JSONata expression" shape of `TimeoutSeconds`, `Seconds`,
+//! `MaxConcurrency`….
+//!
+//! A state struct embeds a block with `#[serde(flatten)]`: its fields sit at the block's place
+//! in the canonical output order.
 //!
 //! Spec: <https://states-language.net/spec.html#errors> (Retry/Catch) and the Step Functions
 //! guide <https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html>.
@@ -83,6 +88,56 @@ impl<'de> Deserialize<'de> for IntOrExpr {
 /// `null` into `None`, would lose data on a round trip.
 pub(crate) fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
     Value::deserialize(d).map(Some)
+}
+
+/// The data-flow fields every state but Fail has: where its input comes from, what it outputs,
+/// and the variables it assigns.
+///
+/// `InputPath` and `OutputPath` are JSONPath-only, `Output` is JSONata-only, `Assign` works in
+/// both (<https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html>). A
+/// Succeed state has no `Assign` ("Pass, Task, Map, Parallel, Choice, Wait" support it:
+/// <https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html>); parsing a
+/// Succeed with one is an error.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Io {
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub input_path: Option<Value>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output_path: Option<Value>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output: Option<Value>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub assign: Option<Value>,
+}
+
+/// `Retry` and `Catch`, which Task, Parallel and Map states have. An empty array is the same as
+/// an absent one and is not emitted.
+///
+/// <https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html>
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Handlers {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retry: Vec<Retrier>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub catch: Vec<Catcher>,
 }
 
 /// One entry of a `Retry` array.

@@ -9,8 +9,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::common::{nullable, Catcher, IntOrExpr, QueryLanguage, Retrier};
-use super::{deserialize_states, States};
+use crate::common::{nullable, Handlers, IntOrExpr, Io, QueryLanguage};
+use crate::{deserialize_states, States};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
@@ -19,12 +19,6 @@ pub struct Map {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_language: Option<QueryLanguage>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub input_path: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items_path: Option<String>,
     #[serde(
@@ -93,28 +87,10 @@ pub struct Map {
         skip_serializing_if = "Option::is_none"
     )]
     pub result_path: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub output_path: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub output: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub assign: Option<Value>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub retry: Vec<Retrier>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub catch: Vec<Catcher>,
+    #[serde(flatten)]
+    pub io: Io,
+    #[serde(flatten)]
+    pub handlers: Handlers,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,9 +5,9 @@
 //! `Condition`, expression strings for integer fields); `Assign` works in both.
 //! <https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html>
 
-use super::choice::Test;
-use super::common::{Catcher, IntOrExpr, QueryLanguage};
-use super::State;
+use crate::choice::Test;
+use crate::common::{IntOrExpr, QueryLanguage};
+use crate::State;
 
 impl State {
     /// The state's own `QueryLanguage`, if it sets one.
@@ -39,25 +39,24 @@ impl State {
                 jsonata.push(name);
             }
         };
+        if let Some(io) = self.io() {
+            path(io.input_path.is_some(), "InputPath");
+            path(io.output_path.is_some(), "OutputPath");
+            ata(io.output.is_some(), "Output");
+        }
         match self {
             State::Pass(s) => {
-                path(s.input_path.is_some(), "InputPath");
                 path(s.parameters.is_some(), "Parameters");
                 path(s.result.is_some(), "Result");
                 path(s.result_path.is_some(), "ResultPath");
-                path(s.output_path.is_some(), "OutputPath");
-                ata(s.output.is_some(), "Output");
             }
             State::Task(s) => {
-                path(s.input_path.is_some(), "InputPath");
                 path(s.parameters.is_some(), "Parameters");
                 path(s.result_selector.is_some(), "ResultSelector");
                 path(s.result_path.is_some(), "ResultPath");
-                path(s.output_path.is_some(), "OutputPath");
                 path(s.timeout_seconds_path.is_some(), "TimeoutSecondsPath");
                 path(s.heartbeat_seconds_path.is_some(), "HeartbeatSecondsPath");
                 ata(s.arguments.is_some(), "Arguments");
-                ata(s.output.is_some(), "Output");
                 ata(
                     is_expr(&s.timeout_seconds),
                     "TimeoutSeconds (as an expression)",
@@ -66,12 +65,8 @@ impl State {
                     is_expr(&s.heartbeat_seconds),
                     "HeartbeatSeconds (as an expression)",
                 );
-                catchers(&s.catch, &mut path, &mut ata);
             }
             State::Choice(s) => {
-                path(s.input_path.is_some(), "InputPath");
-                path(s.output_path.is_some(), "OutputPath");
-                ata(s.output.is_some(), "Output");
                 for rule in &s.choices {
                     let (p, a) = test_languages(&rule.test);
                     path(p, "Variable (in Choices)");
@@ -80,39 +75,26 @@ impl State {
                 }
             }
             State::Wait(s) => {
-                path(s.input_path.is_some(), "InputPath");
-                path(s.output_path.is_some(), "OutputPath");
                 path(s.seconds_path.is_some(), "SecondsPath");
                 path(s.timestamp_path.is_some(), "TimestampPath");
-                ata(s.output.is_some(), "Output");
                 ata(is_expr(&s.seconds), "Seconds (as an expression)");
             }
-            State::Succeed(s) => {
-                path(s.input_path.is_some(), "InputPath");
-                path(s.output_path.is_some(), "OutputPath");
-                ata(s.output.is_some(), "Output");
-            }
+            State::Succeed(_) => {}
             State::Fail(s) => {
                 path(s.error_path.is_some(), "ErrorPath");
                 path(s.cause_path.is_some(), "CausePath");
             }
             State::Parallel(s) => {
-                path(s.input_path.is_some(), "InputPath");
                 path(s.parameters.is_some(), "Parameters");
                 path(s.result_selector.is_some(), "ResultSelector");
                 path(s.result_path.is_some(), "ResultPath");
-                path(s.output_path.is_some(), "OutputPath");
                 ata(s.arguments.is_some(), "Arguments");
-                ata(s.output.is_some(), "Output");
-                catchers(&s.catch, &mut path, &mut ata);
             }
             State::Map(s) => {
-                path(s.input_path.is_some(), "InputPath");
                 path(s.items_path.is_some(), "ItemsPath");
                 path(s.parameters.is_some(), "Parameters");
                 path(s.result_selector.is_some(), "ResultSelector");
                 path(s.result_path.is_some(), "ResultPath");
-                path(s.output_path.is_some(), "OutputPath");
                 path(s.max_concurrency_path.is_some(), "MaxConcurrencyPath");
                 path(
                     s.tolerated_failure_count_path.is_some(),
@@ -123,12 +105,16 @@ impl State {
                     "ToleratedFailurePercentagePath",
                 );
                 ata(s.items.is_some(), "Items");
-                ata(s.output.is_some(), "Output");
                 ata(
                     is_expr(&s.max_concurrency),
                     "MaxConcurrency (as an expression)",
                 );
-                catchers(&s.catch, &mut path, &mut ata);
+            }
+        }
+        if let Some(h) = self.handlers() {
+            for c in &h.catch {
+                path(c.result_path.is_some(), "ResultPath (in Catch)");
+                ata(c.output.is_some(), "Output (in Catch)");
             }
         }
         match lang {
@@ -140,15 +126,6 @@ impl State {
 
 fn is_expr(v: &Option<IntOrExpr>) -> bool {
     matches!(v, Some(IntOrExpr::Expr(_)))
-}
-
-type Note<'a> = &'a mut dyn FnMut(bool, &'static str);
-
-fn catchers(catch: &[Catcher], path: Note, ata: Note) {
-    for c in catch {
-        path(c.result_path.is_some(), "ResultPath (in Catch)");
-        ata(c.output.is_some(), "Output (in Catch)");
-    }
 }
 
 /// (uses a JSONPath comparison, uses a JSONata condition)

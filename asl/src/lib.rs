@@ -1,7 +1,28 @@
-//! The Amazon States Language as plain serde types.
+//! This crate owns the Amazon States Language (ASL) model that Switchboard's compiler writes and
+//! its simulator, deploy step and viewer read: plain serde types for a state machine definition,
+//! its canonical JSON, and the parser that names the state and field at fault.
+//!
+//! ```
+//! use switchboard_asl::{State, StateMachine};
+//!
+//! let text = r#"{"StartAt": "Hello", "States": {"Hello": {"Type": "Pass", "End": true}}}"#;
+//! let machine = StateMachine::from_json(text)?;
+//! assert!(matches!(machine.states["Hello"], State::Pass(_)));
+//! assert!(machine.to_canonical_json().starts_with("{\n  \"StartAt\": \"Hello\""));
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
+//! What it offers:
+//! - the model: [`StateMachine`] and [`State`], one file per state type, with the data-flow
+//!   fields ([`Io`]) and `Retry`/`Catch` ([`Handlers`]) declared once and shared;
+//! - [`StateMachine::from_json`] and [`StateMachine::to_canonical_json`];
+//! - the transition walker: [`State::successors`] (typed [`Edge`]s), [`State::scopes`];
+//! - Step Functions' error names and how `ErrorEquals` matches them: [`errors`];
+//! - the graph checks (reachability, `Next` targets, names, loops, timeouts, size): [`graph`].
 //!
 //! One file per state type; PascalCase on the wire; struct field order is the canonical
-//! output order (`Type`, `Comment`, `QueryLanguage`, …, `Next`/`End` last). Both query
+//! output order (`Type`, `Comment`, `QueryLanguage`, …, `Next`/`End` last), a shared block's
+//! fields sitting where the block is flattened into the state. Both query
 //! languages are modelled: JSONPath fields (`InputPath`, `Parameters`, `ResultSelector`,
 //! `ResultPath`, `OutputPath`) and JSONata fields (`Arguments`, `Output`), plus `Assign`.
 //! Free-form JSON is `serde_json::Value` (with `preserve_order`, so keys keep their order).
@@ -13,7 +34,10 @@
 
 pub mod choice;
 pub mod common;
+mod emit;
+pub mod errors;
 pub mod fail;
+pub mod graph;
 mod language;
 pub mod map;
 pub mod parallel;
@@ -21,6 +45,7 @@ pub mod pass;
 pub mod succeed;
 pub mod task;
 pub mod wait;
+mod walk;
 
 use std::fmt;
 
@@ -29,7 +54,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use choice::{Choice, ChoiceRule, Comparison, ComparisonOp, Test};
-pub use common::{Catcher, IntOrExpr, QueryLanguage, Retrier};
+pub use common::{Catcher, Handlers, IntOrExpr, Io, QueryLanguage, Retrier};
 pub use fail::Fail;
 pub use map::{ItemProcessor, Map, ProcessorConfig};
 pub use parallel::{Branch, Parallel};
@@ -37,6 +62,7 @@ pub use pass::Pass;
 pub use succeed::Succeed;
 pub use task::Task;
 pub use wait::Wait;
+pub use walk::{Edge, Scope, ScopeKind, Transition};
 
 /// The `States` object of a machine, a branch or an item processor, in declaration order.
 pub type States = IndexMap<String, State>;
@@ -123,114 +149,29 @@ impl State {
         }
     }
 
-    /// `(Next, End)` of a state that has them; `None` for Choice, Succeed and Fail.
-    pub fn next_end(&self) -> Option<(Option<&str>, Option<bool>)> {
+    /// The data-flow block ([`Io`]) of every state but Fail.
+    pub fn io(&self) -> Option<&Io> {
         match self {
-            State::Pass(s) => Some((s.next.as_deref(), s.end)),
-            State::Task(s) => Some((s.next.as_deref(), s.end)),
-            State::Wait(s) => Some((s.next.as_deref(), s.end)),
-            State::Parallel(s) => Some((s.next.as_deref(), s.end)),
-            State::Map(s) => Some((s.next.as_deref(), s.end)),
-            State::Choice(_) | State::Succeed(_) | State::Fail(_) => None,
+            State::Pass(s) => Some(&s.io),
+            State::Task(s) => Some(&s.io),
+            State::Choice(s) => Some(&s.io),
+            State::Wait(s) => Some(&s.io),
+            State::Succeed(s) => Some(&s.io),
+            State::Parallel(s) => Some(&s.io),
+            State::Map(s) => Some(&s.io),
+            State::Fail(_) => None,
         }
     }
 
-    /// Whether an execution can stop here: Succeed, Fail, or `"End": true`.
-    pub fn is_terminal(&self) -> bool {
+    /// `Retry` and `Catch` of a Task, Parallel or Map; `None` for the other types.
+    pub fn handlers(&self) -> Option<&Handlers> {
         match self {
-            State::Succeed(_) | State::Fail(_) => true,
-            _ => matches!(self.next_end(), Some((_, Some(true)))),
+            State::Task(s) => Some(&s.handlers),
+            State::Parallel(s) => Some(&s.handlers),
+            State::Map(s) => Some(&s.handlers),
+            _ => None,
         }
     }
-
-    /// Every transition out of this state, as `(field, target)`: `Next`, each Choice rule's
-    /// `Next`, `Default`, each catcher's `Next`. In declaration order.
-    pub fn transitions(&self) -> Vec<(Transition, &str)> {
-        let mut out = Vec::new();
-        if let State::Choice(c) = self {
-            for (i, rule) in c.choices.iter().enumerate() {
-                out.push((Transition::Rule(i), rule.next.as_str()));
-            }
-            if let Some(d) = &c.default {
-                out.push((Transition::Default, d.as_str()));
-            }
-        }
-        if let Some((Some(next), _)) = self.next_end() {
-            out.push((Transition::Next, next));
-        }
-        let catchers: &[Catcher] = match self {
-            State::Task(s) => &s.catch,
-            State::Parallel(s) => &s.catch,
-            State::Map(s) => &s.catch,
-            _ => &[],
-        };
-        for (i, c) in catchers.iter().enumerate() {
-            out.push((Transition::Catch(i), c.next.as_str()));
-        }
-        out
-    }
-
-    /// The nested scopes of a Parallel (its branches) or Map (its item processor).
-    pub fn scopes(&self) -> Vec<Scope<'_>> {
-        match self {
-            State::Parallel(p) => p
-                .branches
-                .iter()
-                .enumerate()
-                .map(|(i, b)| Scope {
-                    label: format!("branch {}", i + 1),
-                    query_language: b.query_language,
-                    start_at: &b.start_at,
-                    states: &b.states,
-                })
-                .collect(),
-            State::Map(m) => m
-                .item_processor
-                .iter()
-                .map(|p| ("ItemProcessor", p))
-                .chain(m.iterator.iter().map(|p| ("Iterator", p)))
-                .map(|(label, p)| Scope {
-                    label: label.to_owned(),
-                    query_language: p.query_language,
-                    start_at: &p.start_at,
-                    states: &p.states,
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-}
-
-/// Which field a transition comes from, for error messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transition {
-    Next,
-    Default,
-    /// Index into `Choices`.
-    Rule(usize),
-    /// Index into `Catch`.
-    Catch(usize),
-}
-
-impl fmt::Display for Transition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Transition::Next => f.write_str("Next"),
-            Transition::Default => f.write_str("Default"),
-            Transition::Rule(i) => write!(f, "Choices[{i}].Next"),
-            Transition::Catch(i) => write!(f, "Catch[{i}].Next"),
-        }
-    }
-}
-
-/// A nested scope with a label saying where it sits in its parent state.
-#[derive(Debug, Clone)]
-pub struct Scope<'a> {
-    pub label: String,
-    /// The scope's own `QueryLanguage`, if it sets one; otherwise the machine's applies.
-    pub query_language: Option<QueryLanguage>,
-    pub start_at: &'a str,
-    pub states: &'a States,
 }
 
 /// Deserialises a `States` object, rejecting duplicate names (JSON parsers would silently keep
@@ -248,6 +189,20 @@ pub(crate) fn deserialize_states<'de, D: Deserializer<'de>>(d: D) -> Result<Stat
                 let raw: serde_json::Value = map.next_value()?;
                 let state = State::deserialize(raw)
                     .map_err(|e| de::Error::custom(format!("state `{name}`: {e}")))?;
+                if let State::Succeed(Succeed {
+                    io: Io {
+                        assign: Some(_), ..
+                    },
+                    ..
+                }) = state
+                {
+                    // https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+                    return Err(de::Error::custom(format!(
+                        "state `{name}`: a Succeed state cannot have `Assign` (only Pass, Task, \
+                         Choice, Wait, Parallel and Map assign variables): move it to the state \
+                         before"
+                    )));
+                }
                 if states.contains_key(&name) {
                     return Err(de::Error::custom(format!(
                         "duplicate state name `{name}`: state names must be unique, rename one"
