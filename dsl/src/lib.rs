@@ -51,7 +51,6 @@ pub mod prelude {
 pub mod __private {
     pub use crate::flowdef::CallFlow;
     pub use crate::ir::{Flow, Loc};
-    pub use crate::lang::checks;
     pub use crate::lang::control::*;
     pub use crate::lang::results::{Call, Failure};
     pub use crate::lang::val::{array, format, object, ops, ToVal, Val};

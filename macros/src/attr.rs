@@ -1,6 +1,7 @@
 //! The attribute's arguments: `name = "…"`, `config = "…"`, `on_error = path`,
 //! `on_no_input = path`.
 
+use crate::ctxt::Ctxt;
 use proc_macro2::TokenStream;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
@@ -32,18 +33,26 @@ pub fn valid_name(s: &str) -> bool {
         && !s.ends_with('-')
 }
 
-pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
-    let raw: Raw = syn::parse2(tokens)?;
+/// The arguments, or `None` (the errors reported to `cx`) when any is wrong: a flow whose
+/// attribute is wrong is not checked as an entry flow, so one mistake gives one error.
+pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Option<Args> {
+    let raw: Raw = match syn::parse2(tokens) {
+        Ok(r) => r,
+        Err(e) => {
+            cx.syn_error(e);
+            return None;
+        }
+    };
     let mut args = Args {
         name: None,
         config: None,
         on_error: None,
         on_no_input: None,
     };
-    let mut errors: Option<syn::Error> = None;
-    let mut push = |e: syn::Error| match &mut errors {
-        Some(all) => all.combine(e),
-        None => errors = Some(e),
+    let errors = std::cell::Cell::new(false);
+    let push = |e: syn::Error| {
+        errors.set(true);
+        cx.syn_error(e);
     };
     for nv in raw.0 {
         let key = nv
@@ -106,16 +115,22 @@ pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
             }
         }
     }
-    match errors {
-        Some(e) => Err(e),
-        None => Ok(args),
-    }
+    (!errors.get()).then_some(args)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use quote::quote;
+
+    fn parse(tokens: TokenStream) -> Result<Args, String> {
+        let cx = Ctxt::new();
+        let args = super::parse(&cx, tokens);
+        match cx.check() {
+            Ok(()) => args.ok_or_else(|| "no args and no error".to_owned()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
 
     #[test]
     fn parses_all_options() {
@@ -134,12 +149,9 @@ mod tests {
 
     #[test]
     fn rejects_unknown_and_bad_names() {
-        let e = parse(quote!(nam = "x")).err().unwrap().to_string();
+        let e = parse(quote!(nam = "x")).err().unwrap();
         assert!(e.contains("unknown call_flow option `nam`"), "{e}");
-        let e = parse(quote!(name = "Front Desk"))
-            .err()
-            .unwrap()
-            .to_string();
+        let e = parse(quote!(name = "Front Desk")).err().unwrap();
         assert!(e.contains("lowercase words"), "{e}");
         assert!(valid_name("ivr-2") && !valid_name("2ivr") && !valid_name("a-"));
     }

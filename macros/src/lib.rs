@@ -1,12 +1,16 @@
-//! This crate owns the `#[call_flow]` attribute: it parses a restricted Rust function body,
-//! checks it while spans exist, and expands it into calls to `::switchboard::__private` that
-//! build the flow's IR. The work is in ordinary modules (`attr` → `rewrite` → `expand`) that
-//! unit tests drive without rustc; this file only hands tokens over.
+//! This crate owns the `#[call_flow]` attribute. The work is in ordinary modules that unit tests
+//! drive without rustc, one per stage, each taking and returning its own types:
+//! [`parse`] (syn → the flow [`ast`]) → [`check`] (every rule, errors collected in one
+//! [`ctxt::Ctxt`]) → [`expand`] (quoting calls of `::switchboard::__private`); on error,
+//! [`fallback`] emits every error and a harmless stand-in. This file only hands tokens over.
 
+mod ast;
 mod attr;
+mod check;
+mod ctxt;
 mod expand;
-mod format;
-mod rewrite;
+mod fallback;
+mod parse;
 
 use proc_macro::TokenStream;
 
@@ -19,8 +23,28 @@ use proc_macro::TokenStream;
 ///   `on_no_input = path::to::handler` (same signature: a caller who pressed no valid key at a
 ///   prompt with no `Err` arm; the execution then SUCCEEDS).
 /// - `#[call_flow]` without arguments makes a sub-flow: a function other flows call, inlined
-///   where it is called, with any parameters.
+///   where it is called, with any parameters; it assigns a caller's variable only through a
+///   `x: &mut Val` parameter (`*x = …`).
 #[proc_macro_attribute]
 pub fn call_flow(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::call_flow(args.into(), item.into()).into()
+    call_flow2(args.into(), item.into()).into()
 }
+
+fn call_flow2(
+    args: proc_macro2::TokenStream,
+    item: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    let cx = ctxt::Ctxt::new();
+    let flow = parse::flow(&cx, args, item);
+    if let Some(flow) = &flow {
+        check::flow(&cx, flow);
+    }
+    match (cx.check(), &flow) {
+        (Ok(()), Some(flow)) => expand::flow(flow),
+        (Ok(()), None) => proc_macro2::TokenStream::new(),
+        (Err(errors), flow) => fallback::expand(flow.as_ref(), errors),
+    }
+}
+
+#[cfg(test)]
+mod testing;

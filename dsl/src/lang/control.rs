@@ -39,6 +39,13 @@ pub fn var(loc: Loc, name: &str, init: impl ToVal) -> Val {
     Val::new(Expr::var(var), init.kind())
 }
 
+/// `&mut n` (and a `&mut` parameter passed on) in a flow: the same handle to the flow variable,
+/// returned as a temporary the callee's `x: &mut Val` points at, so `*x = …` assigns the
+/// caller's variable while Rust's borrow of `n` ends with the call.
+pub fn alias(handle: Val) -> Val {
+    handle
+}
+
 /// `target = value;` (and `target += value;` as `target = target + value`).
 pub fn assign(loc: Loc, target: Val, value: impl ToVal) {
     match target.expr() {

@@ -3,7 +3,6 @@
 pub mod actions;
 #[cfg(test)]
 mod builder_tests;
-pub mod checks;
 pub mod control;
 pub(crate) mod ctx;
 pub mod message;

@@ -97,6 +97,12 @@ impl<T: ToVal + ?Sized> ToVal for &T {
         (**self).to_val()
     }
 }
+/// A `&mut Val` parameter of a flow function reads like the value it points at.
+impl<T: ToVal + ?Sized> ToVal for &mut T {
+    fn to_val(&self) -> Val {
+        (**self).to_val()
+    }
+}
 impl ToVal for Json {
     fn to_val(&self) -> Val {
         Val::lit(self.clone())

@@ -53,21 +53,21 @@ fn connect(cfg: &BusinessPhone, digits: Val) -> Step<kinds::CallAndBridge> {
 /// Asks for the number, reads it back, dials it with the business number as caller ID, and
 /// returns to the menu when the customer hangs up (or does not answer).
 #[call_flow]
-pub fn call_customer(cfg: &BusinessPhone, tries: Val, notice: Val) {
+pub fn call_customer(cfg: &BusinessPhone, tries: &mut Val, notice: &mut Val) {
     loop {
-        match ask_number(notice, "you want to call") {
+        match ask_number(*notice, "you want to call") {
             Ok(number) => {
-                tries += 1;
-                notice = SILENT;
+                *tries += 1;
+                *notice = SILENT;
                 match confirm_number(number.digits) {
-                    Ok(answer) => match decision(answer.digits, number.digits, tries).as_str() {
+                    Ok(answer) => match decision(answer.digits, number.digits, *tries).as_str() {
                         "dial" => {
                             match connect(cfg, number.digits) {
                                 Ok(_) => {
                                     wait_for_hangup();
-                                    notice = "The call has ended. ";
+                                    *notice = "The call has ended. ";
                                 }
-                                Err(_) => notice = "Sorry, the call could not be connected. ",
+                                Err(_) => *notice = "Sorry, the call could not be connected. ",
                             }
                             break;
                         }
@@ -78,7 +78,7 @@ pub fn call_customer(cfg: &BusinessPhone, tries: Val, notice: Val) {
                 }
             }
             Err(_) => {
-                notice = "I did not get a number. ";
+                *notice = "I did not get a number. ";
                 break;
             }
         }

@@ -75,19 +75,19 @@ fn delete_message(cfg: &BusinessPhone, inbox: Items, i: Val) {
 
 /// Plays the messages newest first until the owner goes back to the menu or none is left.
 #[call_flow]
-pub fn play_messages(cfg: &BusinessPhone, notice: Val) {
+pub fn play_messages(cfg: &BusinessPhone, notice: &mut Val) {
     let inbox = query(&cfg.table)
         .key_condition("mailbox = :m")
         .value(":m", S(&cfg.number))
         .descending();
     let mut i = 0;
     if inbox.count == 0 {
-        notice = "You have no messages. ";
+        *notice = "You have no messages. ";
     } else {
         loop {
-            match present(inbox, i, notice) {
+            match present(inbox, i, *notice) {
                 Ok(r) => {
-                    notice = SILENT;
+                    *notice = SILENT;
                     match review_key(r.digits, inbox, i).as_str() {
                         "1nm" | "1nl" => mark_heard(cfg, inbox, i),
                         "1om" | "1ol" => {}
@@ -98,17 +98,17 @@ pub fn play_messages(cfg: &BusinessPhone, notice: Val) {
                         "2om" => i += 1,
                         "2nl" => {
                             mark_heard(cfg, inbox, i);
-                            notice = "That was your last message. ";
+                            *notice = "That was your last message. ";
                             break;
                         }
                         "3nm" | "3om" => {
                             delete_message(cfg, inbox, i);
-                            notice = "Message deleted. ";
+                            *notice = "Message deleted. ";
                             i += 1;
                         }
                         "3nl" | "3ol" => {
                             delete_message(cfg, inbox, i);
-                            notice = "Message deleted. That was your last message. ";
+                            *notice = "Message deleted. That was your last message. ";
                             break;
                         }
                         "9nm" | "9nl" => {
@@ -119,7 +119,7 @@ pub fn play_messages(cfg: &BusinessPhone, notice: Val) {
                     }
                 }
                 Err(_) => {
-                    notice = "Sorry, I could not play that message. ";
+                    *notice = "Sorry, I could not play that message. ";
                     break;
                 }
             }

@@ -186,7 +186,7 @@ pub fn owner_call(call: &Call, cfg: &BusinessPhone) {
                     return;
                 }
             }
-            owner_menu(call, cfg, tries, notice, misses);
+            owner_menu(call, cfg, &mut tries, &mut notice, &mut misses);
         }
         Err(_) => speak("I did not get your PIN. Goodbye."),
     }
@@ -215,26 +215,32 @@ pub fn menu_key(digits: Val, misses: Val) -> Val {
 /// failure) is said before the next prompt, in the same response; `tries` counts attempts
 /// within one menu choice, `misses` wrong menu keys in the call.
 #[call_flow]
-fn owner_menu(call: &Call, cfg: &BusinessPhone, tries: Val, notice: Val, misses: Val) {
+fn owner_menu(
+    call: &Call,
+    cfg: &BusinessPhone,
+    tries: &mut Val,
+    notice: &mut Val,
+    misses: &mut Val,
+) {
     loop {
         match speak_and_get_digits(format!(
             "{}Press 1 to hear your messages, 2 to call a customer, or 3 to schedule a call.",
-            notice
+            *notice
         ))
         .pattern("^[123]$")
         .failure_text("Sorry, that is not one of the choices.")
         .retries(2)
         {
             Ok(choice) => {
-                notice = SILENT;
-                tries = 0;
-                match menu_key(choice.digits, misses).as_str() {
+                *notice = SILENT;
+                *tries = 0;
+                match menu_key(choice.digits, *misses).as_str() {
                     "1" => play_messages(cfg, notice),
                     "2" => call_customer(cfg, tries, notice),
                     "3" => schedule_call(call, cfg, tries, notice),
                     "again" => {
-                        misses += 1;
-                        notice = "Sorry, that is not one of the choices. ";
+                        *misses += 1;
+                        *notice = "Sorry, that is not one of the choices. ";
                     }
                     _ => {
                         speak("I did not get a choice. Goodbye.");

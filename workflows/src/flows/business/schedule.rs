@@ -96,16 +96,16 @@ fn decision(cfg: &BusinessPhone, key: Val, digits: Val, t: Val, tries: Val) -> V
 /// Asks for the customer's number and a time later today, reads both back, and creates a
 /// one-time schedule that deletes itself after placing the call.
 #[call_flow]
-pub fn schedule_call(call: &Call, cfg: &BusinessPhone, tries: Val, notice: Val) {
+pub fn schedule_call(call: &Call, cfg: &BusinessPhone, tries: &mut Val, notice: &mut Val) {
     loop {
-        match ask_number(notice, "of the customer to call later") {
+        match ask_number(*notice, "of the customer to call later") {
             Ok(number) => {
-                tries += 1;
-                notice = SILENT;
+                *tries += 1;
+                *notice = SILENT;
                 match ask_time() {
                     Ok(time) => match confirm_booking(cfg, number.digits, time.digits) {
                         Ok(answer) => {
-                            match decision(cfg, answer.digits, number.digits, time.digits, tries)
+                            match decision(cfg, answer.digits, number.digits, time.digits, *tries)
                                 .as_str()
                             {
                                 "book" => {
@@ -129,8 +129,8 @@ pub fn schedule_call(call: &Call, cfg: &BusinessPhone, tries: Val, notice: Val) 
                                 }))
                                 .delete_after_completion()
                                 {
-                                    Ok(_) => notice = "Your call is scheduled. ",
-                                    Err(_) => notice = "Sorry, the call could not be scheduled. ",
+                                    Ok(_) => *notice = "Your call is scheduled. ",
+                                    Err(_) => *notice = "Sorry, the call could not be scheduled. ",
                                 }
                                     break;
                                 }
@@ -141,13 +141,13 @@ pub fn schedule_call(call: &Call, cfg: &BusinessPhone, tries: Val, notice: Val) 
                         Err(_) => break,
                     },
                     Err(_) => {
-                        notice = "I did not get a time. ";
+                        *notice = "I did not get a time. ";
                         break;
                     }
                 }
             }
             Err(_) => {
-                notice = "I did not get a number. ";
+                *notice = "I did not get a number. ";
                 break;
             }
         }

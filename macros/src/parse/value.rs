@@ -1,0 +1,254 @@
+//! Expressions in value position: operators, value `if`/`match`, `format!`, `json!`, calls,
+//! method calls (options of a step), fields and names.
+
+use super::{format, json, pattern, Parser};
+use crate::ast::{ArmPat, UnOp, Value, ValueArm, ValueIf, ValueMatch};
+use quote::ToTokens;
+use syn::spanned::Spanned;
+use syn::{BinOp, Expr, Ident, Pat};
+
+impl Parser<'_> {
+    /// An expression in value position.
+    pub(super) fn value(&mut self, e: &Expr) -> Value {
+        let b = |v: Value| Box::new(v);
+        match e {
+            Expr::Binary(bin) => {
+                let Some(op) = binary_op(&bin.op) else {
+                    if super::compound_op(&bin.op).is_some() {
+                        return self.refuse(
+                            bin,
+                            "compound assignment is a statement: write it on its own line",
+                        );
+                    }
+                    return self.refuse(
+                        bin.op,
+                        "bitwise and shift operators are not supported in a call flow",
+                    );
+                };
+                let left = b(self.value(&bin.left));
+                Value::Binary {
+                    op: Ident::new(op, bin.op.span()),
+                    left,
+                    right: b(self.value(&bin.right)),
+                }
+            }
+            Expr::Unary(u) => Value::Unary {
+                op: match u.op {
+                    syn::UnOp::Not(_) => UnOp::Not,
+                    syn::UnOp::Neg(_) => UnOp::Neg,
+                    _ => UnOp::Deref,
+                },
+                span: u.span(),
+                operand: b(self.value(&u.expr)),
+            },
+            Expr::Paren(p) => Value::Paren(b(self.value(&p.expr))),
+            Expr::If(i) => self.value_if(i),
+            Expr::Match(m) => self.value_match(m),
+            Expr::Macro(m) => self.value_macro(m),
+            Expr::MethodCall(mc) => {
+                let receiver = b(self.value(&mc.receiver));
+                Value::MethodCall {
+                    receiver,
+                    method: mc.method.clone(),
+                    turbofish: mc.turbofish.clone(),
+                    args: mc.args.iter().map(|a| self.value(a)).collect(),
+                }
+            }
+            Expr::Call(c) => Value::Call {
+                func: (*c.func).clone(),
+                args: c.args.iter().map(|a| self.value(a)).collect(),
+            },
+            Expr::Field(f) => Value::Field {
+                base: b(self.value(&f.base)),
+                member: f.member.clone(),
+            },
+            Expr::Reference(r) => Value::Reference {
+                tokens: r.to_token_stream(),
+                mutability: r.mutability,
+                inner: b(self.value(&r.expr)),
+            },
+            Expr::Try(t) => Value::Try {
+                inner: b(self.value(&t.expr)),
+                question: t.question_token.span,
+            },
+            Expr::Cast(c) => Value::Cast {
+                inner: b(self.value(&c.expr)),
+                ty: c.ty.clone(),
+            },
+            Expr::Index(i) => {
+                let base = b(self.value(&i.expr));
+                Value::Index {
+                    base,
+                    index: b(self.value(&i.index)),
+                }
+            }
+            Expr::Tuple(t) => Value::Tuple(t.elems.iter().map(|x| self.value(x)).collect()),
+            Expr::Array(a) => Value::Array(a.elems.iter().map(|x| self.value(x)).collect()),
+            Expr::Path(p) if p.qself.is_none() && p.attrs.is_empty() => {
+                match p.path.get_ident() {
+                    Some(ident) => Value::Name {
+                        ident: ident.clone(),
+                        binding: self.resolve(ident),
+                    },
+                    None => Value::Verbatim(e.clone()),
+                }
+            }
+            Expr::Lit(_) | Expr::Path(_) | Expr::Range(_) | Expr::Struct(_) | Expr::Repeat(_) => {
+                Value::Verbatim(e.clone())
+            }
+            Expr::Closure(c) => self.refuse(c, "closures are not supported in a call flow: call another #[call_flow] function instead"),
+            Expr::Async(a) => self.refuse(a, "`async` is not supported in a call flow: every action already waits for the caller"),
+            Expr::Unsafe(u) => self.refuse(u, "`unsafe` is not allowed in a call flow"),
+            Expr::Block(bl) => self.refuse(bl, "a block used as a value is not supported in a call flow: assign a `let mut` variable inside it instead"),
+            Expr::Assign(a) => self.refuse(a, "assignment is a statement in a call flow: write it on its own line"),
+            Expr::Let(l) => self.refuse(l, "`let` patterns are only supported as `if let Ok(x) = step` / `if let Err(e) = step`"),
+            Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) | Expr::Break(_) | Expr::Continue(_) | Expr::Return(_) => {
+                self.refuse(e, "control flow cannot be used as a value in a call flow: write it as a statement")
+            }
+            Expr::Await(a) => self.refuse(a, "`.await` is not supported in a call flow: every action already waits for the caller"),
+            other => self.refuse(other, "this expression is not supported in a call flow"),
+        }
+    }
+
+    fn refuse(&mut self, tokens: impl ToTokens, message: &str) -> Value {
+        self.err(tokens, message);
+        Value::Invalid
+    }
+
+    fn value_if(&mut self, i: &syn::ExprIf) -> Value {
+        let Some((_, els)) = &i.else_branch else {
+            return self.refuse(i, "an `if` used as a value needs an `else`");
+        };
+        if matches!(&*i.cond, Expr::Let(_)) {
+            return self.refuse(
+                i,
+                "`if let` cannot be used as a value: assign a `let mut` variable in its branches",
+            );
+        }
+        let Some(then) = single_expr(&i.then_branch) else {
+            return self.refuse(&i.then_branch, "an `if` used as a value must hold just an expression in each branch; for statements, assign a `let mut` variable inside the branches");
+        };
+        let cond = self.value(&i.cond);
+        let then = self.value(then);
+        let els = match &**els {
+            Expr::If(ei) => self.value_if(ei),
+            Expr::Block(bl) => match single_expr(&bl.block) {
+                Some(x) => self.value(x),
+                None => {
+                    return self.refuse(
+                        bl,
+                        "an `if` used as a value must hold just an expression in each branch",
+                    )
+                }
+            },
+            other => self.value(other),
+        };
+        Value::If(Box::new(ValueIf { cond, then, els }))
+    }
+
+    fn value_match(&mut self, m: &syn::ExprMatch) -> Value {
+        if pattern::is_step_match(m) {
+            return self.refuse(m, "a `match` on a step's `Ok`/`Err` is a statement: assign `let mut` variables in its arms");
+        }
+        let subject = self.value(&m.expr);
+        let mut arms = Vec::new();
+        for arm in &m.arms {
+            if let Some((_, g)) = &arm.guard {
+                self.err(g, "match guards are not supported in a call flow");
+            }
+            let pat = match &arm.pat {
+                Pat::Wild(_) => ArmPat::Wild,
+                p => ArmPat::Lits(self.literal_patterns(p)),
+            };
+            arms.push(ValueArm {
+                pat_tokens: arm.pat.to_token_stream(),
+                pat,
+                body: self.value(&arm.body),
+            });
+        }
+        Value::Match(Box::new(ValueMatch {
+            tokens: m.to_token_stream(),
+            subject,
+            arms,
+        }))
+    }
+
+    fn value_macro(&mut self, m: &syn::ExprMacro) -> Value {
+        let name = m
+            .mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        match name.as_str() {
+            "format" => {
+                let (lit, args) = match format::split_args(m.mac.tokens.clone()) {
+                    Ok(x) => x,
+                    Err(e) => return self.refuse(&m.mac, &e.to_string()),
+                };
+                let pieces = match format::parse(&lit, args.len()) {
+                    Ok(p) => p,
+                    Err(e) => return self.refuse(&lit, &e.to_string()),
+                };
+                Value::Format {
+                    pieces,
+                    args: args.iter().map(|a| self.value(a)).collect(),
+                }
+            }
+            "json" => match syn::parse2::<json::Syntax>(m.mac.tokens.clone()) {
+                Ok(v) => Value::Json(self.json(&v)),
+                Err(e) => self.refuse(
+                    &m.mac,
+                    &format!("json! takes a JSON-like value: json!({{ \"key\": value, … }}) ({e})"),
+                ),
+            },
+            "parallel" => self.refuse(&m.mac, "parallel! is a statement: write it on its own line"),
+            other => self.refuse(
+                &m.mac.path,
+                &format!("`{other}!` is not supported in a call flow: use format!(…) for text and json!({{…}}) for objects"),
+            ),
+        }
+    }
+
+    fn json(&mut self, v: &json::Syntax) -> crate::ast::Json {
+        use crate::ast::Json;
+        match v {
+            json::Syntax::Object(fields) => Json::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), self.json(v)))
+                    .collect(),
+            ),
+            json::Syntax::Array(items) => Json::Array(items.iter().map(|v| self.json(v)).collect()),
+            json::Syntax::Expr(e) => Json::Value(Box::new(self.value(e))),
+        }
+    }
+}
+
+fn single_expr(b: &syn::Block) -> Option<&Expr> {
+    match b.stmts.as_slice() {
+        [syn::Stmt::Expr(e, None)] => Some(e),
+        _ => None,
+    }
+}
+
+/// The `ops::` function of a binary operator.
+fn binary_op(op: &BinOp) -> Option<&'static str> {
+    Some(match op {
+        BinOp::Add(_) => "add",
+        BinOp::Sub(_) => "sub",
+        BinOp::Mul(_) => "mul",
+        BinOp::Div(_) => "div",
+        BinOp::Rem(_) => "rem",
+        BinOp::And(_) => "and",
+        BinOp::Or(_) => "or",
+        BinOp::Eq(_) => "eq",
+        BinOp::Ne(_) => "ne",
+        BinOp::Lt(_) => "lt",
+        BinOp::Le(_) => "le",
+        BinOp::Gt(_) => "gt",
+        BinOp::Ge(_) => "ge",
+        _ => return None,
+    })
+}
