@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::{check, lower};
+use crate::{check, lower, opt};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use switchboard::ir::Flow;
@@ -29,10 +29,14 @@ pub struct Stats {
     pub bytes: usize,
 }
 
-/// Compiles one flow's IR: lowering, IR checks, graph checks. All errors, or the definition.
+/// Compiles one flow's IR: lowering, IR checks, the optimisation passes ([`opt`]), graph checks.
+/// All errors, or the definition.
 pub fn compile_flow(flow: &Flow) -> Result<Compiled, Vec<Diagnostic>> {
-    let (machine, mut errors) = lower::lower(flow);
+    let (mut machine, mut errors) = lower::lower(flow);
     errors.extend(check::variables(flow));
+    if errors.is_empty() {
+        opt::after_lowering(&mut machine);
+    }
     for g in graph::check(&machine) {
         errors.push(Diagnostic {
             flow: flow.name.clone(),

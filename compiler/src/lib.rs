@@ -9,6 +9,7 @@ pub mod compile;
 pub mod config;
 pub mod diag;
 pub mod lower;
+pub mod opt;
 
 pub use compile::{compile_flow, Compiled, Stats};
 pub use diag::Diagnostic;

@@ -245,8 +245,9 @@ mod constructs {
     #[test]
     fn if_else_if_else() {
         let c = snapshot::<control::if_else>(unit());
-        // The two of the `if` chain, and the no-input dispatch.
-        assert_eq!(c.json.matches("\"Type\": \"Choice\"").count(), 3);
+        // The `if` chain, fused into one Choice (`opt::fuse_choices`), and the no-input
+        // dispatch.
+        assert_eq!(c.json.matches("\"Type\": \"Choice\"").count(), 2);
     }
 
     #[test]

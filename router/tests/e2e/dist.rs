@@ -146,8 +146,12 @@ pub const FRONT_DESK: Flow = Flow {
         from: "{customer}",
         turns: &[
             &[
-                turn(Dials, &["Speak: Thanks for calling Acme Plumbing."]),
-                turn(Listens, &[FRONT_DESK_MENU]),
+                // The greeting and the menu after it, in one response
+                // (compiler/src/opt/batch_into_prompt.rs).
+                turn(
+                    Dials,
+                    &["Speak: Thanks for calling Acme Plumbing.", FRONT_DESK_MENU],
+                ),
                 turn(Presses("9"), &ASK_FOR_MESSAGE),
             ],
             LEAVE_MESSAGE,
