@@ -2,6 +2,7 @@
 //! what the definition does exactly as it was while it costs fewer state transitions or round
 //! trips to the caller.
 
+mod assigns_into_choice;
 mod batch_into_prompt;
 mod fuse_choices;
 mod jsonata;
@@ -13,5 +14,6 @@ use switchboard_asl::StateMachine;
 /// The passes that run after lowering, in order.
 pub fn after_lowering(machine: &mut StateMachine) {
     fuse_choices::run(machine);
+    assigns_into_choice::run(machine);
     batch_into_prompt::run(machine);
 }

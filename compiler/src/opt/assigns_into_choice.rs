@@ -1,0 +1,304 @@
+//! Folds a Pass state that only assigns variables into the Choice after it.
+//!
+//! Every flow starts with a Pass that keeps the call's details (`call`, `queue_url`), and a
+//! flow that opens with a decision (the business phone's "who is calling, and is it open?")
+//! then enters its Choice: two state transitions where one would do. A Pass `P` whose only
+//! effect is its `Assign`, followed by a Choice `C` that nothing else goes to, becomes `C`
+//! alone:
+//!
+//! - each rule of `C` assigns `P`'s variables too (a rule's `Assign` applies when the rule
+//!   matches: <https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html>), and
+//!   `Default` becomes a last rule `{% true %}` that does the same (a Choice-level `Assign` is
+//!   documented to apply "regardless of which choice rule matches", but the emulator the
+//!   end-to-end tests run on, moto 5.2.5, applies it only when `Default` is taken: the
+//!   conservative reading is to stay with rule-level `Assign`, which both do alike; `Default`
+//!   is kept, pointing where the last rule goes);
+//! - `C`'s conditions and rule `Assign`s read `P`'s variables as `P` would have set them,
+//!   through local bindings (`($call := {…}; $call.From = "…")`, [`jsonata::bind`]): Step
+//!   Functions evaluates a state's `Assign` against the values from before the state
+//!   (<https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html>).
+//!
+//! It needs: `P` a JSONata Pass with nothing but `Assign` and `Next` (its output is then its
+//! input, so `C`'s `$states.input` is unchanged), its values neither reading the clock or a
+//! random source (they are now evaluated once per condition) nor each other's variables; `C`
+//! a JSONata Choice without state-level `Assign`/`Output`/paths and without rule `Output`, none
+//! of whose rules assigns one of `P`'s variables.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+use switchboard_asl::{Choice, ChoiceRule, Pass, QueryLanguage, State, StateMachine, Test};
+
+use super::jsonata;
+
+/// Folds every such Pass into its Choice. Returns how many were folded.
+pub fn run(machine: &mut StateMachine) -> usize {
+    let lang = machine.query_language.unwrap_or(QueryLanguage::JsonPath);
+    let mut folded = 0;
+    for _ in 0..machine.states.len() {
+        let Some((pass, choice, fused)) = find(machine, lang) else {
+            break;
+        };
+        let at = machine.states.get_index_of(&pass).unwrap_or(0);
+        machine.states.shift_remove(&pass);
+        machine.states.shift_remove(&choice);
+        machine
+            .states
+            .shift_insert(at, choice.clone(), State::Choice(fused));
+        if machine.start_at == pass {
+            machine.start_at = choice.clone();
+        }
+        for state in machine.states.values_mut() {
+            for (_, t) in state.successors_mut() {
+                if *t == pass {
+                    *t = choice.clone();
+                }
+            }
+        }
+        folded += 1;
+    }
+    folded
+}
+
+/// The first Pass that can be folded: its name, its Choice's, and the folded Choice.
+fn find(machine: &StateMachine, lang: QueryLanguage) -> Option<(String, String, Choice)> {
+    for (name, state) in &machine.states {
+        let State::Pass(p) = state else { continue };
+        let Some(next) = p.next.as_deref() else {
+            continue;
+        };
+        let Some(State::Choice(c)) = machine.states.get(next) else {
+            continue;
+        };
+        let others = machine
+            .states
+            .iter()
+            .filter(|(n, _)| *n != name)
+            .any(|(_, s)| s.successors().any(|e| e.target == next));
+        if others || machine.start_at == next || next == name {
+            continue;
+        }
+        if let Some(fused) = fold(p, c, lang) {
+            return Some((name.clone(), next.to_owned(), fused));
+        }
+    }
+    None
+}
+
+fn fold(p: &Pass, c: &Choice, lang: QueryLanguage) -> Option<Choice> {
+    let plain_pass = Pass {
+        comment: p.comment.clone(),
+        io: switchboard_asl::Io {
+            assign: p.io.assign.clone(),
+            ..Default::default()
+        },
+        next: p.next.clone(),
+        query_language: p.query_language,
+        ..Default::default()
+    };
+    if *p != plain_pass
+        || p.query_language.unwrap_or(lang) != QueryLanguage::Jsonata
+        || c.query_language.unwrap_or(lang) != QueryLanguage::Jsonata
+        || c.io != Default::default()
+    {
+        return None;
+    }
+    let assign: Map<String, Value> = match &p.io.assign {
+        Some(Value::Object(m)) => m.clone(),
+        None => Map::new(),
+        Some(_) => return None,
+    };
+    let whole = Value::Object(assign.clone());
+    if jsonata::is_volatile(&whole) {
+        return None;
+    }
+    let vars: BTreeSet<String> = assign.keys().cloned().collect();
+    let mut bindings = Vec::new();
+    for (var, v) in &assign {
+        let reads = jsonata::reads(v);
+        if vars.iter().any(|o| o != var && reads.contains(o)) {
+            return None;
+        }
+        bindings.push((var.clone(), jsonata::value_expression(v)?));
+    }
+    let mut out = c.clone();
+    for rule in &mut out.choices {
+        let Test::Condition(Value::String(text)) = &rule.test else {
+            return None;
+        };
+        let cond = jsonata::expression(text)?;
+        if rule.output.is_some() {
+            return None;
+        }
+        let need = jsonata::needed(&bindings, &Value::String(text.clone()));
+        if !need.is_empty() {
+            rule.test = Test::Condition(jsonata::template(&jsonata::bind(&need, cond)));
+        }
+        let own = match &rule.assign {
+            None => Map::new(),
+            Some(v @ Value::Object(_)) => match jsonata::bind_value(&bindings, v)? {
+                Value::Object(m) => m,
+                _ => return None,
+            },
+            Some(_) => return None,
+        };
+        if own.keys().any(|k| vars.contains(k)) {
+            return None;
+        }
+        rule.assign = with(&assign, own);
+    }
+    if let Some(default) = &c.default {
+        out.choices.push(ChoiceRule {
+            comment: Some("otherwise".into()),
+            test: Test::Condition(jsonata::template("true")),
+            assign: with(&assign, Map::new()),
+            output: None,
+            next: default.clone(),
+        });
+    }
+    out.comment = match (&c.comment, &p.comment) {
+        (Some(x), Some(y)) => Some(format!("{x} · {y}")),
+        (x, y) => x.clone().or(y.clone()),
+    };
+    Some(out)
+}
+
+/// `first`'s assignments, then `then`'s; `None` when there are none.
+fn with(first: &Map<String, Value>, then: Map<String, Value>) -> Option<Value> {
+    let mut m = first.clone();
+    m.extend(then);
+    (!m.is_empty()).then_some(Value::Object(m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::opt::testing::{machine, same_behaviour};
+    use serde_json::json;
+
+    /// `Start` keeps `x` and `y` from the input (as a flow's start keeps the call), then
+    /// `Decide`; `A`, `B`, `C` end with their name and the variables.
+    fn def(start_assign: Value, decide: Value) -> Value {
+        let mut states = json!({
+            "Start": {"Type": "Pass", "Comment": "f.rs:1 — the call starts",
+                "Assign": start_assign, "Next": "Decide"},
+            "Decide": decide,
+        });
+        for end in ["A", "B", "C"] {
+            states[end] = json!({"Type": "Pass",
+                "Output": format!("{{% \"{end}\" & $string($x) & $string($y) %}}"), "End": true});
+        }
+        json!({"QueryLanguage": "JSONata", "StartAt": "Start", "States": states})
+    }
+
+    fn inputs() -> Vec<Value> {
+        [(0, "a"), (1, "a"), (1, "b"), (2, "b")]
+            .iter()
+            .map(|(x, y)| json!({"x": x, "y": y}))
+            .collect()
+    }
+
+    fn folded(d: Value) -> (StateMachine, usize) {
+        let before = machine(d);
+        let mut after = before.clone();
+        let n = run(&mut after);
+        assert_eq!(switchboard_asl::graph::check(&after), vec![], "{after:#?}");
+        same_behaviour(&before, &after, &inputs());
+        (after, n)
+    }
+
+    fn keep() -> Value {
+        json!({"x": "{% $states.input.x %}", "y": "{% {\"v\": $states.input.y}.v %}"})
+    }
+
+    #[test]
+    fn the_start_folds_into_the_first_decision() {
+        let (m, n) = folded(def(
+            keep(),
+            json!({"Type": "Choice", "Comment": "f.rs:2 — if", "Choices": [
+                {"Condition": "{% $x = 1 and $y = \"a\" %}", "Next": "A",
+                    "Assign": {"z": "{% $x + 1 %}"}},
+                {"Condition": "{% $x = 2 %}", "Next": "B"}],
+                "Default": "C"}),
+        ));
+        assert_eq!(n, 1);
+        assert_eq!(m.start_at, "Decide");
+        assert!(!m.states.contains_key("Start"));
+        let State::Choice(c) = &m.states["Decide"] else {
+            panic!()
+        };
+        assert_eq!(c.choices.len(), 3);
+        assert_eq!(
+            c.choices[0].test,
+            Test::Condition(json!(
+                "{% ($x := ($states.input.x); $y := ({\"v\": $states.input.y}.v); ($x = 1 and $y = \"a\")) %}"
+            ))
+        );
+        assert_eq!(
+            c.choices[0].assign.as_ref().unwrap()["z"],
+            json!("{% ($x := ($states.input.x); ($x + 1)) %}")
+        );
+        assert_eq!(c.choices[2].next, "C");
+        assert_eq!(c.default.as_deref(), Some("C"));
+        assert_eq!(
+            c.comment.as_deref(),
+            Some("f.rs:2 — if · f.rs:1 — the call starts")
+        );
+    }
+
+    #[test]
+    fn without_the_bindings_the_check_sees_the_difference() {
+        let d = def(
+            keep(),
+            json!({"Type": "Choice", "Choices": [
+                {"Condition": "{% $x = 1 %}", "Next": "A"}, {"Condition": "{% $x = 2 %}", "Next": "B"}],
+                "Default": "C"}),
+        );
+        let before = machine(d.clone());
+        let mut wrong = before.clone();
+        run(&mut wrong);
+        if let State::Choice(c) = &mut wrong.states["Decide"] {
+            c.choices[0].test = Test::Condition(json!("{% $x = 1 %}"));
+        }
+        let r = std::panic::catch_unwind(|| same_behaviour(&before, &wrong, &inputs()));
+        assert!(r.is_err());
+    }
+
+    #[test]
+    fn what_must_not_be_folded() {
+        let choice = json!({"Type": "Choice", "Choices": [
+            {"Condition": "{% $x = 1 %}", "Next": "A"}, {"Condition": "{% $x = 2 %}", "Next": "C"}],
+            "Default": "B"});
+        // The clock, or a value reading another assigned variable.
+        for assign in [
+            json!({"x": "{% $millis() %}", "y": 1}),
+            json!({"x": "{% $states.input.x %}", "y": "{% $x %}"}),
+        ] {
+            assert_eq!(folded(def(assign, choice.clone())).1, 0);
+        }
+        // A rule assigning one of the Pass's variables, a Choice-level Assign, a rule Output.
+        for bad in [
+            json!({"Type": "Choice", "Choices": [
+                {"Condition": "{% $x = 1 %}", "Next": "A", "Assign": {"y": 3}},
+                {"Condition": "{% $x = 2 %}", "Next": "C"}], "Default": "B"}),
+            json!({"Type": "Choice", "Assign": {"z": 1}, "Choices": [
+                {"Condition": "{% $x = 1 %}", "Next": "A"},
+                {"Condition": "{% $x = 2 %}", "Next": "C"}], "Default": "B"}),
+            json!({"Type": "Choice", "Choices": [
+                {"Condition": "{% $x = 1 %}", "Next": "A", "Output": 1},
+                {"Condition": "{% $x = 2 %}", "Next": "C"}], "Default": "B"}),
+        ] {
+            assert_eq!(folded(def(keep(), bad)).1, 0);
+        }
+        // A Pass that does more than assign.
+        let mut d = def(keep(), choice.clone());
+        d["States"]["Start"]["Output"] = json!({"o": 1});
+        assert_eq!(folded(d).1, 0);
+        // A Choice something else goes to.
+        let mut d = def(keep(), choice);
+        d["States"]["A"] = json!({"Type": "Pass", "Next": "Decide"});
+        d["States"]["Decide"]["Choices"][0]["Next"] = json!("B");
+        d["States"]["Decide"]["Choices"][0]["Condition"] = json!("{% $x = 3 %}");
+        assert_eq!(run(&mut machine(d)), 0);
+    }
+}
