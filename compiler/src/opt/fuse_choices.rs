@@ -402,6 +402,24 @@ mod tests {
     }
 
     #[test]
+    fn not_of_something_undefined_is_no_boolean() {
+        // `$not(undefined)` is undefined: as a Condition an error, inside `and` a false.
+        let inner = json!({"Type": "Choice", "Choices": [rule("$not($missing)", "A")],
+            "Default": "B"});
+        let d = def(json!({
+            "First": {"Type": "Choice", "Choices": [rule("$a = 1", "Inner")], "Default": "D"},
+            "Inner": inner,
+        }));
+        assert_eq!(fused(d.clone()).1, 0);
+        let wrong = machine(def(json!({
+            "First": {"Type": "Choice", "Choices": [
+                rule("($a = 1) and ($not($missing))", "A"), rule("$a = 1", "B")], "Default": "D"},
+        })));
+        let r = std::panic::catch_unwind(|| same_behaviour(&machine(d), &wrong, &inputs()));
+        assert!(r.is_err(), "the fused form hides the original's error");
+    }
+
+    #[test]
     fn a_condition_on_the_clock_is_not_evaluated_twice() {
         let d = def(json!({
             "First": {"Type": "Choice", "Choices": [rule("$millis() % 2 = 0", "Inner")],

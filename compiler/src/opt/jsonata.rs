@@ -82,10 +82,13 @@ pub fn each_string(v: &Value, f: &mut dyn FnMut(&str)) {
 }
 
 /// Whether the expression always yields `true` or `false` (or fails): its outermost operation
-/// is a comparison, `and`, `or` or `in`, one of `$not`, `$exists`, `$contains`, `$boolean`, or
-/// a boolean literal. JSONata's `and`/`or` turn any operand into a boolean, so `(c) and (s)`
-/// means the same as `c` then `s` only when both already are booleans; a `Condition` that is
-/// not one is an error in Step Functions, and an `and` around it would hide that.
+/// is a comparison, `and`, `or` or `in`, `$exists`, `$not` of such an expression, or a boolean
+/// literal. JSONata's `and`/`or` turn any operand into a boolean, so `(c) and (s)` means the
+/// same as `c` then `s` only when both already are booleans; a `Condition` that is not one
+/// (a variable, a field of data, `$not` or `$contains` of something undefined, which give
+/// undefined) is an error in Step Functions, and an `and` around it would hide that. JSONata
+/// 2.0's comparisons give `false` when a side is undefined
+/// (<https://docs.jsonata.org/comparison-operators>).
 pub fn is_boolean(expr: &str) -> bool {
     match jsonata_core::parser::parse(expr) {
         Ok(ast) => boolean_node(&ast),
@@ -110,9 +113,13 @@ fn boolean_node(n: &AstNode) -> bool {
         ),
         AstNode::Function {
             name,
+            args,
             is_builtin: true,
-            ..
-        } => matches!(name.as_str(), "not" | "exists" | "contains" | "boolean"),
+        } => match name.as_str() {
+            "exists" => true,
+            "not" => args.len() == 1 && boolean_node(&args[0]),
+            _ => false,
+        },
         AstNode::Block(items) => items.len() == 1 && boolean_node(&items[0]),
         _ => false,
     }
@@ -350,7 +357,7 @@ mod tests {
             "$a = 1",
             "$a.b != \"x\" and $c",
             "$a in [1, 2]",
-            "$not($a)",
+            "$not($a = 1)",
             "$exists($a.b)",
             "true",
             "($a < 3)",
@@ -358,6 +365,7 @@ mod tests {
         ] {
             assert!(is_boolean(yes), "{yes}");
         }
+        // `$not` and `$contains` of undefined give undefined.
         for no in [
             "$a",
             "$a ? true : false",
@@ -365,6 +373,8 @@ mod tests {
             "$string($a = 1)",
             "(",
             "$f($a)",
+            "$not($a)",
+            "$contains($a, \"x\")",
         ] {
             assert!(!is_boolean(no), "{no}");
         }
