@@ -160,10 +160,16 @@ impl Parser<'_> {
                 Pat::Wild(_) => ArmPat::Wild,
                 p => ArmPat::Lits(self.literal_patterns(p)),
             };
+            // `{ expr }`, as rustfmt writes a multi-line arm, is the expression (as in a value
+            // `if`'s branches).
+            let body = match &*arm.body {
+                Expr::Block(bl) if bl.label.is_none() => single_expr(&bl.block),
+                _ => None,
+            };
             arms.push(ValueArm {
                 pat_tokens: arm.pat.to_token_stream(),
                 pat,
-                body: self.value(&arm.body),
+                body: self.value(body.unwrap_or(&arm.body)),
             });
         }
         Value::Match(Box::new(ValueMatch {
