@@ -95,7 +95,7 @@ impl Quote {
                 acc
             }
             Value::Format { pieces, args } => {
-                let args: Vec<TokenStream> = args.iter().map(|x| value(x)).collect();
+                let args: Vec<TokenStream> = args.iter().map(&value).collect();
                 // `parse::format` numbers only arguments that exist.
                 let parts = pieces.iter().filter_map(|piece| match piece {
                     Piece::Text(t) => Some(quote!(#p::ToVal::to_val(#t))),
@@ -112,12 +112,12 @@ impl Quote {
                 args,
             } => {
                 let recv = self.raw(receiver);
-                let args = args.iter().map(|x| value(x));
+                let args = args.iter().map(&value);
                 // Spanned at the method name so `#[track_caller]` options report the user's line.
                 quote_spanned!(method.span()=> #recv.#method #turbofish(#(#args),*))
             }
             Value::Call { func, args } => {
-                let args = args.iter().map(|x| value(x));
+                let args = args.iter().map(&value);
                 // Spanned at the callee so `#[track_caller]` actions report the user's line.
                 let span = func.span();
                 quote_spanned!(span=> #func(#(#args),*))
@@ -168,11 +168,11 @@ impl Quote {
                 quote!(#b[#x])
             }
             Value::Tuple(items) => {
-                let items = items.iter().map(|x| value(x));
+                let items = items.iter().map(&value);
                 quote!((#(#items,)*))
             }
             Value::Array(items) => {
-                let items = items.iter().map(|x| value(x));
+                let items = items.iter().map(&value);
                 quote!([#(#items),*])
             }
             // A `&mut` parameter named on its own (passed on, read): a fresh `&mut` to a copy of the
