@@ -14,6 +14,20 @@ npm ci --prefix tools/node --no-audit --no-fund --loglevel=error
 step "Checking the code is formatted (cargo fmt)"
 cargo fmt --all -- --check
 
+step "Checking the compile and simulate commands build no AWS SDK crate"
+# `cargo run --bin compile` and `--bin simulate` at the root build the workspace's default members
+# (root Cargo.toml) with their features unified: `cargo tree` at the root resolves that same
+# selection. The Lambda's SDK stack (aws-*, aws-lc-*, hyper-rustls, rustls, lambda_runtime) takes
+# minutes to build cold and a flow author never needs it.
+sdk="$(cargo tree --edges normal,build --prefix none --format '{p}' |
+  grep -E '^(aws-[a-z0-9_-]+|lambda_runtime[a-z_]*|hyper-rustls|rustls) ' | sed 's/ (\*)$//' | sort -u || true)"
+if [ -n "$sdk" ]; then
+  printf 'error: `cargo run --bin compile`/`simulate` would build the AWS SDK:\n%s\n' "$sdk" >&2
+  printf 'Keep switchboard-router, and any crate that turns on its `aws` feature, out of\n' >&2
+  printf '`default-members` in Cargo.toml (`cargo tree -i aws-config` shows who pulls it in).\n' >&2
+  exit 1
+fi
+
 step "Checking dist/ holds the current compiled flows"
 cargo run --quiet --bin compile -- --check
 

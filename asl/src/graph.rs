@@ -15,9 +15,35 @@ use std::fmt;
 
 use crate::{Edge, QueryLanguage, State, StateMachine, States};
 
-/// Step Functions' hard quota on the size of a state machine definition (1 MB).
-/// <https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html#service-limits-accounts>
+/// Step Functions' limit on a state machine definition: "1 MB", a hard quota
+/// (<https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html#service-limits-accounts>),
+/// which the API states exactly: `CreateStateMachine`/`UpdateStateMachine`'s `definition` is a
+/// string of at most 1,048,576 characters (the service model's `Definition` shape, `max:
+/// 1048576`; <https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html>).
+/// It is the string as sent, whitespace included — nothing says the service minifies before it
+/// measures — so what counts is the definition as uploaded: `dist/<flow>.asl.json` byte for
+/// byte (bytes, never fewer than its characters, so the check errs on the safe side).
 pub const MAX_DEFINITION_BYTES: usize = 1_048_576;
+
+/// From this share of [`MAX_DEFINITION_BYTES`] on, a definition gets a warning: the flow is close
+/// to the point where it can no longer grow.
+pub const WARN_DEFINITION_PERCENT: usize = 80;
+
+/// A warning for a definition of `bytes` that is at least [`WARN_DEFINITION_PERCENT`] of the
+/// limit but within it (over the limit is an error of [`check`]).
+pub fn size_warning(bytes: usize) -> Option<String> {
+    let warn_from = MAX_DEFINITION_BYTES * WARN_DEFINITION_PERCENT / 100;
+    (warn_from..=MAX_DEFINITION_BYTES)
+        .contains(&bytes)
+        .then(|| {
+            format!(
+                "the definition is {bytes} bytes, {:.1}% of Step Functions' limit of \
+             {MAX_DEFINITION_BYTES} (warning from {WARN_DEFINITION_PERCENT}%): split the flow into \
+             smaller state machines before it grows further",
+                bytes as f64 * 100.0 / MAX_DEFINITION_BYTES as f64
+            )
+        })
+}
 
 /// "State names MUST have length of less than or equal to 80 Unicode characters."
 /// <https://states-language.net/spec.html#states-fields>

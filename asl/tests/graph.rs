@@ -315,6 +315,37 @@ fn definition_over_one_megabyte_is_too_large() {
 }
 
 #[test]
+fn definition_from_eighty_percent_of_the_limit_gets_a_warning() {
+    let limit = graph::MAX_DEFINITION_BYTES;
+    let from = limit * 80 / 100;
+    assert_eq!(from, 838_860);
+    assert!(graph::size_warning(from - 1).is_none());
+    let w = graph::size_warning(from).expect("80% warns");
+    assert!(w.contains("838860 bytes, 80.0% of"), "{w}");
+    assert!(
+        graph::size_warning(limit).is_some(),
+        "at the limit: still a warning"
+    );
+    assert!(
+        graph::size_warning(limit + 1).is_none(),
+        "over the limit is check()'s error"
+    );
+    // What is measured is the definition as uploaded: the canonical (pretty) JSON, whitespace
+    // included, which is what `compile` writes to dist/.
+    let mut m = StateMachine::new("Big");
+    m.states.insert(
+        "Big".into(),
+        State::Pass(Pass {
+            result: Some(json!("x")),
+            end: Some(true),
+            ..Pass::default()
+        }),
+    );
+    assert_eq!(m.canonical_size(), m.to_canonical_json().len());
+    assert!(m.canonical_size() > serde_json::to_string(&m).unwrap().len());
+}
+
+#[test]
 fn findings_carry_the_rust_source_location() {
     let m = machine(json!({ "StartAt": "A", "States": {
         "A": { "Type": "Pass", "Comment": "front_desk.rs:12 — speak(\"Hi\")", "Next": "Ghost" },

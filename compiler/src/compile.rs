@@ -17,6 +17,8 @@ pub struct Compiled {
     pub machine: StateMachine,
     pub json: String,
     pub stats: Stats,
+    /// Findings that do not stop the build (a definition near Step Functions' size limit).
+    pub warnings: Vec<String>,
 }
 
 /// Figures of a compiled definition.
@@ -61,11 +63,13 @@ pub fn compile_flow(flow: &Flow) -> Result<Compiled, Vec<Diagnostic>> {
         round_trips: round_trips(&machine),
         bytes: json.len(),
     };
+    let warnings = graph::size_warning(json.len()).into_iter().collect();
     Ok(Compiled {
         name: flow.name.clone(),
         machine,
         json,
         stats,
+        warnings,
     })
 }
 
@@ -229,6 +233,9 @@ pub fn run(flows: &[FlowDef], opts: &Options, default_config: Option<&Path>) -> 
         return (out, false);
     }
     for c in &compiled {
+        for w in &c.warnings {
+            out.push_str(&format!("warning: flow `{}`: {w}\n", c.name));
+        }
         let path = opts.out.join(format!("{}.asl.json", c.name));
         let status = if opts.check {
             match std::fs::read_to_string(&path) {

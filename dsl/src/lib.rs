@@ -1,7 +1,7 @@
 //! This crate owns what flow authors import: the flow IR and its builder, the typed PSTN audio
 //! model, and the prelude. `#[call_flow]` (from `switchboard-macros`) rewrites a flow function's
 //! body into calls of [`__private`], which build [`ir::Flow`]s that `switchboard-compiler` lowers
-//! to Amazon States Language.
+//! to Amazon States Language; `#[value]` rewrites a value helper's the same way.
 //!
 //! The rest of these docs is the project README (its example is compiled as a doctest).
 #![doc = include_str!("../../README.md")]
@@ -14,12 +14,11 @@ pub mod wire;
 pub mod zone;
 
 pub use flowdef::{CallFlow, ConfigError, ConfigProblem, ConfigProblemKind, FlowDef};
-pub use switchboard_macros::call_flow;
+pub use switchboard_macros::{call_flow, value};
 pub use zone::{Zone, ZoneError};
 
 /// Everything a flow file needs: `use switchboard::prelude::*;`.
 pub mod prelude {
-    pub use crate::call_flow;
     /// The builder a step function returns, for helpers that build one:
     /// `fn menu() -> Step<kinds::SpeakAndGetDigits>`.
     pub use crate::lang::actions::kinds;
@@ -43,6 +42,7 @@ pub mod prelude {
     pub use crate::lang::time::{local_time, LocalTime};
     pub use crate::lang::val::{from_millis, millis, now, ToVal, Val};
     pub use crate::wire::{LEG_A, LEG_B};
+    pub use crate::{call_flow, value};
     pub use crate::{CallFlow, FlowDef, Zone};
 }
 
@@ -52,6 +52,7 @@ pub mod __private {
     pub use crate::flowdef::CallFlow;
     pub use crate::ir::{Flow, Loc};
     pub use crate::lang::control::*;
+    pub use crate::lang::helper::{value_begin, value_end, Probe, ProbeValue};
     pub use crate::lang::results::{Call, Failure};
     pub use crate::lang::val::{array, format, object, ops, ToVal, Val};
     pub use serde;

@@ -1,5 +1,5 @@
-//! The flow AST: what [`crate::parse`] makes of a `#[call_flow]` function, what
-//! [`crate::check`] validates and what [`crate::expand`] turns into builder calls.
+//! The flow AST: what [`crate::parse`] makes of a `#[call_flow]` function (or a `#[value]`
+//! helper), what [`crate::check`] validates and what [`crate::expand`] turns into builder calls.
 //!
 //! It holds only the constructs the flow language supports (statements, `let`, `if`/`else`,
 //! `match` with its arm kinds, loops, `break`/`continue`/`return`, `parallel!`, assignments and
@@ -27,6 +27,27 @@ impl Flow {
     pub fn is_entry(&self) -> bool {
         self.args.as_ref().is_some_and(|a| a.name.is_some())
     }
+}
+
+/// A `#[value]` helper: a plain function computing one value from others. Its body is `let`
+/// bindings (plain Rust ones: the value is used where the name is, no flow variable is made)
+/// and the value it computes; the values are the flow language's.
+pub struct Helper {
+    /// The function as written: its signature, attributes and visibility are kept.
+    pub item: ItemFn,
+    pub params: Vec<Param>,
+    pub stmts: Vec<HelperStmt>,
+    /// The value it computes, its last expression (`Invalid` when missing: reported).
+    pub value: Value,
+}
+
+pub enum HelperStmt {
+    /// `let name = value;`
+    Let {
+        ident: Ident,
+        value: Value,
+    },
+    Use(syn::ItemUse),
 }
 
 /// A parameter declared as a plain name (other patterns are refused while parsing).

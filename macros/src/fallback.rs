@@ -21,6 +21,16 @@ pub fn expand(flow: Option<&Flow>, errors: syn::Error) -> TokenStream {
     out
 }
 
+/// `errors` followed by the stand-in of a `#[value]` helper: its signature, so its callers still
+/// type-check.
+pub fn helper(item: Option<&ItemFn>, errors: syn::Error) -> TokenStream {
+    let mut out = errors.to_compile_error();
+    if let Some(item) = item {
+        out.extend(function(item));
+    }
+    out
+}
+
 fn function(item: &ItemFn) -> TokenStream {
     let mut f = item.clone();
     // The body never runs: the crate does not compile.

@@ -1,4 +1,4 @@
-//! This crate owns the `#[call_flow]` attribute. The work is in ordinary modules that unit tests
+//! This crate owns the `#[call_flow]` and `#[value]` attributes. The work is in ordinary modules that unit tests
 //! drive without rustc, one per stage, each taking and returning its own types:
 //! [`parse`] (syn → the flow [`ast`]) → [`check`] (every rule, errors collected in one
 //! [`ctxt::Ctxt`]) → [`expand`] (quoting calls of `::switchboard::__private`); on error,
@@ -43,6 +43,34 @@ fn call_flow2(
         (Ok(()), Some(flow)) => expand::flow(flow),
         (Ok(()), None) => proc_macro2::TokenStream::new(),
         (Err(errors), flow) => fallback::expand(flow.as_ref(), errors),
+    }
+}
+
+/// Marks a value helper: a plain function computing a value from other values, with the
+/// flow language's operators, comparisons, `format!`, `json!`, value `if`/`match` and methods.
+///
+/// `#[value] fn dialable(digits: Val) -> Val { digits.matches(NANP) && !digits.matches(N11) }`.
+/// The body is `let` bindings, then the value (its last expression). A step (an action, a
+/// service call), a loop, an assignment or a statement run for its effect is a compile error:
+/// those need a `#[call_flow]` function.
+#[proc_macro_attribute]
+pub fn value(args: TokenStream, item: TokenStream) -> TokenStream {
+    value2(args.into(), item.into()).into()
+}
+
+fn value2(
+    args: proc_macro2::TokenStream,
+    item: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    let cx = ctxt::Ctxt::new();
+    let helper = parse::helper(&cx, args, item);
+    if let Some(helper) = &helper {
+        check::helper(&cx, helper);
+    }
+    match (cx.check(), &helper) {
+        (Ok(()), Some(helper)) => expand::helper(helper),
+        (Ok(()), None) => proc_macro2::TokenStream::new(),
+        (Err(errors), helper) => fallback::helper(helper.as_ref().map(|h| &h.item), errors),
     }
 }
 

@@ -42,3 +42,18 @@ pub fn expand(params: TokenStream, body: TokenStream) -> Result<String, String> 
         Err(errors.join("\n"))
     }
 }
+
+/// The whole pipeline on a `#[value]` helper `fn f(params) -> Val { body }`: the expansion, or
+/// the errors of both stages joined by newlines.
+pub fn helper(params: TokenStream, body: TokenStream) -> Result<String, String> {
+    let cx = Ctxt::new();
+    let helper = crate::parse::helper(&cx, quote!(), quote!(fn f(#params) -> Val { #body }))
+        .expect("a function");
+    crate::check::helper(&cx, &helper);
+    let errors = messages(cx);
+    if errors.is_empty() {
+        Ok(crate::expand::helper(&helper).to_string())
+    } else {
+        Err(errors.join("\n"))
+    }
+}

@@ -121,3 +121,44 @@ fn dashes(_call: &Call) {
 fn options_are_checked_only_on_their_actions_chain() {
     assert_eq!(spoken(&build::<dashes>()), ["----------", "ababab!"]);
 }
+
+/// A flow function that speaks and returns a value: a `#[value]` helper cannot tell by its type.
+#[call_flow]
+fn announced_caller(call: &Call) -> Val {
+    speak("Thank you for calling.");
+    call.from
+}
+
+#[value]
+fn greeting(call: &Call) -> Val {
+    format!("Hello {}.", announced_caller(call))
+}
+
+#[call_flow(name = "greets-through-a-helper")]
+fn greets_through_a_helper(call: &Call) {
+    speak(greeting(call));
+}
+
+#[test]
+fn a_step_run_while_a_helper_computes_is_reported_at_the_helper() {
+    let flow = greets_through_a_helper::build(&());
+    let messages: Vec<String> = flow.errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains("`greeting` is a #[value] helper, yet computing its value ran a step (macros/tests/flows.rs:"),
+        "{messages:?}"
+    );
+    // At the helper, and the speech is not slipped into the flow where the helper is used.
+    assert_eq!(flow.errors[0].loc.line, line_of("fn greeting("));
+    assert!(spoken(&flow).is_empty(), "{:?}", spoken(&flow));
+}
+
+/// The line of this file where `text` first appears.
+fn line_of(text: &str) -> u32 {
+    let source = include_str!("flows.rs");
+    source
+        .lines()
+        .position(|l| l.contains(text))
+        .map(|i| i as u32 + 1)
+        .unwrap_or_default()
+}

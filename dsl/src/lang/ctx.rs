@@ -142,6 +142,26 @@ pub(crate) fn capture<R>(f: impl FnOnce() -> R) -> (Block, R) {
     (b, r)
 }
 
+/// Opens a block that collects the statements pushed from now on, when a flow is being built
+/// (`false`, and nothing opened, otherwise); [`close_block`] takes it.
+pub(crate) fn open_block() -> bool {
+    CTX.with(|c| match c.try_borrow_mut() {
+        Ok(mut c) => match c.as_mut() {
+            Some(ctx) => {
+                ctx.blocks.push(Vec::new());
+                true
+            }
+            None => false,
+        },
+        Err(_) => false,
+    })
+}
+
+/// The block [`open_block`] opened, with what was pushed into it.
+pub(crate) fn close_block() -> Block {
+    with(|c| c.blocks.pop().unwrap_or_default())
+}
+
 /// Like [`capture`], counting the block as a loop body (for `break`/`continue` checks).
 pub(crate) fn capture_loop<R>(f: impl FnOnce() -> R) -> (Block, R) {
     with(|c| c.loop_depth += 1);

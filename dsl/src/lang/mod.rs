@@ -5,6 +5,7 @@ pub mod actions;
 mod builder_tests;
 pub mod control;
 pub(crate) mod ctx;
+pub mod helper;
 pub mod message;
 pub mod results;
 pub mod services;

@@ -3,7 +3,10 @@
 //! what may be assigned ([`assign`]) and literal option values ([`options`]).
 
 mod assign;
+mod helper;
 mod options;
+
+pub use helper::helper;
 
 use crate::ast::{
     shared_ref_target, ArmPat, Block, Cond, Else, Flow, If, Json, Match, StepMatch, StepPat, Stmt,
@@ -16,7 +19,12 @@ use syn::{FnArg, ReturnType};
 pub fn flow(cx: &Ctxt, flow: &Flow) {
     signature(cx, flow);
     assign::params(cx, &flow.params);
-    Checker { cx, loop_depth: 0 }.block(&flow.body);
+    Checker {
+        cx,
+        loop_depth: 0,
+        helper: false,
+    }
+    .block(&flow.body);
 }
 
 fn signature(cx: &Ctxt, flow: &Flow) {
@@ -62,6 +70,8 @@ fn signature(cx: &Ctxt, flow: &Flow) {
 struct Checker<'a> {
     cx: &'a Ctxt,
     loop_depth: u32,
+    /// In a `#[value]` helper, which runs no step and changes nothing.
+    helper: bool,
 }
 
 impl Checker<'_> {
@@ -244,12 +254,20 @@ impl Checker<'_> {
                 mutability,
                 inner,
             } => {
-                if mutability.is_some() {
-                    assign::by_reference(self.cx, inner, tokens);
+                match (mutability, self.helper) {
+                    (Some(_), false) => assign::by_reference(self.cx, inner, tokens),
+                    (Some(_), true) => self.cx.error_spanned_by(tokens, "`&mut` lends a variable to a flow function that assigns it: a #[value] helper changes nothing; pass the value"),
+                    (None, _) => {}
                 }
                 self.value(inner);
             }
-            Value::Try { inner, .. } | Value::Cast { inner, .. } => self.value(inner),
+            Value::Try { inner, question } => {
+                if self.helper {
+                    self.cx.error_at(*question, "`?` applies to a step, which a #[value] helper cannot run: it only computes a value; remove the `?`, or make the function #[call_flow]");
+                }
+                self.value(inner);
+            }
+            Value::Cast { inner, .. } => self.value(inner),
             Value::Index { base, index } => {
                 self.value(base);
                 self.value(index);

@@ -1,11 +1,15 @@
 //! Stage 3: the checked flow AST → tokens. Only quoting happens here: the body becomes calls of
 //! `::switchboard::__private` (control flow as calls whose branches are closures, operators as
 //! `ops::*` calls, `format!`/`json!` as value constructors), and an entry flow gets its
-//! registration (a unit struct implementing `CallFlow`). Generated code names nothing but
+//! registration (a unit struct implementing `CallFlow`). A `#[value]` helper's values are quoted
+//! the same way ([`helper`]). Generated code names nothing but
 //! `::switchboard::__private::…` and `::core`/`::std`, so the user's imports cannot break it.
 
 mod body;
+mod helper;
 mod value;
+
+pub use helper::helper;
 
 use crate::ast::{shared_ref_target, Flow};
 use proc_macro2::{Span, TokenStream};

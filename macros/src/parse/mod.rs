@@ -4,6 +4,7 @@
 //! read (see [`scope`]).
 
 pub mod format;
+mod helper;
 mod json;
 mod pattern;
 mod scope;
@@ -32,7 +33,7 @@ pub fn flow(cx: &Ctxt, args: TokenStream, item: TokenStream) -> Option<Flow> {
         }
     };
     let args = attr::parse(cx, args);
-    let mut parser = Parser::new(cx);
+    let mut parser = Parser::new(cx, Dialect::Flow);
     parser.scopes.push();
     let params = parser.params(&item);
     let body = parser.body(&item.block);
@@ -44,17 +45,39 @@ pub fn flow(cx: &Ctxt, args: TokenStream, item: TokenStream) -> Option<Flow> {
     })
 }
 
+pub use helper::helper;
+
+/// Which function the body belongs to: the values are the same language in both, the statements
+/// are not (a value helper has only `let`s and its value), and messages name the place.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// `#[call_flow]`
+    Flow,
+    /// `#[value]`
+    Helper,
+}
+
 /// Walks a flow body, reporting into the context and resolving names.
 pub struct Parser<'a> {
     cx: &'a Ctxt,
     scopes: Scopes,
+    dialect: Dialect,
 }
 
 impl<'a> Parser<'a> {
-    pub fn new(cx: &'a Ctxt) -> Parser<'a> {
+    pub fn new(cx: &'a Ctxt, dialect: Dialect) -> Parser<'a> {
         Parser {
             cx,
             scopes: Scopes::default(),
+            dialect,
+        }
+    }
+
+    /// "a call flow" or "a #[value] helper", for messages.
+    fn place(&self) -> &'static str {
+        match self.dialect {
+            Dialect::Flow => "a call flow",
+            Dialect::Helper => "a #[value] helper",
         }
     }
 
@@ -130,7 +153,7 @@ impl<'a> Parser<'a> {
                 kind: StmtKind::Use(u.clone()),
             },
             syn::Stmt::Item(item) => {
-                self.err(item, "items (fn, struct, impl…) cannot be declared inside a call flow: move them outside the function");
+                self.err(item, format!("items (fn, struct, impl…) cannot be declared inside {}: move them outside the function", self.place()));
                 invalid(item.span())
             }
             syn::Stmt::Macro(m) => self.stmt_expr(&Expr::Macro(syn::ExprMacro {
@@ -149,10 +172,11 @@ impl<'a> Parser<'a> {
             return StmtKind::Invalid;
         };
         if let Some((_, diverge)) = &init.diverge {
-            self.err(
-                diverge,
-                "`let … else` is not supported in a call flow: use `match` or `if let`",
-            );
+            let message = match self.dialect {
+                Dialect::Flow => "`let … else` is not supported in a call flow: use `match` or `if let`",
+                Dialect::Helper => "`let … else` is not supported in a #[value] helper: use `if`/`match` as a value",
+            };
+            self.err(diverge, message);
             return StmtKind::Invalid;
         }
         let (ident, mutable) = match &l.pat {
@@ -163,17 +187,20 @@ impl<'a> Parser<'a> {
             Pat::Type(t) => {
                 self.err(
                     &t.ty,
-                    "type annotations are not used in a call flow: write `let name = …;`",
+                    format!(
+                        "type annotations are not used in {}: write `let name = …;`",
+                        self.place()
+                    ),
                 );
                 return StmtKind::Invalid;
             }
             other => {
-                self.err(other, "destructuring is not supported in a call flow: bind one name, then use its fields (`let r = …; r.digits`)");
+                self.err(other, format!("destructuring is not supported in {}: bind one name, then use its fields (`let r = …; r.digits`)", self.place()));
                 return StmtKind::Invalid;
             }
         };
         if let Expr::Match(m) = &*init.expr {
-            if pattern::is_step_match(m) {
+            if pattern::is_step_match(m) && self.dialect == Dialect::Flow {
                 self.err(m, "a `match` on a step's `Ok`/`Err` is a statement: declare `let mut` variables before it and assign them in the arms");
                 return StmtKind::Invalid;
             }
@@ -435,11 +462,11 @@ impl<'a> Parser<'a> {
                 .flat_map(|c| self.literal_patterns(c))
                 .collect(),
             Pat::Ident(i) => {
-                self.err(i, format!("`{}` would bind the value: match patterns in a call flow are literals (\"1\", 2, true) or `_`", i.ident));
+                self.err(i, format!("`{}` would bind the value: match patterns in {} are literals (\"1\", 2, true) or `_`", i.ident, self.place()));
                 vec![]
             }
             other => {
-                self.err(other, "match patterns in a call flow are literals (\"1\", 2, true), alternatives with `|`, or `_`");
+                self.err(other, format!("match patterns in {} are literals (\"1\", 2, true), alternatives with `|`, or `_`", self.place()));
                 vec![]
             }
         }
@@ -483,5 +510,7 @@ fn compound_op(op: &BinOp) -> Option<&'static str> {
     })
 }
 
+#[cfg(test)]
+mod helper_tests;
 #[cfg(test)]
 mod tests;

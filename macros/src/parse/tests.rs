@@ -190,3 +190,38 @@ fn not_a_function_is_reported() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn a_value_match_arm_may_be_a_block_holding_one_expression() {
+    // rustfmt writes a multi-line arm body in braces: `"2" => { if c { "a" } else { "b" } }`.
+    let (flow, errors) = parse(
+        quote!(d: Val, c: Val),
+        quote!(let k = match d.as_str() {
+            "1" => "one",
+            "2" => {
+                if c {
+                    "a"
+                } else {
+                    "b"
+                }
+            }
+            _ => { "other" }
+        };),
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    let StmtKind::Let {
+        value: Value::Match(m),
+        ..
+    } = &flow.body.stmts[0].kind
+    else {
+        panic!("a value match");
+    };
+    assert!(matches!(m.arms[1].body, Value::If(_)));
+    // A block of statements is still not a value.
+    let (_, errors) = parse(
+        quote!(d: Val),
+        quote!(let k = match d.as_str() { "1" => { speak("x"); "one" } _ => "other" };),
+    );
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("a block used as a value"), "{errors:?}");
+}

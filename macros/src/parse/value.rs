@@ -1,7 +1,7 @@
 //! Expressions in value position: operators, value `if`/`match`, `format!`, `json!`, calls,
 //! method calls (options of a step), fields and names.
 
-use super::{format, json, pattern, Parser};
+use super::{format, json, pattern, Dialect, Parser};
 use crate::ast::{ArmPat, UnOp, Value, ValueArm, ValueIf, ValueMatch};
 use quote::ToTokens;
 use syn::spanned::Spanned;
@@ -20,10 +20,11 @@ impl Parser<'_> {
                             "compound assignment is a statement: write it on its own line",
                         );
                     }
-                    return self.refuse(
-                        bin.op,
-                        "bitwise and shift operators are not supported in a call flow",
+                    let message = format!(
+                        "bitwise and shift operators are not supported in {}",
+                        self.place()
                     );
+                    return self.refuse(bin.op, &message);
                 };
                 let left = b(self.value(&bin.left));
                 Value::Binary {
@@ -96,17 +97,51 @@ impl Parser<'_> {
             Expr::Lit(_) | Expr::Path(_) | Expr::Range(_) | Expr::Struct(_) | Expr::Repeat(_) => {
                 Value::Verbatim(e.clone())
             }
-            Expr::Closure(c) => self.refuse(c, "closures are not supported in a call flow: call another #[call_flow] function instead"),
-            Expr::Async(a) => self.refuse(a, "`async` is not supported in a call flow: every action already waits for the caller"),
-            Expr::Unsafe(u) => self.refuse(u, "`unsafe` is not allowed in a call flow"),
-            Expr::Block(bl) => self.refuse(bl, "a block used as a value is not supported in a call flow: assign a `let mut` variable inside it instead"),
-            Expr::Assign(a) => self.refuse(a, "assignment is a statement in a call flow: write it on its own line"),
+            Expr::Closure(c) => {
+                let message = match self.dialect {
+                    Dialect::Flow => "closures are not supported in a call flow: call another #[call_flow] function instead",
+                    Dialect::Helper => "closures are not supported in a #[value] helper: call another #[value] helper instead",
+                };
+                self.refuse(c, message)
+            }
+            Expr::Async(a) => {
+                let message = format!("`async` is not supported in {}: every action already waits for the caller", self.place());
+                self.refuse(a, &message)
+            }
+            Expr::Unsafe(u) => {
+                let message = format!("`unsafe` is not allowed in {}", self.place());
+                self.refuse(u, &message)
+            }
+            Expr::Block(bl) => {
+                let message = match self.dialect {
+                    Dialect::Flow => "a block used as a value is not supported in a call flow: assign a `let mut` variable inside it instead",
+                    Dialect::Helper => "a block used as a value is not supported in a #[value] helper: bind its parts with `let` before the value",
+                };
+                self.refuse(bl, message)
+            }
+            Expr::Assign(a) => {
+                let message = match self.dialect {
+                    Dialect::Flow => "assignment is a statement in a call flow: write it on its own line",
+                    Dialect::Helper => super::helper::ASSIGNMENT,
+                };
+                self.refuse(a, message)
+            }
             Expr::Let(l) => self.refuse(l, "`let` patterns are only supported as `if let Ok(x) = step` / `if let Err(e) = step`"),
             Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) | Expr::Break(_) | Expr::Continue(_) | Expr::Return(_) => {
-                self.refuse(e, "control flow cannot be used as a value in a call flow: write it as a statement")
+                let message = match self.dialect {
+                    Dialect::Flow => "control flow cannot be used as a value in a call flow: write it as a statement",
+                    Dialect::Helper => super::helper::CONTROL,
+                };
+                self.refuse(e, message)
             }
-            Expr::Await(a) => self.refuse(a, "`.await` is not supported in a call flow: every action already waits for the caller"),
-            other => self.refuse(other, "this expression is not supported in a call flow"),
+            Expr::Await(a) => {
+                let message = format!("`.await` is not supported in {}: every action already waits for the caller", self.place());
+                self.refuse(a, &message)
+            }
+            other => {
+                let message = format!("this expression is not supported in {}", self.place());
+                self.refuse(other, &message)
+            }
         }
     }
 
@@ -120,13 +155,18 @@ impl Parser<'_> {
             return self.refuse(i, "an `if` used as a value needs an `else`");
         };
         if matches!(&*i.cond, Expr::Let(_)) {
-            return self.refuse(
-                i,
-                "`if let` cannot be used as a value: assign a `let mut` variable in its branches",
-            );
+            let message = match self.dialect {
+                Dialect::Flow => "`if let` cannot be used as a value: assign a `let mut` variable in its branches",
+                Dialect::Helper => "`if let` matches a step's result, which needs a #[call_flow] function: a #[value] helper runs no step",
+            };
+            return self.refuse(i, message);
         }
         let Some(then) = single_expr(&i.then_branch) else {
-            return self.refuse(&i.then_branch, "an `if` used as a value must hold just an expression in each branch; for statements, assign a `let mut` variable inside the branches");
+            let message = match self.dialect {
+                Dialect::Flow => "an `if` used as a value must hold just an expression in each branch; for statements, assign a `let mut` variable inside the branches",
+                Dialect::Helper => "an `if` used as a value must hold just an expression in each branch; bind the parts with `let` before the `if`",
+            };
+            return self.refuse(&i.then_branch, message);
         };
         let cond = self.value(&i.cond);
         let then = self.value(then);
@@ -148,22 +188,35 @@ impl Parser<'_> {
 
     fn value_match(&mut self, m: &syn::ExprMatch) -> Value {
         if pattern::is_step_match(m) {
-            return self.refuse(m, "a `match` on a step's `Ok`/`Err` is a statement: assign `let mut` variables in its arms");
+            let message = match self.dialect {
+                Dialect::Flow => "a `match` on a step's `Ok`/`Err` is a statement: assign `let mut` variables in its arms",
+                Dialect::Helper => "a `match` on a step's `Ok`/`Err` needs a #[call_flow] function: a #[value] helper runs no step, it only computes a value",
+            };
+            return self.refuse(m, message);
         }
         let subject = self.value(&m.expr);
         let mut arms = Vec::new();
         for arm in &m.arms {
             if let Some((_, g)) = &arm.guard {
-                self.err(g, "match guards are not supported in a call flow");
+                self.err(
+                    g,
+                    format!("match guards are not supported in {}", self.place()),
+                );
             }
             let pat = match &arm.pat {
                 Pat::Wild(_) => ArmPat::Wild,
                 p => ArmPat::Lits(self.literal_patterns(p)),
             };
+            // `{ expr }`, as rustfmt writes a multi-line arm, is the expression (as in a value
+            // `if`'s branches).
+            let body = match &*arm.body {
+                Expr::Block(bl) if bl.label.is_none() => single_expr(&bl.block),
+                _ => None,
+            };
             arms.push(ValueArm {
                 pat_tokens: arm.pat.to_token_stream(),
                 pat,
-                body: self.value(&arm.body),
+                body: self.value(body.unwrap_or(&arm.body)),
             });
         }
         Value::Match(Box::new(ValueMatch {
@@ -203,11 +256,17 @@ impl Parser<'_> {
                     &format!("json! takes a JSON-like value: json!({{ \"key\": value, … }}) ({e})"),
                 ),
             },
-            "parallel" => self.refuse(&m.mac, "parallel! is a statement: write it on its own line"),
-            other => self.refuse(
-                &m.mac.path,
-                &format!("`{other}!` is not supported in a call flow: use format!(…) for text and json!({{…}}) for objects"),
-            ),
+            "parallel" => {
+                let message = match self.dialect {
+                    Dialect::Flow => "parallel! is a statement: write it on its own line",
+                    Dialect::Helper => "parallel! runs steps, which a #[value] helper cannot do: it only computes a value; make the function #[call_flow]",
+                };
+                self.refuse(&m.mac, message)
+            }
+            other => {
+                let message = format!("`{other}!` is not supported in {}: use format!(…) for text and json!({{…}}) for objects", self.place());
+                self.refuse(&m.mac.path, &message)
+            }
         }
     }
 

@@ -163,11 +163,33 @@ impl TryFrom<RecordDef> for Record {
     }
 }
 
-/// The value of `- hang_up: {after: 3s}`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The value of `- hang_up: {after: 3s}`; anything but a map is refused with both forms.
 struct HangUpAfter {
     after: Seconds,
+}
+
+impl<'de> Deserialize<'de> for HangUpAfter {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Fields {
+            after: Seconds,
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = HangUpAfter;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "`{after: 3s}` (or write `- hang_up` alone to hang up at the next moment)",
+                )
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<HangUpAfter, A::Error> {
+                let f = Fields::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(HangUpAfter { after: f.after })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// How an outbound call's called party responds.
@@ -184,8 +206,8 @@ pub enum Answer {
 
 /// One thing the caller or the network does.
 ///
-/// In YAML a step is written `- press: "1"`, `- !press "1"` or, for steps without a value,
-/// `- silent` / `- hang_up`.
+/// In YAML a step is written `- press: "1"` or, for steps without a value, `- silent` /
+/// `- hang_up`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
@@ -246,14 +268,7 @@ impl<'de> Deserialize<'de> for Step {
                     "bridge" => Step::Bridge(map.next_value()?),
                     "answer" => Step::Answer(map.next_value()?),
                     "wait" => Step::Wait(map.next_value()?),
-                    "hang_up" => {
-                        let v: HangUpAfter = map.next_value().map_err(|e: A::Error| {
-                            de::Error::custom(format!(
-                                "{e}: write `- hang_up` or `- hang_up: {{after: 3s}}`"
-                            ))
-                        })?;
-                        Step::HangUpAfter(v.after)
-                    }
+                    "hang_up" => Step::HangUpAfter(map.next_value::<HangUpAfter>()?.after),
                     other => {
                         let _: de::IgnoredAny = map.next_value()?;
                         unit_step(other)?
@@ -265,21 +280,6 @@ impl<'de> Deserialize<'de> for Step {
                     )));
                 }
                 Ok(step)
-            }
-            fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Step, A::Error> {
-                use de::VariantAccess;
-                let (name, v): (String, _) = data.variant()?;
-                Ok(match name.as_str() {
-                    "press" => Step::Press(v.newtype_variant()?),
-                    "record" => Step::Record(v.newtype_variant()?),
-                    "bridge" => Step::Bridge(v.newtype_variant()?),
-                    "answer" => Step::Answer(v.newtype_variant()?),
-                    "wait" => Step::Wait(v.newtype_variant()?),
-                    other => {
-                        v.unit_variant()?;
-                        unit_step(other)?
-                    }
-                })
             }
         }
         d.deserialize_any(V)

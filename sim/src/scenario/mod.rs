@@ -9,6 +9,7 @@
 mod expect;
 mod run;
 mod validate;
+mod yaml;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -55,7 +56,7 @@ pub struct Scenario {
     #[serde(default)]
     pub objects: Vec<ObjectDef>,
     /// Lambda functions, by name.
-    #[serde(default, with = "serde_yaml::with::singleton_map_recursive")]
+    #[serde(default)]
     pub lambdas: BTreeMap<String, LambdaDef>,
     /// What the caller and the network do, in order.
     #[serde(default)]
@@ -352,21 +353,12 @@ impl Scenario {
 
     /// Parse scenario `text` (named `path` in errors).
     pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
-        let mut s: Scenario = serde_yaml::from_str(text).map_err(|e| {
-            let line = e.location().map(|l| l.line());
-            let message = e.to_string();
-            // serde_yaml appends "at line L column C"; the line is already in front.
-            let message = match message.rfind(" at line ") {
-                Some(i) if line.is_some() => message[..i].to_string(),
-                _ => message,
-            };
-            ScenarioError {
-                path: path.into(),
-                line,
-                message: format!(
-                    "{message} (the format is in the README, \"Testing flows offline: scenarios\")"
-                ),
-            }
+        let mut s = yaml::from_yaml(text).map_err(|(line, message)| ScenarioError {
+            path: path.into(),
+            line,
+            message: format!(
+                "{message} (the format is in the README, \"Testing flows offline: scenarios\")"
+            ),
         })?;
         s.path = path.into();
         s.text = text.into();

@@ -5,23 +5,23 @@ use super::customer::{customer_closed, customer_open};
 use super::hours::open_now;
 use super::owner::owner_call;
 use super::scheduled::scheduled_call;
-use switchboard::lang::val::ops;
 use switchboard::prelude::*;
 
 /// Which path a call takes: `"scheduled"` (an outbound call EventBridge Scheduler placed),
 /// `"owner"` (the owner's phone calling in; the PIN comes next), `"open"` or `"closed"` (a
 /// customer, by the opening hours). One expression, so the entry is a single Choice state.
 #[track_caller]
+#[value]
 pub fn route(call: &Call, cfg: &BusinessPhone) -> Val {
-    ops::cond(
-        ops::eq(call.direction, "Outbound"),
-        "scheduled",
-        ops::cond(
-            ops::eq(call.from, &cfg.owner),
-            "owner",
-            ops::cond(open_now(cfg), "open", "closed"),
-        ),
-    )
+    if call.direction == "Outbound" {
+        "scheduled"
+    } else if call.from == cfg.owner {
+        "owner"
+    } else if open_now(cfg) {
+        "open"
+    } else {
+        "closed"
+    }
 }
 
 /// The business phone number: customers reach the owner during opening hours and leave

@@ -1,7 +1,6 @@
 //! Destination numbers the owner may dial: North American Numbering Plan rules, no premium-rate
 //! numbers, no service codes; read back digit by digit before anything is dialled.
 
-use switchboard::lang::val::ops;
 use switchboard::prelude::*;
 
 /// Ten digits: area code and exchange each `[2-9]XX`.
@@ -12,40 +11,31 @@ pub const N11: &str = "^([2-9]11|[0-9]{3}[2-9]11)";
 pub const PREMIUM: &str = "^(900|976|[0-9]{3}976)";
 
 /// Whether the owner may dial these 10 digits.
+#[value]
 pub fn dialable(digits: Val) -> Val {
-    ops::and(
-        digits.matches(NANP),
-        ops::not(ops::or(digits.matches(N11), digits.matches(PREMIUM))),
-    )
+    digits.matches(NANP) && !(digits.matches(N11) || digits.matches(PREMIUM))
 }
 
 /// Why the digits cannot be dialled, to be spoken ("" when they can).
+#[value]
 pub fn problem(digits: Val) -> Val {
-    ops::cond(
-        ops::not(digits.matches("^[0-9]{10}$")),
-        "That is not a 10-digit number. ",
-        ops::cond(
-            ops::not(digits.matches(NANP)),
-            "Area codes and exchanges start with 2 to 9. ",
-            ops::cond(
-                digits.matches(N11),
-                "Service codes such as 4 1 1 and 9 1 1 cannot be dialled from here. ",
-                ops::cond(
-                    digits.matches(PREMIUM),
-                    "Premium-rate numbers cannot be dialled. ",
-                    "",
-                ),
-            ),
-        ),
-    )
+    if !digits.matches("^[0-9]{10}$") {
+        "That is not a 10-digit number. "
+    } else if !digits.matches(NANP) {
+        "Area codes and exchanges start with 2 to 9. "
+    } else if digits.matches(N11) {
+        "Service codes such as 4 1 1 and 9 1 1 cannot be dialled from here. "
+    } else if digits.matches(PREMIUM) {
+        "Premium-rate numbers cannot be dialled. "
+    } else {
+        ""
+    }
 }
 
 /// The digits as SSML that Polly reads one by one.
+#[value]
 pub fn spelled(digits: Val) -> Val {
-    ops::concat(
-        ops::concat("<say-as interpret-as=\"digits\">", digits),
-        "</say-as>",
-    )
+    format!("<say-as interpret-as=\"digits\">{}</say-as>", digits)
 }
 
 /// Asks for a 10-digit US number; `notice` (what happened last) is said first.

@@ -4,7 +4,6 @@
 use super::config::BusinessPhone;
 use super::destination::SILENT;
 use super::destination::{ask_number, dialable, problem, spelled};
-use switchboard::lang::val::ops;
 use switchboard::prelude::*;
 
 /// Reads the number back digit by digit; if it cannot be dialled, says why.
@@ -26,19 +25,15 @@ fn confirm_number(digits: Val) -> Step<kinds::SpeakAndGetDigits> {
 
 /// `"dial"` on 1 for a dialable number, `"again"` on 1 or 2 while attempts remain, else
 /// `"menu"`: one Choice state.
+#[value]
 pub fn decision(key: Val, digits: Val, tries: Val) -> Val {
-    ops::cond(
-        ops::and(ops::eq(key, "1"), dialable(digits)),
-        "dial",
-        ops::cond(
-            ops::and(
-                ops::or(ops::eq(key, "1"), ops::eq(key, "2")),
-                ops::lt(tries, 3),
-            ),
-            "again",
-            "menu",
-        ),
-    )
+    if key == "1" && dialable(digits) {
+        "dial"
+    } else if (key == "1" || key == "2") && tries < 3 {
+        "again"
+    } else {
+        "menu"
+    }
 }
 
 /// "Connecting you now." and the bridge, in one response.

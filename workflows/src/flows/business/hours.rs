@@ -1,7 +1,6 @@
 //! Whether the business is open now: the opening hours compiled into one condition.
 
 use super::config::{BusinessPhone, OpenHours};
-use switchboard::lang::val::ops;
 use switchboard::prelude::*;
 
 /// True when the local time in the business's zone is within one day's hours: from the opening
@@ -22,24 +21,25 @@ pub fn open_now(cfg: &BusinessPhone) -> Val {
             None => groups.push((h, vec![day])),
         }
     }
-    groups.iter().fold(false.to_val(), |acc, (h, days)| {
-        let list = format!("|{}|", days.join("|"));
-        let today = ops::concat(ops::concat("|", local.weekday), "|");
-        let on_day = list.to_val().contains(today);
-        let in_hours = ops::and(
-            ops::ge(local.hhmm, h.open.0.as_str()),
-            ops::lt(local.hhmm, h.close.0.as_str()),
-        );
-        ops::or(acc, ops::and(on_day, in_hours))
+    groups.iter().fold(false.to_val(), |open, (hours, days)| {
+        or_open_on(open, local, days, hours)
     })
+}
+
+/// `open`, or open now if today is one of `days` with these `hours`.
+#[value]
+fn or_open_on(open: Val, local: LocalTime, days: &[&str], hours: &OpenHours) -> Val {
+    // A constant: `"|Monday|Tuesday|"`.
+    let listed = format!("|{}|", days.join("|"));
+    let on_day = listed.contains(format!("|{}|", local.weekday));
+    let in_hours = local.hhmm >= hours.open.0.as_str() && local.hhmm < hours.close.0.as_str();
+    open || on_day && in_hours
 }
 
 /// The local date and time for a message's announcement: "Monday 2025-03-10 at 14:30".
 #[track_caller]
+#[value]
 pub fn local_stamp(cfg: &BusinessPhone) -> Val {
     let local = local_time(&cfg.timezone);
-    ops::concat(
-        ops::concat(ops::concat(local.weekday, " "), local.date),
-        ops::concat(" at ", local.hhmm),
-    )
+    format!("{} {} at {}", local.weekday, local.date, local.hhmm)
 }

@@ -2,42 +2,36 @@
 
 use super::config::BusinessPhone;
 use super::destination::SILENT;
-use switchboard::lang::val::ops;
 use switchboard::prelude::*;
 
 /// "New message 1 of 3, from 2 0 6 …, received Monday 2025-03-10 at 14:30." as SSML, after
 /// `notice` ("Message deleted. ").
+#[value]
 fn announcement(inbox: Items, i: Val, notice: Val) -> Val {
     let m = inbox.at(i);
-    let status = ops::cond(m.bool("heard"), "Message ", "New message ");
-    let head = format_parts(&[
-        "<speak>".to_val(),
+    let status = if m.bool("heard") {
+        "Message "
+    } else {
+        "New message "
+    };
+    format!(
+        "<speak>{}{}{} of {}, from <say-as interpret-as=\"telephone\">{}</say-as>, received {}.</speak>",
         notice,
         status,
-        ops::add(i, 1),
-        " of ".to_val(),
+        i + 1,
         inbox.count,
-        ", from <say-as interpret-as=\"telephone\">".to_val(),
         m.s("from"),
-        "</say-as>, received ".to_val(),
-        m.s("received"),
-        ".</speak>".to_val(),
-    ]);
-    head
-}
-
-fn format_parts(parts: &[Val]) -> Val {
-    parts
-        .iter()
-        .fold("".to_val(), |acc, p| ops::concat(acc, *p))
+        m.s("received")
+    )
 }
 
 /// The owner's key, whether the message is new, and whether it is the last, as one key such
 /// as `"2nl"` (next, new, last): one Choice state picks what to do.
+#[value]
 fn review_key(digits: Val, inbox: Items, i: Val) -> Val {
-    let new = ops::cond(inbox.at(i).bool("heard"), "o", "n");
-    let last = ops::cond(ops::ge(ops::add(i, 1), inbox.count), "l", "m");
-    ops::concat(ops::concat(digits, new), last)
+    let new = if inbox.at(i).bool("heard") { "o" } else { "n" };
+    let last = if i + 1 >= inbox.count { "l" } else { "m" };
+    format!("{}{}{}", digits, new, last)
 }
 
 /// Message `i`: who left it and when, the recording (pound skips it), and the choices, in one

@@ -5,7 +5,6 @@ use super::destination::SILENT;
 use super::dial::call_customer;
 use super::messages::play_messages;
 use super::schedule::schedule_call;
-use switchboard::lang::val::ops;
 use switchboard::prelude::*;
 
 /// Asks for the PIN (4 to 8 digits, then pound).
@@ -28,53 +27,54 @@ pub fn owner_partition(cfg: &BusinessPhone) -> String {
 
 /// The stored PIN hash, lowercase (`""` when the PIN item is missing); `owner` is the owner
 /// partition, sorted by `at`.
+#[value]
 fn stored_hash(owner: Items) -> Val {
     let hash = owner.at(0).s("pin_hash");
-    ops::cond(hash.exists(), hash.to_lowercase(), "")
+    if hash.exists() {
+        hash.to_lowercase()
+    } else {
+        ""
+    }
 }
 
 /// `"unset"` (no PIN item: a deployment fault), `"locked"` (too many wrong PINs lately), or
 /// `"ask"`: one expression, so one Choice decides. DynamoDB deletes expired items late (TTL is
 /// best effort), so the times are compared here, never left to TTL.
+#[value]
 fn gate(owner: Items) -> Val {
-    ops::cond(
-        ops::eq(stored_hash(owner), ""),
-        "unset",
-        ops::cond(
-            ops::gt(owner.at(1).n("locked_until"), millis()),
-            "locked",
-            "ask",
-        ),
-    )
+    if stored_hash(owner) == "" {
+        "unset"
+    } else if owner.at(1).n("locked_until") > millis() {
+        "locked"
+    } else {
+        "ask"
+    }
 }
 
 /// Wrong PINs remembered: those of the record, unless it expired.
+#[value]
 fn recent_failures(owner: Items) -> Val {
     let record = owner.at(1);
-    ops::cond(
-        ops::gt(ops::mul(record.n("expires_at"), 1000), millis()),
-        record.n("failures"),
-        0,
-    )
+    if record.n("expires_at") * 1000 > millis() {
+        record.n("failures")
+    } else {
+        0
+    }
 }
 
 /// `"ok"` when SHA-256 of `"<business number>:<digits>"` is the stored hash; `"out"` when this
 /// wrong PIN was the call's last attempt or locks the menu; else `"retry"`: one expression, so
 /// one Choice state decides.
+#[value]
 pub fn pin_verdict(cfg: &BusinessPhone, digits: Val, tries: Val, failures: Val, hash: Val) -> Val {
-    let entered = ops::concat(format!("{}:", cfg.number), digits).sha256();
-    ops::cond(
-        ops::eq(entered, hash),
-        "ok",
-        ops::cond(
-            ops::or(
-                ops::ge(tries, cfg.pin_attempts.0),
-                ops::ge(ops::add(failures, 1), cfg.pin_lockout_after),
-            ),
-            "out",
-            "retry",
-        ),
-    )
+    let entered = format!("{}:{}", cfg.number, digits).sha256();
+    if entered == hash {
+        "ok"
+    } else if tries >= cfg.pin_attempts.0 || failures + 1 >= cfg.pin_lockout_after {
+        "out"
+    } else {
+        "retry"
+    }
 }
 
 /// Remembers one more wrong PIN (`failures` counts it), locking the owner menu for
@@ -195,20 +195,16 @@ pub fn owner_call(call: &Call, cfg: &BusinessPhone) {
 /// The menu choice: `"1"`, `"2"`, `"3"`; `"again"` for another key while fewer than three wrong
 /// keys were pressed in this call; else `"bye"` (silence, or too many wrong keys). PSTN audio
 /// already re-prompts on a wrong key (`InputDigitsRegex`); this bounds it if a key gets through.
+#[value]
 pub fn menu_key(digits: Val, misses: Val) -> Val {
-    let valid = ops::or(
-        ops::or(ops::eq(digits, "1"), ops::eq(digits, "2")),
-        ops::eq(digits, "3"),
-    );
-    ops::cond(
-        valid,
-        digits,
-        ops::cond(
-            ops::and(ops::ne(digits, ""), ops::lt(misses, 2)),
-            "again",
-            "bye",
-        ),
-    )
+    let valid = digits == "1" || digits == "2" || digits == "3";
+    if valid {
+        digits
+    } else if digits != "" && misses < 2 {
+        "again"
+    } else {
+        "bye"
+    }
 }
 
 /// The owner menu, until the owner hangs up or stops answering. `notice` (a confirmation, a

@@ -4,7 +4,6 @@
 use super::config::BusinessPhone;
 use super::destination::SILENT;
 use super::destination::{ask_number, dialable, problem, spelled};
-use switchboard::lang::val::ops;
 use switchboard::prelude::*;
 
 /// EventBridge Scheduler's universal target for the Chime SDK Voice API: the schedule places
@@ -13,26 +12,27 @@ pub const PLACE_CALL: &str =
     "arn:aws:scheduler:::aws-sdk:chimesdkvoice:createSipMediaApplicationCall";
 
 /// `"1430"` → `"14:30"`.
+#[value]
 fn clock(t: Val) -> Val {
-    ops::concat(ops::concat(t.substring(0, 2), ":"), t.substring(2, 2))
+    format!("{}:{}", t.substring(0, 2), t.substring(2, 2))
 }
 
 /// Why the time cannot be booked ("" when it can): not a 24-hour time, or not later today.
+#[value]
 fn time_problem(cfg: &BusinessPhone, t: Val) -> Val {
-    ops::cond(
-        ops::not(t.matches("^([01][0-9]|2[0-3])[0-5][0-9]$")),
-        "That is not a time on the 24-hour clock. ",
-        ops::cond(
-            ops::le(clock(t), local_time(&cfg.timezone).hhmm),
-            "That time has already passed today. ",
-            "",
-        ),
-    )
+    if !t.matches("^([01][0-9]|2[0-3])[0-5][0-9]$") {
+        "That is not a time on the 24-hour clock. "
+    } else if clock(t) <= local_time(&cfg.timezone).hhmm {
+        "That time has already passed today. "
+    } else {
+        ""
+    }
 }
 
 /// Whether the number is dialable and the time later today.
+#[value]
 fn bookable(cfg: &BusinessPhone, digits: Val, t: Val) -> Val {
-    ops::and(dialable(digits), ops::eq(time_problem(cfg, t), ""))
+    dialable(digits) && time_problem(cfg, t) == ""
 }
 
 /// Asks for the time of the call.
@@ -78,19 +78,15 @@ fn sip_media_application(call: &Call, cfg: &BusinessPhone) -> Val {
 
 /// `"book"` on 1 when everything is valid, `"again"` on 1 or 2 while attempts remain, else
 /// `"menu"`.
+#[value]
 fn decision(cfg: &BusinessPhone, key: Val, digits: Val, t: Val, tries: Val) -> Val {
-    ops::cond(
-        ops::and(ops::eq(key, "1"), bookable(cfg, digits, t)),
-        "book",
-        ops::cond(
-            ops::and(
-                ops::or(ops::eq(key, "1"), ops::eq(key, "2")),
-                ops::lt(tries, 3),
-            ),
-            "again",
-            "menu",
-        ),
-    )
+    if key == "1" && bookable(cfg, digits, t) {
+        "book"
+    } else if (key == "1" || key == "2") && tries < 3 {
+        "again"
+    } else {
+        "menu"
+    }
 }
 
 /// Asks for the customer's number and a time later today, reads both back, and creates a

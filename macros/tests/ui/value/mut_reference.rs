@@ -1,0 +1,8 @@
+use switchboard::prelude::*;
+
+#[value]
+fn bump(count: &mut Val) -> Val {
+    *count + 1
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use switchboard::prelude::*;
+
+#[value]
+fn later(seconds: Val) -> Val {
+    let pause = wait(seconds);
+    seconds
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use switchboard::prelude::*;
+
+#[value]
+fn greeting(name: Val) -> Val {
+    speak("Hello.");
+    format!("Hello {}.", name)
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use switchboard::prelude::*;
+
+#[value]
+fn label(digits: Val) -> Val {
+    if digits == "1" {
+        "sales"
+    }
+}
+
+fn main() {}
