@@ -39,9 +39,10 @@ pub fn run(machine: &mut StateMachine) -> usize {
         let Some((pass, choice, fused)) = find(machine, lang) else {
             break;
         };
+        // The folded Choice takes the Pass's place in the reading order.
+        machine.states.shift_remove(&choice);
         let at = machine.states.get_index_of(&pass).unwrap_or(0);
         machine.states.shift_remove(&pass);
-        machine.states.shift_remove(&choice);
         machine
             .states
             .shift_insert(at, choice.clone(), State::Choice(fused));
@@ -147,7 +148,7 @@ fn fold(p: &Pass, c: &Choice, lang: QueryLanguage) -> Option<Choice> {
         }
         rule.assign = with(&assign, own);
     }
-    if let Some(default) = &c.default {
+    if let Some(default) = c.default.as_ref().filter(|_| !assign.is_empty()) {
         out.choices.push(ChoiceRule {
             comment: Some("otherwise".into()),
             test: Test::Condition(jsonata::template("true")),
@@ -262,6 +263,30 @@ mod tests {
         }
         let r = std::panic::catch_unwind(|| same_behaviour(&before, &wrong, &inputs()));
         assert!(r.is_err());
+    }
+
+    #[test]
+    fn a_pass_listed_last_after_its_choice() {
+        // The Choice comes first in `States`, the Pass last: the fold must not index past the
+        // end. `Go` assigns nothing: folding it only removes it.
+        let d = json!({"QueryLanguage": "JSONata", "StartAt": "Go", "States": {
+            "Go": {"Type": "Pass", "Next": "Start"},
+            "Decide": {"Type": "Choice", "Choices": [
+                {"Condition": "{% $x = 1 %}", "Next": "A"}], "Default": "B"},
+            "A": {"Type": "Succeed"}, "B": {"Type": "Succeed"},
+            "Start": {"Type": "Pass", "Assign": {"x": "{% $states.input.x %}"}, "Next": "Decide"}}});
+        let (m, n) = folded(d);
+        assert_eq!(n, 2);
+        let names: Vec<&str> = m.states.keys().map(String::as_str).collect();
+        assert_eq!(names, ["Decide", "A", "B"]);
+        let State::Choice(c) = &m.states["Decide"] else {
+            panic!()
+        };
+        assert_eq!(
+            c.choices.len(),
+            2,
+            "one `true` rule, for Start's assignment"
+        );
     }
 
     #[test]
