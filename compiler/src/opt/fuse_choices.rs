@@ -402,6 +402,19 @@ mod tests {
     }
 
     #[test]
+    fn an_order_comparison_with_something_undefined_is_no_boolean() {
+        // jsonata 2.0.6: `undefined > 3` is undefined (`=` gives false), so the Condition is an
+        // error where `(c) and (…)` would be false.
+        let inner = json!({"Type": "Choice", "Choices": [rule("$missing > 3", "A")],
+            "Default": "B"});
+        let d = def(json!({
+            "First": {"Type": "Choice", "Choices": [rule("$a = 1", "Inner")], "Default": "D"},
+            "Inner": inner,
+        }));
+        assert_eq!(fused(d).1, 0);
+    }
+
+    #[test]
     fn not_of_something_undefined_is_no_boolean() {
         // `$not(undefined)` is undefined: as a Condition an error, inside `and` a false.
         let inner = json!({"Type": "Choice", "Choices": [rule("$not($missing)", "A")],

@@ -82,13 +82,14 @@ pub fn each_string(v: &Value, f: &mut dyn FnMut(&str)) {
 }
 
 /// Whether the expression always yields `true` or `false` (or fails): its outermost operation
-/// is a comparison, `and`, `or` or `in`, `$exists`, `$not` of such an expression, or a boolean
+/// is `=`, `!=`, `in`, `and`, `or`, `$exists`, `$not` of such an expression, or a boolean
 /// literal. JSONata's `and`/`or` turn any operand into a boolean, so `(c) and (s)` means the
-/// same as `c` then `s` only when both already are booleans; a `Condition` that is not one
-/// (a variable, a field of data, `$not` or `$contains` of something undefined, which give
-/// undefined) is an error in Step Functions, and an `and` around it would hide that. JSONata
-/// 2.0's comparisons give `false` when a side is undefined
-/// (<https://docs.jsonata.org/comparison-operators>).
+/// same as `c` then `s` only when both already are booleans; a `Condition` that is not one is
+/// an error in Step Functions, and an `and` around it would hide that. In jsonata 2.0.6 (the
+/// version Step Functions runs) `=`, `!=` and `in` give `false` when a side is undefined, but
+/// `<`, `<=`, `>`, `>=` give undefined, as do `$not` and `$contains` of undefined, so those
+/// are not booleans for sure (`evaluateComparisonExpression`, `fn.not` in jsonata.js;
+/// <https://docs.jsonata.org/comparison-operators>).
 pub fn is_boolean(expr: &str) -> bool {
     match jsonata_core::parser::parse(expr) {
         Ok(ast) => boolean_node(&ast),
@@ -101,15 +102,7 @@ fn boolean_node(n: &AstNode) -> bool {
         AstNode::Boolean(_) => true,
         AstNode::Binary { op, .. } => matches!(
             op,
-            BinaryOp::Equal
-                | BinaryOp::NotEqual
-                | BinaryOp::LessThan
-                | BinaryOp::LessThanOrEqual
-                | BinaryOp::GreaterThan
-                | BinaryOp::GreaterThanOrEqual
-                | BinaryOp::And
-                | BinaryOp::Or
-                | BinaryOp::In
+            BinaryOp::Equal | BinaryOp::NotEqual | BinaryOp::And | BinaryOp::Or | BinaryOp::In
         ),
         AstNode::Function {
             name,
@@ -360,8 +353,9 @@ mod tests {
             "$not($a = 1)",
             "$exists($a.b)",
             "true",
-            "($a < 3)",
+            "($a = 3)",
             "$a or $b",
+            "($a < 3) and $b",
         ] {
             assert!(is_boolean(yes), "{yes}");
         }
@@ -375,6 +369,9 @@ mod tests {
             "$f($a)",
             "$not($a)",
             "$contains($a, \"x\")",
+            "$a < 3",
+            "$a >= $b",
+            "$not($a > 1)",
         ] {
             assert!(!is_boolean(no), "{no}");
         }
