@@ -36,7 +36,9 @@ pub struct Stats {
 pub fn compile_flow(flow: &Flow) -> Result<Compiled, Vec<Diagnostic>> {
     let (mut machine, mut errors) = lower::lower(flow);
     errors.extend(check::variables(flow));
-    if errors.is_empty() {
+    // Only a sound definition is optimised: the errors of one that is not name the states as
+    // lowering made them.
+    if errors.is_empty() && graph::check(&machine).is_empty() {
         opt::after_lowering(&mut machine);
     }
     for g in graph::check(&machine) {

@@ -4,6 +4,12 @@
 //!
 //! A generated loop whose body has no waiting state legitimately fails: the only error allowed
 //! is then the spin-cycle finding. Cases default to 64 (`PROPTEST_CASES` raises it).
+//!
+//! The optimisation passes (`switchboard_compiler::opt`) keep what a flow does: each generated
+//! flow, lowered, runs in the simulator's interpreter before and after the passes with the same
+//! scripted caller (keys, a prompt left unanswered, a hang-up at some point), and the caller
+//! hears the same actions, the DynamoDB table ends the same and the execution ends the same,
+//! at no more state transitions or round trips.
 
 use proptest::prelude::*;
 use serde_json::json;
@@ -11,6 +17,10 @@ use switchboard::ir::{Arm, BinOp, Block, Expr, Flow, Handler, Loc, Stmt, StmtKin
 use switchboard_compiler::asl::graph;
 use switchboard_compiler::asl::StateMachine;
 use switchboard_compiler::compile_flow;
+use switchboard_compiler::{lower, opt};
+use switchboard_sim::expr::Clock;
+use switchboard_sim::interp::{Env, Execution, Status};
+use switchboard_sim::services::Services;
 
 #[path = "support/templates.rs"]
 mod support;
@@ -354,6 +364,121 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+/// What one call through a machine did.
+#[derive(Debug, PartialEq)]
+struct Call {
+    heard: Vec<serde_json::Value>,
+    outcome: String,
+    items: Vec<serde_json::Value>,
+    transitions: u64,
+    round_trips: u64,
+}
+
+/// A call: each digit prompt takes the next of `keys` (0-2 a key, 3 no valid key: every
+/// attempt failed), then the caller hangs up at the prompt after; the caller also hangs up
+/// while hearing action number `hang_up_at` (counting every action heard). A response ending
+/// in the flow's own `Hangup` is answered by the caller's `HANGUP`, as PSTN audio does.
+fn call(machine: &StateMachine, keys: &[u8], hang_up_at: usize) -> Call {
+    let mut env = Env::new(Clock::new(1_749_564_000_000, 1), Services::new());
+    let queue = env.services.queues.create("call");
+    env.services.dynamodb.create_table("calls", "pk", None);
+    let input = json!({"QueueUrl": queue, "Event": {"CallDetails": {"TransactionId": "t",
+        "Participants": [{"CallId": "leg-a", "From": "+12065550100", "To": "+12065550199",
+            "Direction": "Inbound"}]}}});
+    let mut exec = Execution::start(std::sync::Arc::new(machine.clone()), "t", input, &env);
+    let (mut heard, mut round_trips, mut keys) = (Vec::new(), 0, keys.iter());
+    let outcome = loop {
+        let status = exec.run_until_blocked(&mut env);
+        let token = match &status {
+            Status::Waiting { token, .. } => token.clone(),
+            Status::TimedWait { until_ms, .. } => {
+                let wait = until_ms - env.clock.now_millis();
+                exec.advance_by(&mut env, wait);
+                continue;
+            }
+            Status::Succeeded(_) => break "succeeded".to_owned(),
+            Status::Failed { error, .. } => break format!("failed {error}"),
+        };
+        round_trips += 1;
+        let sent = env.services.queues.receive(&queue, 10).unwrap();
+        let actions = sent[0].body["Actions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let kind = |a: &serde_json::Value| a["Type"].as_str().unwrap_or("").to_owned();
+        let clock = env.clock.clone();
+        if heard.len() + actions.len() >= hang_up_at {
+            heard.extend(actions.into_iter().take(hang_up_at - heard.len()));
+            exec.send_task_failure(&clock, &token, "HANGUP", "the caller hung up")
+                .unwrap();
+            continue;
+        }
+        let last = actions.last().map(kind).unwrap_or_default();
+        heard.extend(actions);
+        let result = if last == "Hangup" {
+            Err("HANGUP")
+        } else if last == "SpeakAndGetDigits" {
+            match keys.next() {
+                Some(3) => Err("ACTION_FAILED"),
+                Some(k) => Ok(json!({"ActionData": {"ReceivedDigits": k.to_string()}})),
+                None => Err("HANGUP"),
+            }
+        } else {
+            Ok(json!({}))
+        };
+        match result {
+            Ok(event) => exec.send_task_success(&clock, &token, event).unwrap(),
+            Err(error) => exec
+                .send_task_failure(&clock, &token, error, "InvalidDigitsReceived: none")
+                .unwrap(),
+        }
+    };
+    let items = env
+        .services
+        .dynamodb
+        .table("calls")
+        .map(|t| t.items().map(|i| json!(i)).collect())
+        .unwrap_or_default();
+    Call {
+        heard,
+        outcome,
+        items,
+        transitions: exec.cost().state_transitions,
+        round_trips,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn the_passes_keep_what_a_generated_flow_does(
+        shapes in prop::collection::vec(shape(), 1..8),
+        keys in prop::collection::vec(0u8..4, 0..12),
+        hang_up_at in 1usize..40,
+    ) {
+        let t = templates_ir();
+        let flow = flow_of(&t, &shapes);
+        let (before, errors) = lower::lower(&flow);
+        if !errors.is_empty() || !graph::check(&before).is_empty() {
+            // A loop that can spin (the other property): nothing to optimise.
+            return Ok(());
+        }
+        let mut after = before.clone();
+        opt::after_lowering(&mut after);
+        prop_assert!(graph::check(&after).is_empty(), "{:#?}", graph::check(&after));
+        let (b, a) = (call(&before, &keys, hang_up_at), call(&after, &keys, hang_up_at));
+        prop_assert_eq!(&b.heard, &a.heard);
+        prop_assert_eq!(&b.outcome, &a.outcome);
+        prop_assert_eq!(&b.items, &a.items);
+        prop_assert!(a.transitions <= b.transitions, "{} > {}", a.transitions, b.transitions);
+        prop_assert!(a.round_trips <= b.round_trips, "{} > {}", a.round_trips, b.round_trips);
     }
 }
 

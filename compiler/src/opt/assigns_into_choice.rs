@@ -1,4 +1,5 @@
-//! Folds a Pass state that only assigns variables into the Choice after it.
+//! Folds a Pass state that only assigns variables into the Choice next to it: before it, or
+//! after one of its rules.
 //!
 //! Every flow starts with a Pass that keeps the call's details (`call`, `queue_url`), and a
 //! flow that opens with a decision (the business phone's "who is calling, and is it open?")
@@ -23,16 +24,129 @@
 //! random source (they are now evaluated once per condition) nor each other's variables; `C`
 //! a JSONata Choice without state-level `Assign`/`Output`/paths and without rule `Output`, none
 //! of whose rules assigns one of `P`'s variables.
+//!
+//! The other way round, a rule (or `Default`) that leads to such a Pass takes the Pass's
+//! assignments itself and goes on to where the Pass went (`Default` becoming a `{% true %}`
+//! rule, since `Default` has no `Assign`): an `else { i += 1; }` costs no state of its own.
+//! The Pass's values are then evaluated with the Choice, against the values from before it,
+//! as they were before (a Choice without state-level `Assign` changes nothing but what its
+//! rule assigns, which the Pass's values must not read); its input is the Choice's input, as
+//! it was. The Pass stays while anything else goes to it.
 
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
-use switchboard_asl::{Choice, ChoiceRule, Pass, QueryLanguage, State, StateMachine, Test};
+use switchboard_asl::{Choice, ChoiceRule, Pass, QueryLanguage, State, StateMachine, States, Test};
 
-use super::jsonata;
+use super::{jsonata, reach};
 
-/// Folds every such Pass into its Choice. Returns how many were folded.
-pub fn run(machine: &mut StateMachine) -> usize {
+/// A rule (or `Default`) leading to a Pass of assignments takes them and goes on. Returns how
+/// many were folded.
+pub fn after_choices(machine: &mut StateMachine) -> usize {
+    let lang = machine.query_language.unwrap_or(QueryLanguage::JsonPath);
+    let unreached_before = reach::unreached(machine);
+    let mut folded = 0;
+    for _ in 0..machine.states.len() * 4 {
+        let Some((name, choice)) = machine.states.iter().find_map(|(name, state)| {
+            let State::Choice(c) = state else { return None };
+            fold_after(&machine.states, c, lang).map(|c| (name.clone(), c))
+        }) else {
+            break;
+        };
+        machine.states.insert(name, State::Choice(choice));
+        folded += 1;
+    }
+    reach::remove_unreached(machine, &unreached_before);
+    folded
+}
+
+/// `c` with its first edge to a Pass of assignments folded, if one can be.
+fn fold_after(states: &States, c: &Choice, lang: QueryLanguage) -> Option<Choice> {
+    if c.query_language.unwrap_or(lang) != QueryLanguage::Jsonata
+        || c.io != Default::default()
+        || c.choices.iter().any(|r| r.output.is_some())
+    {
+        return None;
+    }
+    let ends_with_true = c.choices.last().is_some_and(|r| {
+        matches!(&r.test, Test::Condition(Value::String(t)) if jsonata::expression(t) == Some("true"))
+    });
+    let edges = (0..c.choices.len())
+        .map(Some)
+        .chain((!ends_with_true).then_some(None));
+    for edge in edges {
+        let target = match edge {
+            Some(i) => &c.choices[i].next,
+            None => c.default.as_ref()?,
+        };
+        let Some(State::Pass(p)) = states.get(target) else {
+            continue;
+        };
+        let Some(assign) = plain_assigns(p, lang) else {
+            continue;
+        };
+        let Some(next) = p.next.clone() else { continue };
+        if jsonata::is_volatile(&Value::Object(assign.clone())) {
+            continue;
+        }
+        let mut out = c.clone();
+        match edge {
+            Some(i) => {
+                let rule = &mut out.choices[i];
+                let mut merged = match &rule.assign {
+                    None => Map::new(),
+                    Some(Value::Object(m)) => m.clone(),
+                    Some(_) => continue,
+                };
+                let set: BTreeSet<String> = merged.keys().cloned().collect();
+                if !jsonata::reads(&Value::Object(assign.clone())).is_disjoint(&set) {
+                    continue;
+                }
+                merged.extend(assign);
+                rule.assign = (!merged.is_empty()).then_some(Value::Object(merged));
+                rule.next = next;
+            }
+            None => {
+                out.choices.push(ChoiceRule {
+                    comment: p.comment.clone(),
+                    test: Test::Condition(jsonata::template("true")),
+                    assign: (!assign.is_empty()).then_some(Value::Object(assign)),
+                    output: None,
+                    next: next.clone(),
+                });
+                out.default = Some(next);
+            }
+        }
+        return Some(out);
+    }
+    None
+}
+
+/// The `Assign` of a JSONata Pass that does nothing else (its output is its input).
+fn plain_assigns(p: &Pass, lang: QueryLanguage) -> Option<Map<String, Value>> {
+    let plain = Pass {
+        comment: p.comment.clone(),
+        io: switchboard_asl::Io {
+            assign: p.io.assign.clone(),
+            ..Default::default()
+        },
+        next: p.next.clone(),
+        query_language: p.query_language,
+        ..Default::default()
+    };
+    if *p != plain || p.query_language.unwrap_or(lang) != QueryLanguage::Jsonata {
+        return None;
+    }
+    match &p.io.assign {
+        Some(Value::Object(m)) => Some(m.clone()),
+        None => Some(Map::new()),
+        Some(_) => None,
+    }
+}
+
+/// A Pass of assignments before a Choice nothing else reaches becomes that Choice. Returns how
+/// many were folded.
+pub fn before_choices(machine: &mut StateMachine) -> usize {
     let lang = machine.query_language.unwrap_or(QueryLanguage::JsonPath);
     let mut folded = 0;
     for _ in 0..machine.states.len() {
@@ -87,28 +201,10 @@ fn find(machine: &StateMachine, lang: QueryLanguage) -> Option<(String, String, 
 }
 
 fn fold(p: &Pass, c: &Choice, lang: QueryLanguage) -> Option<Choice> {
-    let plain_pass = Pass {
-        comment: p.comment.clone(),
-        io: switchboard_asl::Io {
-            assign: p.io.assign.clone(),
-            ..Default::default()
-        },
-        next: p.next.clone(),
-        query_language: p.query_language,
-        ..Default::default()
-    };
-    if *p != plain_pass
-        || p.query_language.unwrap_or(lang) != QueryLanguage::Jsonata
-        || c.query_language.unwrap_or(lang) != QueryLanguage::Jsonata
-        || c.io != Default::default()
-    {
+    if c.query_language.unwrap_or(lang) != QueryLanguage::Jsonata || c.io != Default::default() {
         return None;
     }
-    let assign: Map<String, Value> = match &p.io.assign {
-        Some(Value::Object(m)) => m.clone(),
-        None => Map::new(),
-        Some(_) => return None,
-    };
+    let assign = plain_assigns(p, lang)?;
     let whole = Value::Object(assign.clone());
     if jsonata::is_volatile(&whole) {
         return None;
@@ -176,6 +272,11 @@ mod tests {
     use super::*;
     use crate::opt::testing::{machine, same_behaviour};
     use serde_json::json;
+
+    /// Both folds.
+    fn run(m: &mut StateMachine) -> usize {
+        after_choices(m) + before_choices(m)
+    }
 
     /// `Start` keeps `x` and `y` from the input (as a flow's start keeps the call), then
     /// `Decide`; `A`, `B`, `C` end with their name and the variables.
@@ -287,6 +388,54 @@ mod tests {
             2,
             "one `true` rule, for Start's assignment"
         );
+    }
+
+    /// `Start` (kept apart: it goes to `Go` first), then `Decide`, whose rules or Default lead to
+    /// `SetZ` (a Pass of assignments) on the way to `A`.
+    fn after(decide: Value, set_z: Value) -> Value {
+        let mut d = def(keep(), decide);
+        d["States"]["Start"]["Next"] = json!("Go");
+        d["States"]["Go"] = json!({"Type": "Wait", "Seconds": 1, "Next": "Decide"});
+        d["States"]["SetZ"] = json!({"Type": "Pass", "Comment": "f.rs:7 — assign variables",
+            "Assign": set_z, "Next": "A"});
+        d["States"]["A"] = json!({"Type": "Pass",
+            "Output": "{% \"A\" & $string($z) & $string($w) %}", "End": true});
+        d
+    }
+
+    #[test]
+    fn a_rule_or_default_takes_the_assignments_of_the_pass_it_leads_to() {
+        let (m, n) = folded(after(
+            json!({"Type": "Choice", "Choices": [
+                {"Condition": "{% $x = 1 %}", "Next": "SetZ", "Assign": {"w": 1}},
+                {"Condition": "{% $x = 2 %}", "Next": "B"},
+                {"Condition": "{% $x = 3 %}", "Next": "C"}], "Default": "SetZ"}),
+            json!({"z": "{% $x + 1 %}", "w": 2}),
+        ));
+        assert_eq!(n, 2);
+        assert!(!m.states.contains_key("SetZ"));
+        let State::Choice(c) = &m.states["Decide"] else {
+            panic!()
+        };
+        assert_eq!(
+            c.choices[0].assign,
+            Some(json!({"w": 2, "z": "{% $x + 1 %}"}))
+        );
+        assert_eq!(c.choices[3].test, Test::Condition(json!("{% true %}")));
+        assert_eq!(c.choices[3].next, "A");
+        assert_eq!(c.default.as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn a_pass_reading_what_the_rule_assigns_or_the_clock_stays() {
+        let decide = json!({"Type": "Choice", "Choices": [
+            {"Condition": "{% $x = 1 %}", "Next": "SetZ", "Assign": {"w": 1}},
+            {"Condition": "{% $x = 2 %}", "Next": "B"}], "Default": "C"});
+        assert_eq!(
+            folded(after(decide.clone(), json!({"z": "{% $w + 1 %}"}))).1,
+            0
+        );
+        assert_eq!(folded(after(decide, json!({"z": "{% $millis() %}"}))).1, 0);
     }
 
     #[test]

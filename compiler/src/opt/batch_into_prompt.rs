@@ -35,7 +35,7 @@ use switchboard::pstn::{limits, Action};
 use switchboard::wire;
 use switchboard_asl::{Choice, IntOrExpr, State, StateMachine, States, Task};
 
-use super::jsonata;
+use super::{jsonata, reach};
 
 /// The most Choices followed from `A` to the prompt.
 const MAX_CHOICE_HOPS: usize = 8;
@@ -43,7 +43,7 @@ const MAX_CHOICE_HOPS: usize = 8;
 /// Batches every speech-only Task into the waiting Task after it, where that means the same.
 /// Returns how many were batched.
 pub fn run(machine: &mut StateMachine) -> usize {
-    let unreached_before = unreached(machine);
+    let unreached_before = reach::unreached(machine);
     let mut batched = 0;
     // Each batch removes a Task; the bound only guards against surprises.
     for _ in 0..machine.states.len() {
@@ -54,32 +54,9 @@ pub fn run(machine: &mut StateMachine) -> usize {
         batched += 1;
         // What only the batched Task went to is gone: the prompt it was batched into when
         // nothing else goes there, the Choices it skipped, and what only those went to.
-        for name in unreached(machine) {
-            if !unreached_before.contains(&name) {
-                machine.states.shift_remove(&name);
-            }
-        }
+        reach::remove_unreached(machine, &unreached_before);
     }
     batched
-}
-
-/// The states of the machine's top level that no path from `StartAt` reaches.
-fn unreached(machine: &StateMachine) -> Vec<String> {
-    let mut seen = HashSet::new();
-    let mut todo = vec![machine.start_at.clone()];
-    while let Some(name) = todo.pop() {
-        if let Some(state) = machine.states.get(&name) {
-            if seen.insert(name) {
-                todo.extend(state.successors().map(|e| e.target.to_owned()));
-            }
-        }
-    }
-    machine
-        .states
-        .keys()
-        .filter(|n| !seen.contains(*n))
-        .cloned()
-        .collect()
 }
 
 /// One batch to make: `a` goes, `b` gets a copy `name` with `a`'s actions in front.

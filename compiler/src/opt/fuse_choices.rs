@@ -29,7 +29,7 @@ use std::collections::{BTreeSet, HashSet};
 use serde_json::{Map, Value};
 use switchboard_asl::{Choice, ChoiceRule, QueryLanguage, State, StateMachine, States, Test};
 
-use super::jsonata;
+use super::{jsonata, reach};
 
 /// The most rules one fused Choice gets: a nest of `match`es multiplies rules, and a Choice is
 /// read by people in Workflow Studio.
@@ -40,24 +40,35 @@ pub const MAX_RULES: usize = 24;
 pub fn run(machine: &mut StateMachine) -> usize {
     let lang = machine.query_language.unwrap_or(QueryLanguage::JsonPath);
     let start = machine.start_at.clone();
-    run_scope(&mut machine.states, &start, lang)
+    let booleans = jsonata::boolean_vars(&machine.states);
+    let unreached_before = reach::unreached(machine);
+    let fused = run_scope(&mut machine.states, &start, lang, &booleans);
+    // A rule that can no longer match is dropped (see `drop_unreachable_rules`), and what only
+    // it went to goes with it.
+    reach::remove_unreached(machine, &unreached_before);
+    fused
 }
 
-fn run_scope(states: &mut States, start: &str, lang: QueryLanguage) -> usize {
+fn run_scope(
+    states: &mut States,
+    start: &str,
+    lang: QueryLanguage,
+    booleans: &BTreeSet<String>,
+) -> usize {
     let mut fused = 0;
     for state in states.values_mut() {
         if let State::Parallel(p) = state {
             let inner = p.query_language.unwrap_or(lang);
             for b in &mut p.branches {
                 let l = b.query_language.unwrap_or(inner);
-                fused += run_scope(&mut b.states, &b.start_at.clone(), l);
+                fused += run_scope(&mut b.states, &b.start_at.clone(), l, booleans);
             }
         }
     }
     // Each fusion removes one Choice-to-Choice transition and adds at most the inner Choice's;
     // the bound only guards against a malformed definition's Choice-only cycle.
     for _ in 0..states.len() * MAX_RULES {
-        let Some(inner) = fuse_one(states, lang) else {
+        let Some(inner) = fuse_one(states, lang, booleans) else {
             break;
         };
         remove_unreached(states, start, HashSet::from([inner]));
@@ -75,7 +86,11 @@ enum Via {
 
 /// Fuses the first fusable Choice-to-Choice transition, in state order; returns the inner
 /// Choice's name.
-fn fuse_one(states: &mut States, lang: QueryLanguage) -> Option<String> {
+fn fuse_one(
+    states: &mut States,
+    lang: QueryLanguage,
+    booleans: &BTreeSet<String>,
+) -> Option<String> {
     let names: Vec<String> = states.keys().cloned().collect();
     for outer_name in &names {
         let Some(State::Choice(outer)) = states.get(outer_name) else {
@@ -97,7 +112,7 @@ fn fuse_one(states: &mut States, lang: QueryLanguage) -> Option<String> {
             else {
                 continue;
             };
-            if let Some(fused) = fuse(outer, via, inner, lang) {
+            if let Some(fused) = fuse(outer, via, inner, lang, booleans) {
                 states.insert(outer_name.clone(), State::Choice(fused));
                 return Some(target);
             }
@@ -108,7 +123,13 @@ fn fuse_one(states: &mut States, lang: QueryLanguage) -> Option<String> {
 
 /// The outer Choice with `inner` folded in through `via`, or `None` when that would not mean
 /// the same.
-fn fuse(outer: &Choice, via: Via, inner: &Choice, lang: QueryLanguage) -> Option<Choice> {
+fn fuse(
+    outer: &Choice,
+    via: Via,
+    inner: &Choice,
+    lang: QueryLanguage,
+    booleans: &BTreeSet<String>,
+) -> Option<Choice> {
     if !plain(outer, lang) || !plain(inner, lang) {
         return None;
     }
@@ -133,7 +154,8 @@ fn fuse(outer: &Choice, via: Via, inner: &Choice, lang: QueryLanguage) -> Option
             let rule = outer.choices.get(i)?;
             let default = inner.default.clone()?;
             let c = condition(&rule.test)?;
-            if !jsonata::is_boolean(&c) || jsonata::is_volatile(&Value::String(c.clone())) {
+            if !jsonata::is_boolean(&c, booleans) || jsonata::is_volatile(&Value::String(c.clone()))
+            {
                 return None;
             }
             let assigned = assigned(rule.assign.as_ref())?;
@@ -141,15 +163,20 @@ fn fuse(outer: &Choice, via: Via, inner: &Choice, lang: QueryLanguage) -> Option
             for s in inner_rules {
                 let sc = condition(&s.test)?;
                 let reads_assigned = |v: &Value| !jsonata::reads(v).is_disjoint(&assigned);
-                if !jsonata::is_boolean(&sc)
+                if !jsonata::is_boolean(&sc, booleans)
                     || reads_assigned(&Value::String(sc.clone()))
                     || s.assign.as_ref().is_some_and(reads_assigned)
                 {
                     return None;
                 }
+                let joined = if sc == "true" {
+                    c.clone()
+                } else {
+                    jsonata::and(&c, &sc)
+                };
                 rules.push(ChoiceRule {
                     comment: s.comment,
-                    test: Test::Condition(jsonata::template(&jsonata::and(&c, &sc))),
+                    test: Test::Condition(jsonata::template(&joined)),
                     assign: merge(rule.assign.as_ref(), s.assign.as_ref())?,
                     output: None,
                     next: s.next,
@@ -162,7 +189,27 @@ fn fuse(outer: &Choice, via: Via, inner: &Choice, lang: QueryLanguage) -> Option
             out.choices.splice(i..=i, rules);
         }
     }
+    drop_unreachable_rules(&mut out);
     (out.choices.len() <= MAX_RULES).then_some(out)
+}
+
+/// Removes the rules no evaluation can reach: those after a `{% true %}` rule, and a rule whose
+/// condition is the same text as an earlier one's and reads no clock (the earlier one matched
+/// whenever it would have). A `true` rule also makes `Default` unreachable; it is kept all the same, pointing
+/// where it did (the spec recommends one).
+fn drop_unreachable_rules(c: &mut Choice) {
+    let mut seen = HashSet::new();
+    let mut after_true = false;
+    c.choices.retain(|r| {
+        let text = condition(&r.test);
+        // A condition on the clock may give another answer the second time.
+        let repeat = text.as_ref().is_some_and(|t| {
+            !jsonata::is_volatile(&Value::String(t.clone())) && !seen.insert(t.clone())
+        });
+        let keep = !after_true && !repeat;
+        after_true |= text.as_deref() == Some("true");
+        keep
+    });
 }
 
 /// A JSONata Choice whose rules are `Condition`s without `Output`, with no state-level
@@ -334,6 +381,29 @@ mod tests {
         );
         assert_eq!(c.choices[1].next, "B");
         assert_eq!(c.choices[0].assign, Some(json!({"x": "{% $a %}"})));
+    }
+
+    #[test]
+    fn a_variable_that_only_ever_holds_a_boolean_is_a_condition_to_join() {
+        // `Read` sets `yes` from `$b = true`: a boolean whatever the input.
+        let mut d = def(json!({
+            "First": {"Type": "Choice", "Choices": [rule("$k = \"1\"", "Inner")], "Default": "D"},
+            "Inner": {"Type": "Choice", "Choices": [rule("$yes", "A"),
+                {"Condition": "{% true %}", "Next": "C", "Assign": {"z": 1}}], "Default": "B"},
+        }));
+        d["States"]["Read"]["Assign"]["yes"] = json!("{% $b = true %}");
+        let (m, n, _) = fused(d.clone());
+        assert_eq!(n, 1);
+        // `(c) and (true)` is `c`; after it, the rule for the inner Default can never match.
+        let conds: Vec<String> = choice(&m, "First")
+            .choices
+            .iter()
+            .map(|r| condition(&r.test).unwrap())
+            .collect();
+        assert_eq!(conds, ["($k = \"1\") and ($yes)", "$k = \"1\""]);
+        // Assigned from something that may not be a boolean, it is not joined.
+        d["States"]["Read"]["Assign"]["yes"] = json!("{% $b %}");
+        assert_eq!(fused(d).1, 0);
     }
 
     #[test]

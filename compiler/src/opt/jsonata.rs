@@ -18,10 +18,11 @@
 //! <https://docs.jsonata.org/boolean-operators>, <https://docs.jsonata.org/programming>
 //! (`:=` bindings are local to their block).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jsonata_core::ast::{AstNode, BinaryOp, UnaryOp};
 use serde_json::{Map, Value};
+use switchboard_asl::{State, States};
 
 /// The expression of a `"{% … %}"` template, trimmed; `None` for a literal string.
 pub fn expression(s: &str) -> Option<&str> {
@@ -90,16 +91,18 @@ pub fn each_string(v: &Value, f: &mut dyn FnMut(&str)) {
 /// `<`, `<=`, `>`, `>=` give undefined, as do `$not` and `$contains` of undefined, so those
 /// are not booleans for sure (`evaluateComparisonExpression`, `fn.not` in jsonata.js;
 /// <https://docs.jsonata.org/comparison-operators>).
-pub fn is_boolean(expr: &str) -> bool {
+/// `booleans` are variables known to hold a boolean ([`boolean_vars`]): `$v` counts as one.
+pub fn is_boolean(expr: &str, booleans: &BTreeSet<String>) -> bool {
     match jsonata_core::parser::parse(expr) {
-        Ok(ast) => boolean_node(&ast),
+        Ok(ast) => boolean_node(&ast, booleans),
         Err(_) => false,
     }
 }
 
-fn boolean_node(n: &AstNode) -> bool {
+fn boolean_node(n: &AstNode, booleans: &BTreeSet<String>) -> bool {
     match n {
         AstNode::Boolean(_) => true,
+        AstNode::Variable(v) => booleans.contains(v),
         AstNode::Binary { op, .. } => matches!(
             op,
             BinaryOp::Equal | BinaryOp::NotEqual | BinaryOp::And | BinaryOp::Or | BinaryOp::In
@@ -110,12 +113,109 @@ fn boolean_node(n: &AstNode) -> bool {
             is_builtin: true,
         } => match name.as_str() {
             "exists" => true,
-            "not" => args.len() == 1 && boolean_node(&args[0]),
+            "not" => args.len() == 1 && boolean_node(&args[0], booleans),
             _ => false,
         },
-        AstNode::Block(items) => items.len() == 1 && boolean_node(&items[0]),
+        AstNode::Block(items) => items.len() == 1 && boolean_node(&items[0], booleans),
         _ => false,
     }
+}
+
+/// The variables that only ever hold a boolean: every value assigned to them anywhere in
+/// `states` (and the branches nested in them) is `true`, `false` or an expression
+/// [`is_boolean`] given the others. This relies on what the compiler checks before the passes
+/// run: a flow reads no variable before assigning it (`check::variables`), so the first value
+/// a variable gets is one of those.
+pub fn boolean_vars(states: &States) -> BTreeSet<String> {
+    let mut values: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    each_assign(states, &mut |m| {
+        for (k, v) in m {
+            values.entry(k.clone()).or_default().push(v.clone());
+        }
+    });
+    let mut booleans: BTreeSet<String> = values.keys().cloned().collect();
+    loop {
+        let before = booleans.len();
+        let keep: BTreeSet<String> = booleans
+            .iter()
+            .filter(|var| {
+                values[*var].iter().all(|v| match v {
+                    Value::Bool(_) => true,
+                    Value::String(s) => expression(s).is_some_and(|e| is_boolean(e, &booleans)),
+                    _ => false,
+                })
+            })
+            .cloned()
+            .collect();
+        booleans = keep;
+        if booleans.len() == before {
+            return booleans;
+        }
+    }
+}
+
+/// Calls `f` on every `Assign` object in `states`: states', Choice rules', catchers', and those
+/// of nested branches.
+fn each_assign(states: &States, f: &mut dyn FnMut(&Map<String, Value>)) {
+    for state in states.values() {
+        let mut blocks: Vec<Option<&Value>> = vec![state.io().and_then(|io| io.assign.as_ref())];
+        if let State::Choice(c) = state {
+            blocks.extend(c.choices.iter().map(|r| r.assign.as_ref()));
+        }
+        if let Some(h) = state.handlers() {
+            blocks.extend(h.catch.iter().map(|c| c.assign.as_ref()));
+        }
+        for b in blocks.into_iter().flatten() {
+            if let Value::Object(m) = b {
+                f(m);
+            }
+        }
+        for scope in state.scopes() {
+            each_assign(scope.states, f);
+        }
+    }
+}
+
+/// Whether evaluating the expression can never fail: it only reads variables and fields
+/// (`$a.b.c`, no predicates or calls) and compares or combines them with `=`, `!=`, `in`,
+/// `and`, `or`, `$not`, `$exists` and literals, none of which raises an error in jsonata 2.0.6
+/// whatever the values (`<` does on a string and a number, `+` on a string).
+pub fn cannot_fail(expr: &str) -> bool {
+    fn node(n: &AstNode) -> bool {
+        match n {
+            AstNode::Boolean(_)
+            | AstNode::Number(_)
+            | AstNode::String(_)
+            | AstNode::Null
+            | AstNode::Variable(_) => true,
+            AstNode::Path { steps } => steps.iter().all(|s| {
+                s.stages.is_empty()
+                    && s.focus.is_none()
+                    && s.index_var.is_none()
+                    && matches!(s.node, AstNode::Variable(_) | AstNode::Name(_))
+            }),
+            AstNode::Binary { op, lhs, rhs } => {
+                matches!(
+                    op,
+                    BinaryOp::Equal
+                        | BinaryOp::NotEqual
+                        | BinaryOp::And
+                        | BinaryOp::Or
+                        | BinaryOp::In
+                ) && node(lhs)
+                    && node(rhs)
+            }
+            AstNode::Array(items) => items.iter().all(node),
+            AstNode::Function {
+                name,
+                args,
+                is_builtin: true,
+            } => matches!(name.as_str(), "not" | "exists") && args.len() == 1 && node(&args[0]),
+            AstNode::Block(items) => items.len() == 1 && node(&items[0]),
+            _ => false,
+        }
+    }
+    jsonata_core::parser::parse(expr).is_ok_and(|ast| node(&ast))
 }
 
 /// `(a) and (b)`. JSONata evaluates `b` only when `a` is true (2.0's `and` short-circuits, as
@@ -357,7 +457,7 @@ mod tests {
             "$a or $b",
             "($a < 3) and $b",
         ] {
-            assert!(is_boolean(yes), "{yes}");
+            assert!(is_boolean(yes, &BTreeSet::new()), "{yes}");
         }
         // `$not` and `$contains` of undefined give undefined.
         for no in [
@@ -373,7 +473,43 @@ mod tests {
             "$a >= $b",
             "$not($a > 1)",
         ] {
-            assert!(!is_boolean(no), "{no}");
+            assert!(!is_boolean(no, &BTreeSet::new()), "{no}");
+        }
+    }
+
+    #[test]
+    fn variables_that_only_ever_hold_booleans() {
+        let states: States = serde_json::from_value(json!({
+            "P": {"Type": "Pass", "Assign": {"last": "{% $i + 1 = $n %}", "i": 0, "ok": true,
+                "s": "{% $i < 3 %}", "both": "{% $last and $ok %}"}, "Next": "C"},
+            "C": {"Type": "Choice", "Choices": [{"Condition": "{% $last %}", "Next": "P",
+                "Assign": {"ok": "{% $not($last) %}", "i": "{% $i + 1 %}"}}], "Default": "P"}
+        }))
+        .unwrap();
+        let b = boolean_vars(&states);
+        assert_eq!(b.into_iter().collect::<Vec<_>>(), ["both", "last", "ok"]);
+        assert!(is_boolean("$not($last)", &boolean_vars(&states)));
+        assert!(!is_boolean("$i", &boolean_vars(&states)));
+    }
+
+    #[test]
+    fn what_cannot_fail() {
+        for yes in [
+            "$a",
+            "$a.b.c = \"x\"",
+            "$not($a) and $exists($b.c)",
+            "$k in [\"1\", \"2\"]",
+        ] {
+            assert!(cannot_fail(yes), "{yes}");
+        }
+        for no in [
+            "$a < 3",
+            "$a + 1 = 2",
+            "$a[0] = 1",
+            "$f($a)",
+            "$string($a) = \"1\"",
+        ] {
+            assert!(!cannot_fail(no), "{no}");
         }
     }
 

@@ -5,7 +5,9 @@
 mod assigns_into_choice;
 mod batch_into_prompt;
 mod fuse_choices;
+mod hoist_choices;
 mod jsonata;
+mod reach;
 #[cfg(test)]
 mod testing;
 
@@ -13,7 +15,12 @@ use switchboard_asl::StateMachine;
 
 /// The passes that run after lowering, in order.
 pub fn after_lowering(machine: &mut StateMachine) {
+    // Assignments after a decision join it, a decision after a Task that does not affect it
+    // goes before the Task, then decisions next to each other become one; the start's
+    // assignments join the first decision; speech joins the prompt after it.
+    assigns_into_choice::after_choices(machine);
+    hoist_choices::run(machine);
     fuse_choices::run(machine);
-    assigns_into_choice::run(machine);
+    assigns_into_choice::before_choices(machine);
     batch_into_prompt::run(machine);
 }

@@ -24,21 +24,37 @@ pub struct Run {
     pub status: Status,
     pub vars: Vars,
     pub transitions: u64,
+    /// What the run sent to the SQS queue whose URL is the input's `q` (its effects).
+    pub sent: Vec<Value>,
 }
 
+/// Runs `m` on `input`, with `q` added to the input: the URL of an empty SQS queue.
 pub fn run(m: &StateMachine, input: Value) -> Run {
     let mut env = Env::new(Clock::new(T0, 7), Services::new());
+    let queue = env.services.queues.create("effects");
+    let mut input = input;
+    if let Value::Object(o) = &mut input {
+        o.insert("q".into(), Value::String(queue.clone()));
+    }
     let mut exec = Execution::start(Arc::new(m.clone()), "test", input, &env);
     let status = exec.run_until_blocked(&mut env);
+    let sent = env
+        .services
+        .queues
+        .receive(&queue, usize::MAX)
+        .map(|ms| ms.into_iter().map(|m| m.body).collect())
+        .unwrap_or_default();
     Run {
         status,
         vars: exec.variables().clone(),
         transitions: exec.cost().state_transitions,
+        sent,
     }
 }
 
-/// Runs `before` and `after` on every input: the same outcome (output, or error name) and the
-/// same variables, never more transitions. Returns the transitions saved over all inputs.
+/// Runs `before` and `after` on every input: the same outcome (output, or error name), the same
+/// variables and effects, never more transitions. Returns the transitions saved over all
+/// inputs.
 pub fn same_behaviour(before: &StateMachine, after: &StateMachine, inputs: &[Value]) -> u64 {
     let mut saved = 0;
     for input in inputs {
@@ -54,6 +70,7 @@ pub fn same_behaviour(before: &StateMachine, after: &StateMachine, inputs: &[Val
             "input {input}: before {b:?}\nafter {a:?}"
         );
         assert_eq!(b.vars, a.vars, "input {input}: the variables differ");
+        assert_eq!(b.sent, a.sent, "input {input}: the effects differ");
         assert!(
             a.transitions <= b.transitions,
             "input {input}: {} transitions after, {} before",
