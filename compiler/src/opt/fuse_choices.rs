@@ -24,12 +24,13 @@
 //! rule keeps its `Comment`, or gets the inner Choice's, so every rule still names its Rust
 //! line. The inner Choice stays while anything else goes to it, and goes when nothing does.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde_json::{Map, Value};
 use switchboard_asl::{Choice, ChoiceRule, QueryLanguage, State, StateMachine, States, Test};
 
-use super::{jsonata, reach};
+use super::jsonata::{self, Conditions};
+use super::reach;
 
 /// The most rules one fused Choice gets: a nest of `match`es multiplies rules, and a Choice is
 /// read by people in Workflow Studio.
@@ -37,23 +38,17 @@ pub const MAX_RULES: usize = 24;
 
 /// Fuses every Choice-to-Choice transition that can be fused, in the machine and in the
 /// branches of its Parallel states. Returns how many were fused.
-pub fn run(machine: &mut StateMachine) -> usize {
+pub fn run(machine: &mut StateMachine, conditions: &mut Conditions) -> usize {
     let lang = machine.query_language.unwrap_or(QueryLanguage::JsonPath);
     let start = machine.start_at.clone();
-    let booleans = jsonata::boolean_vars(&machine.states);
-    let unreached_before = reach::unreached(machine);
-    let fused = run_scope(&mut machine.states, &start, lang, &booleans);
-    // A rule that can no longer match is dropped (see `drop_unreachable_rules`), and what only
-    // it went to goes with it.
-    reach::remove_unreached(machine, &unreached_before);
-    fused
+    run_scope(&mut machine.states, &start, lang, conditions)
 }
 
 fn run_scope(
     states: &mut States,
     start: &str,
     lang: QueryLanguage,
-    booleans: &BTreeSet<String>,
+    conditions: &mut Conditions,
 ) -> usize {
     let mut fused = 0;
     for state in states.values_mut() {
@@ -61,18 +56,52 @@ fn run_scope(
             let inner = p.query_language.unwrap_or(lang);
             for b in &mut p.branches {
                 let l = b.query_language.unwrap_or(inner);
-                fused += run_scope(&mut b.states, &b.start_at.clone(), l, booleans);
+                fused += run_scope(&mut b.states, &b.start_at.clone(), l, conditions);
             }
         }
     }
-    // Each fusion removes one Choice-to-Choice transition and adds at most the inner Choice's;
-    // the bound only guards against a malformed definition's Choice-only cycle.
-    for _ in 0..states.len() * MAX_RULES {
-        let Some(inner) = fuse_one(states, lang, booleans) else {
+    let unreached_before = reach::unreached_in(states, start);
+    // Rounds: every Choice takes in the Choices it goes to while it can; then what no longer
+    // has a way in goes (an inner Choice folded everywhere it was reached, a rule's target
+    // that rule was the last way to). Within a round the ways into each state are counted,
+    // so a Choice folded everywhere is not worked on again. A fusion removes one
+    // Choice-to-Choice transition and adds at most the inner Choice's; the bound only guards
+    // against a malformed definition's Choice-only cycle.
+    for _ in 0..=states.len() {
+        let mut ways_in: HashMap<String, usize> = HashMap::new();
+        for s in states.values() {
+            for e in s.successors() {
+                *ways_in.entry(e.target.to_owned()).or_default() += 1;
+            }
+        }
+        let mut changed = false;
+        let choices: Vec<String> = states
+            .iter()
+            .filter(|(_, s)| matches!(s, State::Choice(_)))
+            .map(|(n, _)| n.clone())
+            .collect();
+        for outer in choices {
+            for _ in 0..MAX_RULES * 2 {
+                if outer != start && ways_in.get(&outer).copied().unwrap_or(0) == 0 {
+                    break;
+                }
+                let Some((inner, added)) = fuse_next(states, &outer, lang, conditions) else {
+                    break;
+                };
+                if let Some(n) = ways_in.get_mut(&inner) {
+                    *n = n.saturating_sub(1);
+                }
+                for t in added {
+                    *ways_in.entry(t).or_default() += 1;
+                }
+                fused += 1;
+                changed = true;
+            }
+        }
+        reach::remove_unreached_in(states, start, &unreached_before);
+        if !changed {
             break;
-        };
-        remove_unreached(states, start, HashSet::from([inner]));
-        fused += 1;
+        }
     }
     fused
 }
@@ -84,38 +113,41 @@ enum Via {
     Rule(usize),
 }
 
-/// Fuses the first fusable Choice-to-Choice transition, in state order; returns the inner
-/// Choice's name.
-fn fuse_one(
+/// Fuses the first of `outer`'s transitions to another Choice that can be fused; returns the
+/// inner Choice and the transitions the outer one took over from it.
+fn fuse_next(
     states: &mut States,
+    outer: &str,
     lang: QueryLanguage,
-    booleans: &BTreeSet<String>,
-) -> Option<String> {
-    let names: Vec<String> = states.keys().cloned().collect();
-    for outer_name in &names {
-        let Some(State::Choice(outer)) = states.get(outer_name) else {
+    conditions: &mut Conditions,
+) -> Option<(String, Vec<String>)> {
+    let State::Choice(o) = states.get(outer)? else {
+        return None;
+    };
+    let edges: Vec<(Via, &String)> = o
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (Via::Rule(i), &r.next))
+        .chain(o.default.as_ref().map(|d| (Via::Default, d)))
+        .collect();
+    for (via, target) in edges {
+        if target == outer {
+            continue;
+        }
+        let Some(State::Choice(inner)) = states.get(target) else {
             continue;
         };
-        let edges: Vec<(Via, String)> = outer
-            .choices
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (Via::Rule(i), r.next.clone()))
-            .chain(outer.default.clone().map(|d| (Via::Default, d)))
-            .collect();
-        for (via, target) in edges {
-            if &target == outer_name {
-                continue;
-            }
-            let (Some(State::Choice(outer)), Some(State::Choice(inner))) =
-                (states.get(outer_name), states.get(&target))
-            else {
-                continue;
-            };
-            if let Some(fused) = fuse(outer, via, inner, lang, booleans) {
-                states.insert(outer_name.clone(), State::Choice(fused));
-                return Some(target);
-            }
+        if let Some(fused) = fuse(o, via, inner, lang, conditions) {
+            let added = inner
+                .choices
+                .iter()
+                .map(|r| r.next.clone())
+                .chain(inner.default.clone())
+                .collect();
+            let inner = target.clone();
+            states.insert(outer.to_owned(), State::Choice(fused));
+            return Some((inner, added));
         }
     }
     None
@@ -128,22 +160,44 @@ fn fuse(
     via: Via,
     inner: &Choice,
     lang: QueryLanguage,
-    booleans: &BTreeSet<String>,
+    conditions: &mut Conditions,
 ) -> Option<Choice> {
     if !plain(outer, lang) || !plain(inner, lang) {
         return None;
     }
-    let inner_rules: Vec<ChoiceRule> = inner
-        .choices
-        .iter()
-        .map(|r| {
-            let mut r = r.clone();
-            if r.comment.is_none() {
-                r.comment = inner.comment.clone();
+    // Through a rule: everything is checked before anything is copied (most attempts fail).
+    if let Via::Rule(i) = via {
+        let rule = outer.choices.get(i)?;
+        inner.default.as_ref()?;
+        let c = condition(&rule.test)?;
+        if !conditions.is_boolean(&c) || jsonata::is_volatile(&Value::String(c)) {
+            return None;
+        }
+        let assigned = assigned(rule.assign.as_ref())?;
+        let reads_assigned = |v: &Value| !jsonata::reads(v).is_disjoint(&assigned);
+        for s in &inner.choices {
+            let sc = condition(&s.test)?;
+            if !conditions.is_boolean(&sc)
+                || reads_assigned(&Value::String(sc))
+                || s.assign.as_ref().is_some_and(reads_assigned)
+                || !matches!(s.assign, None | Some(Value::Object(_)))
+            {
+                return None;
             }
-            r
-        })
-        .collect();
+        }
+        if outer.choices.len() + inner.choices.len() > MAX_RULES {
+            return None;
+        }
+    } else if outer.choices.len() + inner.choices.len() > MAX_RULES + 1 {
+        return None;
+    }
+    let inner_rules = inner.choices.iter().map(|r| {
+        let mut r = r.clone();
+        if r.comment.is_none() {
+            r.comment = inner.comment.clone();
+        }
+        r
+    });
     let mut out = outer.clone();
     match via {
         Via::Default => {
@@ -152,23 +206,10 @@ fn fuse(
         }
         Via::Rule(i) => {
             let rule = outer.choices.get(i)?;
-            let default = inner.default.clone()?;
             let c = condition(&rule.test)?;
-            if !jsonata::is_boolean(&c, booleans) || jsonata::is_volatile(&Value::String(c.clone()))
-            {
-                return None;
-            }
-            let assigned = assigned(rule.assign.as_ref())?;
-            let mut rules = Vec::with_capacity(inner_rules.len() + 1);
+            let mut rules = Vec::with_capacity(inner.choices.len() + 1);
             for s in inner_rules {
                 let sc = condition(&s.test)?;
-                let reads_assigned = |v: &Value| !jsonata::reads(v).is_disjoint(&assigned);
-                if !jsonata::is_boolean(&sc, booleans)
-                    || reads_assigned(&Value::String(sc.clone()))
-                    || s.assign.as_ref().is_some_and(reads_assigned)
-                {
-                    return None;
-                }
                 let joined = if sc == "true" {
                     c.clone()
                 } else {
@@ -183,7 +224,7 @@ fn fuse(
                 });
             }
             rules.push(ChoiceRule {
-                next: default,
+                next: inner.default.clone()?,
                 ..rule.clone()
             });
             out.choices.splice(i..=i, rules);
@@ -252,33 +293,6 @@ fn merge(first: Option<&Value>, then: Option<&Value>) -> Option<Option<Value>> {
     Some((!m.is_empty()).then_some(Value::Object(m)))
 }
 
-/// Removes the Choices of `candidates` (those whose rules were folded elsewhere) that nothing
-/// goes to any more and that are not the start; removing one can leave another unreached.
-fn remove_unreached(states: &mut States, start: &str, mut candidates: HashSet<String>) {
-    loop {
-        let targeted: HashSet<String> = states
-            .values()
-            .flat_map(|s| {
-                s.successors()
-                    .map(|e| e.target.to_owned())
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let gone: Vec<String> = candidates
-            .iter()
-            .filter(|n| n.as_str() != start && !targeted.contains(*n) && states.contains_key(*n))
-            .cloned()
-            .collect();
-        if gone.is_empty() {
-            return;
-        }
-        for n in gone {
-            candidates.remove(&n);
-            states.shift_remove(&n);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,7 +336,7 @@ mod tests {
     fn fused(d: Value) -> (StateMachine, usize, u64) {
         let before = machine(d);
         let mut after = before.clone();
-        let n = run(&mut after);
+        let n = run(&mut after, &mut Conditions::new(&before.states));
         let saved = same_behaviour(&before, &after, &inputs());
         (after, n, saved)
     }
@@ -560,7 +574,8 @@ mod tests {
                 {"Variable": "$.b", "BooleanEquals": true, "Next": "B"}], "Default": "A"},
             "A": {"Type": "Succeed"}, "B": {"Type": "Succeed"}}});
         let mut m = machine(d);
-        assert_eq!(run(&mut m), 0);
+        let mut c = Conditions::new(&m.states);
+        assert_eq!(run(&mut m, &mut c), 0);
     }
 
     #[test]

@@ -30,117 +30,193 @@
 //! A failure of a copy goes where the Task's went, with no rule's assignment made: as before,
 //! when the Choice was never reached.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Map, Value};
-use switchboard_asl::{Choice, QueryLanguage, State, StateMachine, States, Task, Test};
+use switchboard_asl::{Choice, QueryLanguage, State, StateMachine, Task, Test};
 
-use super::{jsonata, reach};
+use super::jsonata::{self, Conditions};
+use super::reach;
 
 /// Hoists every Choice that can be hoisted above the Task before it. Returns how many.
-pub fn run(machine: &mut StateMachine) -> usize {
+pub fn run(machine: &mut StateMachine, conditions: &mut Conditions) -> usize {
     let lang = machine.query_language.unwrap_or(QueryLanguage::JsonPath);
-    let booleans = jsonata::boolean_vars(&machine.states);
     let unreached_before = reach::unreached(machine);
-    let mut hoisted = 0;
-    // Each hoist leaves a Choice next to the Choice before it, for `fuse_choices`; the bound
-    // keeps copies of copies in check.
-    for _ in 0..machine.states.len() {
-        let Some(plan) = find(machine, lang, &booleans) else {
-            break;
-        };
-        apply(machine, plan);
-        hoisted += 1;
-        reach::remove_unreached(machine, &unreached_before);
+    // What each Choice reads, if it may be decided earlier: Choices are never changed here
+    // (a hoisted one is a new state), so this holds for the whole pass.
+    let mut choices: HashMap<String, Option<BTreeSet<String>>> = HashMap::new();
+    let mut names = reach::Names::default();
+    // The Choice each Task is reached from, when every way into it comes from that one
+    // Choice (its rules or Default, no catcher): worked out once, then kept up to date: a
+    // hoist's copies are reached from the hoisted Choice only, and what the Choice's outcomes
+    // lead to is then reached from the copies too.
+    let mut only_from: HashMap<String, String> = HashMap::new();
+    for (task, ways) in reach::predecessors(&machine.states) {
+        let from = &ways[0].0;
+        if ways.iter().all(|(f, k)| f == from && !k.is_catch())
+            && matches!(machine.states.get(from), Some(State::Choice(_)))
+            && matches!(machine.states.get(&task), Some(State::Task(_)))
+            && task != machine.start_at
+        {
+            only_from.insert(task, from.clone());
+        }
     }
+    let mut work: Vec<String> = machine
+        .states
+        .keys()
+        .rev()
+        .filter(|n| only_from.contains_key(*n))
+        .cloned()
+        .collect();
+    let mut hoisted = 0;
+    // A hoist's copies are worked on next (a chain of decisions and Tasks is hoisted all the
+    // way up); the bound keeps copies of copies in check.
+    let mut budget = machine.states.len();
+    while let Some(task) = work.pop() {
+        if budget == 0 {
+            break;
+        }
+        let Some(from) = only_from.get(&task).cloned() else {
+            continue;
+        };
+        let Some(plan) = plan(machine, from, &task, lang, conditions, &mut choices) else {
+            continue;
+        };
+        let (hoisted_choice, copies) = apply(machine, plan, &mut names);
+        // The names may be ones removed before: forget what was known of those.
+        choices.remove(&hoisted_choice);
+        // Where the Choice's outcomes go is now also reached from the copies (Tasks).
+        for copy in &copies {
+            if let Some(State::Task(t)) = machine.states.get(copy) {
+                if let Some(next) = &t.next {
+                    only_from.remove(next);
+                }
+            }
+        }
+        for copy in copies.iter().rev() {
+            choices.remove(copy);
+            only_from.insert(copy.clone(), hoisted_choice.clone());
+            work.push(copy.clone());
+        }
+        hoisted += 1;
+        budget -= 1;
+    }
+    reach::remove_unreached(machine, &unreached_before);
     hoisted
 }
 
 struct Plan {
-    /// The Choice whose transition led to the Task, and which one.
+    /// The Choice whose transitions lead to the Task, and only they.
     from: String,
     task: String,
     choice: String,
 }
 
-fn find(machine: &StateMachine, lang: QueryLanguage, booleans: &BTreeSet<String>) -> Option<Plan> {
-    for (task_name, state) in &machine.states {
-        let State::Task(t) = state else { continue };
-        let Some(choice_name) = t.next.as_deref() else {
-            continue;
-        };
-        let Some(State::Choice(c)) = machine.states.get(choice_name) else {
-            continue;
-        };
-        // Exactly one way in, from a Choice's rule or Default.
-        let mut ways_in = machine.states.iter().flat_map(|(name, s)| {
-            s.successors()
-                .filter(|e| e.target == task_name)
-                .map(move |e| (name, s, e.kind))
-        });
-        let (Some((from, State::Choice(_), kind)), None) = (ways_in.next(), ways_in.next()) else {
-            continue;
-        };
-        if kind.is_catch() || machine.start_at == *task_name || from == task_name {
-            continue;
-        }
-        if hoistable(t, c, lang, booleans) {
-            return Some(Plan {
-                from: from.clone(),
-                task: task_name.clone(),
-                choice: choice_name.to_owned(),
-            });
-        }
+fn plan(
+    machine: &StateMachine,
+    from: String,
+    task_name: &str,
+    lang: QueryLanguage,
+    conditions: &mut Conditions,
+    choices: &mut HashMap<String, Option<BTreeSet<String>>>,
+) -> Option<Plan> {
+    let State::Task(t) = machine.states.get(task_name)? else {
+        return None;
+    };
+    let choice_name = t.next.as_deref()?;
+    let State::Choice(c) = machine.states.get(choice_name)? else {
+        return None;
+    };
+    if from == task_name
+        || from == choice_name
+        || !matches!(machine.states.get(&from), Some(State::Choice(_)))
+        || !hoistable(t, choice_name, c, lang, conditions, choices)
+    {
+        return None;
     }
-    None
+    Some(Plan {
+        from,
+        task: task_name.to_owned(),
+        choice: choice_name.to_owned(),
+    })
 }
 
-fn hoistable(t: &Task, c: &Choice, lang: QueryLanguage, booleans: &BTreeSet<String>) -> bool {
-    if c.query_language.unwrap_or(lang) != QueryLanguage::Jsonata
-        || c.io != Default::default()
-        || c.default.is_none()
-        || t.end.is_some()
+fn hoistable(
+    t: &Task,
+    choice_name: &str,
+    c: &Choice,
+    lang: QueryLanguage,
+    conditions: &mut Conditions,
+    choices: &mut HashMap<String, Option<BTreeSet<String>>>,
+) -> bool {
+    if t.end.is_some()
         || t.io.output.is_some()
         || t.io.output_path.is_some()
         || t.result_path.is_some()
     {
         return false;
     }
-    let task_sets: BTreeSet<String> = match &t.io.assign {
-        None => BTreeSet::new(),
-        Some(Value::Object(m)) => m.keys().cloned().collect(),
-        Some(_) => return false,
+    let reads = choices
+        .entry(choice_name.to_owned())
+        .or_insert_with(|| choice_reads(c, lang, conditions));
+    let Some(reads) = reads else {
+        return false;
     };
-    c.choices.iter().all(|r| {
-        let Test::Condition(Value::String(text)) = &r.test else {
-            return false;
-        };
-        let Some(cond) = jsonata::expression(text) else {
-            return false;
-        };
-        let reads_of = |v: &Value| jsonata::reads(v);
-        let mut reads = reads_of(&Value::String(text.clone()));
-        if let Some(a) = &r.assign {
-            if !a.is_object() {
-                return false;
-            }
-            reads.extend(reads_of(a));
-        }
-        r.output.is_none()
-            && jsonata::cannot_fail(cond)
-            && jsonata::is_boolean(cond, booleans)
-            && !jsonata::is_volatile(&Value::String(text.clone()))
-            && !reads.contains("states")
-            && reads.is_disjoint(&task_sets)
-    })
+    match &t.io.assign {
+        None => true,
+        Some(Value::Object(m)) => m.keys().all(|k| !reads.contains(k)),
+        Some(_) => false,
+    }
 }
 
-fn apply(machine: &mut StateMachine, plan: Plan) {
+/// What a Choice that may be decided earlier reads (its conditions and rule `Assign`s); `None`
+/// when it may not: a condition that can fail, is not a boolean, reads the clock or `$states`,
+/// a rule with `Output` or an `Assign` that is no object, no `Default`, state-level fields.
+fn choice_reads(
+    c: &Choice,
+    lang: QueryLanguage,
+    conditions: &mut Conditions,
+) -> Option<BTreeSet<String>> {
+    if c.query_language.unwrap_or(lang) != QueryLanguage::Jsonata
+        || c.io != Default::default()
+        || c.default.is_none()
+    {
+        return None;
+    }
+    let mut reads = BTreeSet::new();
+    for r in &c.choices {
+        let Test::Condition(Value::String(text)) = &r.test else {
+            return None;
+        };
+        let cond = jsonata::expression(text)?;
+        let text = Value::String(text.clone());
+        if r.output.is_some()
+            || r.assign.as_ref().is_some_and(|a| !a.is_object())
+            || jsonata::is_volatile(&text)
+            || !conditions.cannot_fail(cond)
+            || !conditions.is_boolean(cond)
+        {
+            return None;
+        }
+        reads.extend(jsonata::reads(&text));
+        if let Some(a) = &r.assign {
+            reads.extend(jsonata::reads(a));
+        }
+    }
+    (!reads.contains("states")).then_some(reads)
+}
+
+/// Makes the hoist; returns the hoisted Choice's name and its copies of the Task.
+fn apply(
+    machine: &mut StateMachine,
+    plan: Plan,
+    namer: &mut reach::Names,
+) -> (String, Vec<String>) {
     let (Some(State::Task(task)), Some(State::Choice(choice))) = (
         machine.states.get(&plan.task).cloned(),
         machine.states.get(&plan.choice).cloned(),
     ) else {
-        return;
+        return (String::new(), Vec::new());
     };
     let mut hoisted = choice.clone();
     let mut copies = Vec::new();
@@ -172,28 +248,25 @@ fn apply(machine: &mut StateMachine, plan: Plan) {
         _ => copy_of(&choice.default.clone().unwrap_or_default(), None),
     };
     // Names: the Task's own for the first copy, numbered after that; the hoisted Choice keeps
-    // the Choice's name, numbered. They take the Task's place in the reading order.
-    let at = machine.states.get_index_of(&plan.task).unwrap_or(0);
-    machine.states.shift_remove(&plan.task);
-    let mut names = Vec::new();
-    for (i, t) in copies.into_iter().enumerate() {
-        let name = fresh(&machine.states, &plan.task, i);
-        let index = (at + 1 + i).min(machine.states.len());
-        machine
-            .states
-            .shift_insert(index, name.clone(), State::Task(t));
-        names.push(name);
+    // the Choice's name, numbered, and takes the Task's place; the copies go after.
+    let mut names = vec![plan.task.clone()];
+    for _ in 1..copies.len() {
+        names.push(namer.fresh(&machine.states, &plan.task));
     }
     for (rule, i) in hoisted.choices.iter_mut().zip(&targets) {
         rule.next = names[*i].clone();
     }
     hoisted.default = Some(names[default_copy].clone());
-    let choice_name = fresh(&machine.states, &plan.choice, 1);
-    machine.states.shift_insert(
-        at.min(machine.states.len()),
+    let choice_name = namer.fresh(&machine.states, &plan.choice);
+    reach::replace(
+        &mut machine.states,
+        &plan.task,
         choice_name.clone(),
         State::Choice(hoisted),
     );
+    for (name, t) in names.iter().zip(copies) {
+        machine.states.insert(name.clone(), State::Task(t));
+    }
     if let Some(from) = machine.states.get_mut(&plan.from) {
         for (_, t) in from.successors_mut() {
             if *t == plan.task {
@@ -201,34 +274,7 @@ fn apply(machine: &mut StateMachine, plan: Plan) {
             }
         }
     }
-}
-
-/// `base` if free and `n` is 0, else `base (k)` with the first free `k` from 2 (a `base` that
-/// is itself numbered is numbered anew, not twice).
-fn fresh(states: &States, base: &str, n: usize) -> String {
-    if n == 0 && !states.contains_key(base) {
-        return base.to_owned();
-    }
-    let base = match base.rsplit_once(" (") {
-        Some((stem, k)) if k.ends_with(')') && k[..k.len() - 1].parse::<u32>().is_ok() => stem,
-        _ => base,
-    };
-    let max = switchboard_asl::graph::MAX_STATE_NAME_CHARS;
-    (2..)
-        .map(|k| {
-            let suffix = format!(" ({k})");
-            let room = max - suffix.chars().count();
-            let stem: String = if base.chars().count() > room {
-                let mut s: String = base.chars().take(room - 1).collect();
-                s.push('…');
-                s
-            } else {
-                base.to_owned()
-            };
-            format!("{stem}{suffix}")
-        })
-        .find(|name| !states.contains_key(name))
-        .unwrap_or_default()
+    (choice_name, names)
 }
 
 #[cfg(test)]
@@ -279,8 +325,9 @@ mod tests {
     fn hoisted(d: Value) -> (StateMachine, usize) {
         let before = machine(d);
         let mut after = before.clone();
-        let n = run(&mut after);
-        fuse_choices::run(&mut after);
+        let mut conditions = Conditions::new(&after.states);
+        let n = run(&mut after, &mut conditions);
+        fuse_choices::run(&mut after, &mut conditions);
         assert_eq!(switchboard_asl::graph::check(&after), vec![], "{after:#?}");
         same_behaviour(&before, &after, &inputs());
         (after, n)
@@ -342,13 +389,19 @@ mod tests {
     }
 
     #[test]
-    fn a_task_reached_two_ways_stays_where_it_is() {
+    fn a_task_reached_from_elsewhere_too_stays_where_it_is() {
+        // Another state goes to `Send`: it would go to a copy that takes one outcome only.
         let mut d = def(last("$last"), json!(null));
         d["States"]["First"]["Choices"]
             .as_array_mut()
             .unwrap()
-            .push(json!({"Condition": "{% $k = \"1\" %}", "Next": "Send"}));
-        assert_eq!(hoisted(d).1, 0);
+            .push(json!({"Condition": "{% $k = \"1\" %}", "Next": "Also"}));
+        d["States"]["Also"] = json!({"Type": "Pass", "Next": "Send"});
+        assert_eq!(hoisted(d.clone()).1, 0);
+        // Two rules of the one Choice before it are one way in: both take the hoisted Choice.
+        d["States"]["First"]["Choices"][1]["Next"] = json!("Send");
+        d["States"].as_object_mut().unwrap().remove("Also");
+        assert_eq!(hoisted(d).1, 1);
     }
 
     #[test]
@@ -372,5 +425,53 @@ mod tests {
         let wrong = machine(wrong);
         let r = std::panic::catch_unwind(|| same_behaviour(&before, &wrong, &inputs()));
         assert!(r.is_err());
+    }
+}
+
+#[cfg(test)]
+mod chain_tests {
+    use super::*;
+    use crate::opt::testing::{machine, same_behaviour};
+    use serde_json::json;
+
+    fn send(body: &str, next: &str) -> Value {
+        json!({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+            "Arguments": {"QueueUrl": "{% $q %}", "MessageBody": body}, "Next": next})
+    }
+
+    #[test]
+    fn a_task_after_a_hoisted_decision_is_reached_from_the_copies_too() {
+        // First → Send → Last ($last) → SendTwo → Final ($other). Hoisting Last above Send
+        // makes the copies of Send go to SendTwo: SendTwo is then reached from a Task, and
+        // Final must not be hoisted above it as if Last were its only way in.
+        let d = json!({"QueryLanguage": "JSONata", "StartAt": "Read", "States": {
+            "Read": {"Type": "Pass", "Assign": {"k": "{% $states.input.k %}",
+                "q": "{% $states.input.q %}",
+                "last": "{% $states.input.i = 2 %}", "other": "{% $states.input.j = 1 %}"},
+                "Next": "First"},
+            "First": {"Type": "Choice", "Choices": [
+                {"Condition": "{% $k = \"3\" %}", "Next": "Send"}], "Default": "B"},
+            "Send": send("one", "Last"),
+            "Last": {"Type": "Choice", "Choices": [{"Condition": "{% $last %}", "Next": "SendTwo"}],
+                "Default": "A"},
+            "SendTwo": send("two", "Final"),
+            "Final": {"Type": "Choice", "Choices": [{"Condition": "{% $other %}", "Next": "A"}],
+                "Default": "B"},
+            "A": {"Type": "Pass", "Output": "A", "End": true},
+            "B": {"Type": "Pass", "Output": "B", "End": true}}});
+        let before = machine(d);
+        let mut after = before.clone();
+        let mut conditions = Conditions::new(&after.states);
+        run(&mut after, &mut conditions);
+        crate::opt::fuse_choices::run(&mut after, &mut conditions);
+        let mut inputs = Vec::new();
+        for k in ["3", "1"] {
+            for i in [1, 2] {
+                for j in [0, 1] {
+                    inputs.push(json!({"k": k, "i": i, "j": j}));
+                }
+            }
+        }
+        same_behaviour(&before, &after, &inputs);
     }
 }

@@ -18,7 +18,7 @@
 //! <https://docs.jsonata.org/boolean-operators>, <https://docs.jsonata.org/programming>
 //! (`:=` bindings are local to their block).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jsonata_core::ast::{AstNode, BinaryOp, UnaryOp};
 use serde_json::{Map, Value};
@@ -127,30 +127,90 @@ fn boolean_node(n: &AstNode, booleans: &BTreeSet<String>) -> bool {
 /// run: a flow reads no variable before assigning it (`check::variables`), so the first value
 /// a variable gets is one of those.
 pub fn boolean_vars(states: &States) -> BTreeSet<String> {
-    let mut values: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    // Each variable's values, parsed once: `None` for a value that is no boolean whatever the
+    // variables (a number, an object, an expression that does not parse).
+    let mut values: BTreeMap<String, Vec<Option<AstNode>>> = BTreeMap::new();
     each_assign(states, &mut |m| {
         for (k, v) in m {
-            values.entry(k.clone()).or_default().push(v.clone());
+            let parsed = match v {
+                Value::Bool(b) => Some(AstNode::Boolean(*b)),
+                Value::String(s) => expression(s)
+                    .filter(|e| may_be_boolean(e))
+                    .and_then(|e| jsonata_core::parser::parse(e).ok()),
+                _ => None,
+            };
+            values.entry(k.clone()).or_default().push(parsed);
         }
     });
     let mut booleans: BTreeSet<String> = values.keys().cloned().collect();
     loop {
-        let before = booleans.len();
         let keep: BTreeSet<String> = booleans
             .iter()
             .filter(|var| {
-                values[*var].iter().all(|v| match v {
-                    Value::Bool(_) => true,
-                    Value::String(s) => expression(s).is_some_and(|e| is_boolean(e, &booleans)),
-                    _ => false,
-                })
+                values[*var]
+                    .iter()
+                    .all(|v| v.as_ref().is_some_and(|ast| boolean_node(ast, &booleans)))
             })
             .cloned()
             .collect();
-        booleans = keep;
-        if booleans.len() == before {
+        if keep.len() == booleans.len() {
             return booleans;
         }
+        booleans = keep;
+    }
+}
+
+/// A quick look at the text: an expression [`is_boolean`] accepts has `=` (in `=`, `!=`),
+/// `and`, `or`, `in`, `$exists`, `true`/`false`, or is a variable (`$v`, `$not($v)`). The
+/// rest (arithmetic, objects, paths, strings) need not be parsed.
+fn may_be_boolean(e: &str) -> bool {
+    let simple_var = e.strip_prefix('$').is_some_and(|v| {
+        !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    });
+    simple_var
+        || e.contains('=')
+        || e.contains("and")
+        || e.contains("or")
+        || e.contains("in")
+        || e.contains("$exists")
+        || e.contains("$not")
+        || e.contains("true")
+        || e.contains("false")
+}
+
+/// Facts about the conditions of one machine, each text parsed once: whether it is a boolean
+/// ([`is_boolean`], given the machine's [`boolean_vars`]) and whether it [`cannot_fail`].
+pub struct Conditions {
+    booleans: BTreeSet<String>,
+    boolean: HashMap<String, bool>,
+    safe: HashMap<String, bool>,
+}
+
+impl Conditions {
+    pub fn new(states: &States) -> Conditions {
+        Conditions {
+            booleans: boolean_vars(states),
+            boolean: HashMap::new(),
+            safe: HashMap::new(),
+        }
+    }
+
+    pub fn is_boolean(&mut self, expr: &str) -> bool {
+        if let Some(b) = self.boolean.get(expr) {
+            return *b;
+        }
+        let b = is_boolean(expr, &self.booleans);
+        self.boolean.insert(expr.to_owned(), b);
+        b
+    }
+
+    pub fn cannot_fail(&mut self, expr: &str) -> bool {
+        if let Some(b) = self.safe.get(expr) {
+            return *b;
+        }
+        let b = cannot_fail(expr);
+        self.safe.insert(expr.to_owned(), b);
+        b
     }
 }
 

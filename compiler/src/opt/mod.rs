@@ -19,8 +19,11 @@ pub fn after_lowering(machine: &mut StateMachine) {
     // goes before the Task, then decisions next to each other become one; the start's
     // assignments join the first decision; speech joins the prompt after it.
     assigns_into_choice::after_choices(machine);
-    hoist_choices::run(machine);
-    fuse_choices::run(machine);
+    // Which conditions are booleans, and which cannot fail, worked out once for both.
+    let mut conditions = jsonata::Conditions::new(&machine.states);
+    hoist_choices::run(machine, &mut conditions);
+    fuse_choices::run(machine, &mut conditions);
     assigns_into_choice::before_choices(machine);
     batch_into_prompt::run(machine);
+    reach::reorder(machine);
 }
