@@ -23,19 +23,6 @@ fn confirm_number(digits: Val) -> Step<kinds::SpeakAndGetDigits> {
     .retries(2)
 }
 
-/// `"dial"` on 1 for a dialable number, `"again"` on 1 or 2 while attempts remain, else
-/// `"menu"`: one Choice state.
-#[value]
-pub fn decision(key: Val, digits: Val, tries: Val) -> Val {
-    if key == "1" && dialable(digits) {
-        "dial"
-    } else if (key == "1" || key == "2") && tries < 3 {
-        "again"
-    } else {
-        "menu"
-    }
-}
-
 /// "Connecting you now." and the bridge, in one response.
 #[call_flow]
 fn connect(cfg: &BusinessPhone, digits: Val) -> Step<kinds::CallAndBridge> {
@@ -55,8 +42,11 @@ pub fn call_customer(cfg: &BusinessPhone, tries: &mut Val, notice: &mut Val) {
                 *tries += 1;
                 *notice = SILENT;
                 match confirm_number(number.digits) {
-                    Ok(answer) => match decision(answer.digits, number.digits, *tries).as_str() {
-                        "dial" => {
+                    Ok(answer) => {
+                        // 2, or 1 on a number that cannot be dialled, enters another: three
+                        // numbers at most; anything else goes back to the menu.
+                        let again = (answer.digits == "1" || answer.digits == "2") && *tries < 3;
+                        if answer.digits == "1" && dialable(number.digits) {
                             match connect(cfg, number.digits) {
                                 Ok(_) => {
                                     wait_for_hangup();
@@ -66,9 +56,10 @@ pub fn call_customer(cfg: &BusinessPhone, tries: &mut Val, notice: &mut Val) {
                             }
                             break;
                         }
-                        "again" => {}
-                        _ => break,
-                    },
+                        if !again {
+                            break;
+                        }
+                    }
                     Err(_) => break,
                 }
             }

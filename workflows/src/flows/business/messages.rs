@@ -25,13 +25,10 @@ fn announcement(inbox: Items, i: Val, notice: Val) -> Val {
     )
 }
 
-/// The owner's key, whether the message is new, and whether it is the last, as one key such
-/// as `"2nl"` (next, new, last): one Choice state picks what to do.
+/// Whether message `i` is new: not marked heard (an item without `heard` counts as new).
 #[value]
-fn review_key(digits: Val, inbox: Items, i: Val) -> Val {
-    let new = if inbox.at(i).bool("heard") { "o" } else { "n" };
-    let last = if i + 1 >= inbox.count { "l" } else { "m" };
-    format!("{}{}{}", digits, new, last)
+fn is_new(inbox: Items, i: Val) -> Val {
+    !(inbox.at(i).bool("heard") == true)
 }
 
 /// Message `i`: who left it and when, the recording (pound skips it), and the choices, in one
@@ -82,31 +79,40 @@ pub fn play_messages(cfg: &BusinessPhone, notice: &mut Val) {
             match present(inbox, i, *notice) {
                 Ok(r) => {
                     *notice = SILENT;
-                    match review_key(r.digits, inbox, i).as_str() {
-                        "1nm" | "1nl" => mark_heard(cfg, inbox, i),
-                        "1om" | "1ol" => {}
-                        "2nm" => {
-                            mark_heard(cfg, inbox, i);
+                    let new = is_new(inbox, i);
+                    let last = i + 1 == inbox.count;
+                    match r.digits.as_str() {
+                        // Replay: the same message again.
+                        "1" => {
+                            if new {
+                                mark_heard(cfg, inbox, i);
+                            }
+                        }
+                        // Next.
+                        "2" => {
+                            if new {
+                                mark_heard(cfg, inbox, i);
+                            }
+                            if last {
+                                *notice = "That was your last message. ";
+                                break;
+                            }
                             i += 1;
                         }
-                        "2om" => i += 1,
-                        "2nl" => {
-                            mark_heard(cfg, inbox, i);
-                            *notice = "That was your last message. ";
-                            break;
-                        }
-                        "3nm" | "3om" => {
+                        "3" => {
                             delete_message(cfg, inbox, i);
+                            if last {
+                                *notice = "Message deleted. That was your last message. ";
+                                break;
+                            }
                             *notice = "Message deleted. ";
                             i += 1;
                         }
-                        "3nl" | "3ol" => {
-                            delete_message(cfg, inbox, i);
-                            *notice = "Message deleted. That was your last message. ";
-                            break;
-                        }
-                        "9nm" | "9nl" => {
-                            mark_heard(cfg, inbox, i);
+                        // Back to the menu.
+                        "9" => {
+                            if new {
+                                mark_heard(cfg, inbox, i);
+                            }
                             break;
                         }
                         _ => break,

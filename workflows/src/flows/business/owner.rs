@@ -37,18 +37,12 @@ fn stored_hash(owner: Items) -> Val {
     }
 }
 
-/// `"unset"` (no PIN item: a deployment fault), `"locked"` (too many wrong PINs lately), or
-/// `"ask"`: one expression, so one Choice decides. DynamoDB deletes expired items late (TTL is
-/// best effort), so the times are compared here, never left to TTL.
+/// Whether too many wrong PINs lately locked the owner menu: the wrong-PIN record exists and
+/// its `locked_until` is still to come.
 #[value]
-fn gate(owner: Items) -> Val {
-    if stored_hash(owner) == "" {
-        "unset"
-    } else if owner.at(1).n("locked_until") > millis() {
-        "locked"
-    } else {
-        "ask"
-    }
+fn locked_out(owner: Items) -> Val {
+    let until = owner.at(1).n("locked_until");
+    until.exists() && until > millis()
 }
 
 /// Wrong PINs remembered: those of the record, unless it expired.
@@ -62,19 +56,16 @@ fn recent_failures(owner: Items) -> Val {
     }
 }
 
-/// `"ok"` when SHA-256 of `"<business number>:<digits>"` is the stored hash; `"out"` when this
-/// wrong PIN was the call's last attempt or locks the menu; else `"retry"`: one expression, so
-/// one Choice state decides.
+/// Whether SHA-256 of `"<business number>:<digits>"` is the stored hash.
 #[value]
-pub fn pin_verdict(cfg: &BusinessPhone, digits: Val, tries: Val, failures: Val, hash: Val) -> Val {
-    let entered = format!("{}:{}", cfg.number, digits).sha256();
-    if entered == hash {
-        "ok"
-    } else if tries >= cfg.pin_attempts.0 || failures + 1 >= cfg.pin_lockout_after {
-        "out"
-    } else {
-        "retry"
-    }
+fn pin_matches(cfg: &BusinessPhone, digits: Val, hash: Val) -> Val {
+    format!("{}:{}", cfg.number, digits).sha256() == hash
+}
+
+/// Whether this wrong PIN ends the call: it was the call's last attempt, or it locks the menu.
+#[value]
+fn last_wrong_pin(cfg: &BusinessPhone, tries: Val, failures: Val) -> Val {
+    tries >= cfg.pin_attempts.0 || failures + 1 >= cfg.pin_lockout_after
 }
 
 /// Remembers one more wrong PIN (`failures` counts it), locking the owner menu for
@@ -118,27 +109,26 @@ pub fn owner_call(call: &Call, cfg: &BusinessPhone) {
         .value(":o", S(owner_partition(cfg)))
         .label("Read the owner's PIN and lockout");
     // These ride on the query's state: no extra transition.
-    let access = gate(owner);
     let mut failures = recent_failures(owner);
     let hash = stored_hash(owner);
-    match access.as_str() {
-        "unset" => {
-            speak("This line is not set up for the owner yet. Goodbye.");
-            hangup();
-            fail(
-                "OwnerPinMissing",
-                format!(
-                    "no PIN item (mailbox {}, at 0) in table {}: see docs/business-phone.md, The owner's PIN",
-                    owner_partition(cfg),
-                    cfg.table.0
-                ),
-            );
-        }
-        "locked" => {
-            speak("The owner menu is locked after too many wrong PINs. Please try again later. Goodbye.");
-            return;
-        }
-        _ => {}
+    // DynamoDB deletes expired items late (TTL is best effort), so the lockout's time is
+    // compared here, never left to TTL.
+    if hash == "" {
+        speak("This line is not set up for the owner yet. Goodbye.");
+        hangup();
+        fail(
+            "OwnerPinMissing",
+            format!(
+                "no PIN item (mailbox {}, at 0) in table {}: see docs/business-phone.md, The owner's PIN",
+                owner_partition(cfg),
+                cfg.table.0
+            ),
+        );
+    } else if locked_out(owner) {
+        speak(
+            "The owner menu is locked after too many wrong PINs. Please try again later. Goodbye.",
+        );
+        return;
     }
     match ask_pin("Welcome back. Please enter your PIN, then press pound.") {
         Ok(first) => {
@@ -146,64 +136,41 @@ pub fn owner_call(call: &Call, cfg: &BusinessPhone) {
             let mut tries = 1;
             let mut notice = SILENT;
             let mut misses = 0;
-            match pin_verdict(cfg, first.digits, tries, failures, hash).as_str() {
-                "ok" => {}
-                "retry" => {
-                    failures += 1;
-                    note_wrong_pin(cfg, failures);
-                    loop {
-                        match ask_pin(
-                            "That PIN is not correct. Please try again, then press pound.",
-                        ) {
-                            Ok(again) => {
-                                tries += 1;
-                                match pin_verdict(cfg, again.digits, tries, failures, hash).as_str()
-                                {
-                                    "ok" => break,
-                                    "retry" => {
-                                        failures += 1;
-                                        note_wrong_pin(cfg, failures);
-                                    }
-                                    _ => {
-                                        failures += 1;
-                                        note_wrong_pin(cfg, failures);
-                                        wrong_pin_goodbye(cfg, failures);
-                                        return;
-                                    }
-                                }
-                            }
-                            Err(_) => {
-                                speak("I did not get your PIN. Goodbye.");
+            if pin_matches(cfg, first.digits, hash) {
+                // On to the menu.
+            } else if last_wrong_pin(cfg, tries, failures) {
+                failures += 1;
+                note_wrong_pin(cfg, failures);
+                wrong_pin_goodbye(cfg, failures);
+                return;
+            } else {
+                failures += 1;
+                note_wrong_pin(cfg, failures);
+                loop {
+                    match ask_pin("That PIN is not correct. Please try again, then press pound.") {
+                        Ok(again) => {
+                            tries += 1;
+                            if pin_matches(cfg, again.digits, hash) {
+                                break;
+                            } else if last_wrong_pin(cfg, tries, failures) {
+                                failures += 1;
+                                note_wrong_pin(cfg, failures);
+                                wrong_pin_goodbye(cfg, failures);
                                 return;
                             }
+                            failures += 1;
+                            note_wrong_pin(cfg, failures);
+                        }
+                        Err(_) => {
+                            speak("I did not get your PIN. Goodbye.");
+                            return;
                         }
                     }
-                }
-                _ => {
-                    failures += 1;
-                    note_wrong_pin(cfg, failures);
-                    wrong_pin_goodbye(cfg, failures);
-                    return;
                 }
             }
             owner_menu(call, cfg, &mut tries, &mut notice, &mut misses);
         }
         Err(_) => speak("I did not get your PIN. Goodbye."),
-    }
-}
-
-/// The menu choice: `"1"`, `"2"`, `"3"`; `"again"` for another key while fewer than three wrong
-/// keys were pressed in this call; else `"bye"` (silence, or too many wrong keys). PSTN audio
-/// already re-prompts on a wrong key (`InputDigitsRegex`); this bounds it if a key gets through.
-#[value]
-pub fn menu_key(digits: Val, misses: Val) -> Val {
-    let valid = digits == "1" || digits == "2" || digits == "3";
-    if valid {
-        digits
-    } else if digits != "" && misses < 2 {
-        "again"
-    } else {
-        "bye"
     }
 }
 
@@ -230,17 +197,20 @@ fn owner_menu(
             Ok(choice) => {
                 *notice = SILENT;
                 *tries = 0;
-                match menu_key(choice.digits, *misses).as_str() {
+                match choice.digits.as_str() {
                     "1" => play_messages(cfg, notice),
                     "2" => call_customer(cfg, tries, notice),
                     "3" => schedule_call(call, cfg, tries, notice),
-                    "again" => {
-                        *misses += 1;
-                        *notice = "Sorry, that is not one of the choices. ";
-                    }
+                    // PSTN audio already re-prompts on a wrong key (`InputDigitsRegex`); this
+                    // bounds it if one gets through: three wrong keys a call.
                     _ => {
-                        speak("I did not get a choice. Goodbye.");
-                        return;
+                        if choice.digits != "" && *misses < 2 {
+                            *misses += 1;
+                            *notice = "Sorry, that is not one of the choices. ";
+                        } else {
+                            speak("I did not get a choice. Goodbye.");
+                            return;
+                        }
                     }
                 }
             }

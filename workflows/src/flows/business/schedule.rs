@@ -76,19 +76,6 @@ fn sip_media_application(call: &Call, cfg: &BusinessPhone) -> Val {
     }
 }
 
-/// `"book"` on 1 when everything is valid, `"again"` on 1 or 2 while attempts remain, else
-/// `"menu"`.
-#[value]
-fn decision(cfg: &BusinessPhone, key: Val, digits: Val, t: Val, tries: Val) -> Val {
-    if key == "1" && bookable(cfg, digits, t) {
-        "book"
-    } else if (key == "1" || key == "2") && tries < 3 {
-        "again"
-    } else {
-        "menu"
-    }
-}
-
 /// Asks for the customer's number and a time later today, reads both back, and creates a
 /// one-time schedule that deletes itself after placing the call.
 #[call_flow]
@@ -101,11 +88,12 @@ pub fn schedule_call(call: &Call, cfg: &BusinessPhone, tries: &mut Val, notice: 
                 match ask_time() {
                     Ok(time) => match confirm_booking(cfg, number.digits, time.digits) {
                         Ok(answer) => {
-                            match decision(cfg, answer.digits, number.digits, time.digits, *tries)
-                                .as_str()
-                            {
-                                "book" => {
-                                    match create_schedule(format!(
+                            // 2, or 1 when something cannot be booked, starts over: three times
+                            // at most; anything else goes back to the menu.
+                            let again =
+                                (answer.digits == "1" || answer.digits == "2") && *tries < 3;
+                            if answer.digits == "1" && bookable(cfg, number.digits, time.digits) {
+                                match create_schedule(format!(
                                     "business-phone-{}-{}",
                                     number.digits,
                                     millis()
@@ -128,10 +116,10 @@ pub fn schedule_call(call: &Call, cfg: &BusinessPhone, tries: &mut Val, notice: 
                                     Ok(_) => *notice = "Your call is scheduled. ",
                                     Err(_) => *notice = "Sorry, the call could not be scheduled. ",
                                 }
-                                    break;
-                                }
-                                "again" => {}
-                                _ => break,
+                                break;
+                            }
+                            if !again {
+                                break;
                             }
                         }
                         Err(_) => break,
