@@ -13,7 +13,7 @@
 //!
 //! Between `A` and `B` there may be Choices whose outcome `A`'s own assignments decide (a
 //! `while tries < 3` after `tries = 0`): they are evaluated here, with the few JSONata
-//! operations [`jsonata::eval_const`] knows, and skipped on that path.
+//! operations [`jsonata::Parsed::eval_const`] knows, and skipped on that path.
 //!
 //! What must hold, so that the copy does what `A` then `B` did:
 //! - `A` and `B` send to the same queue with the same attributes, and handle failures the same
@@ -89,11 +89,13 @@ struct Plan {
     copy: Task,
 }
 
-/// The variables states may read, each state's worked out once.
+/// The variables states may read, each state's worked out once; the Choices' conditions,
+/// parsed once.
 #[derive(Default)]
 struct Reads {
     of_state: HashMap<String, BTreeSet<String>>,
     after: HashMap<String, BTreeSet<String>>,
+    parsed: jsonata::Parsed,
 }
 
 impl Reads {
@@ -159,7 +161,7 @@ fn plan(states: &States, a_name: &str, a: &Task, reads: &mut Reads) -> Option<Pl
         if hops == MAX_CHOICE_HOPS {
             return None;
         }
-        target = decide(c, &consts)?;
+        target = decide(c, &consts, &mut reads.parsed)?;
         hops += 1;
     }
     let State::Task(b) = states.get(&target)? else {
@@ -309,7 +311,7 @@ fn reads_input(t: &Task) -> bool {
 
 /// Where a Choice goes when its rules read only `consts`; `None` when that is not known, or
 /// when the rule taken assigns (the skipped Choice must do nothing but choose).
-fn decide(c: &Choice, consts: &Map<String, Value>) -> Option<String> {
+fn decide(c: &Choice, consts: &Map<String, Value>, parsed: &mut jsonata::Parsed) -> Option<String> {
     if c.io != Default::default() {
         return None;
     }
@@ -317,7 +319,7 @@ fn decide(c: &Choice, consts: &Map<String, Value>) -> Option<String> {
         let switchboard_asl::Test::Condition(Value::String(s)) = &rule.test else {
             return None;
         };
-        match jsonata::eval_const(jsonata::expression(s)?, consts)? {
+        match parsed.eval_const(jsonata::expression(s)?, consts)? {
             Value::Bool(true) => {
                 return (rule.assign.is_none() && rule.output.is_none()).then(|| rule.next.clone())
             }

@@ -381,15 +381,24 @@ fn member(v: &Value) -> Option<String> {
     })
 }
 
-/// The value of `expr` when every variable it reads is one of `consts` (JSON literals), for
-/// the few operations whose JSONata meaning is plain: literals, variables, parentheses, `=`
-/// and `!=` on numbers, strings, booleans and null, `<` `<=` `>` `>=` on two numbers or two
-/// strings, `and`/`or`/`$not` on booleans, `+ - * / %` and unary `-` on numbers, `&` on
-/// strings. `None` for anything else (including what would be an error at run time): the
-/// caller then decides nothing.
-pub fn eval_const(expr: &str, consts: &Map<String, Value>) -> Option<Value> {
-    let ast = jsonata_core::parser::parse(expr).ok()?;
-    eval_node(&ast, consts)
+/// Expressions parsed once each, however many times they are evaluated.
+#[derive(Default)]
+pub struct Parsed(HashMap<String, Option<AstNode>>);
+
+impl Parsed {
+    /// The value of `expr` when every variable it reads is one of `consts` (JSON literals), for
+    /// the few operations whose JSONata meaning is plain: literals, variables, parentheses, `=`
+    /// and `!=` on numbers, strings, booleans and null, `<` `<=` `>` `>=` on two numbers or two
+    /// strings, `and`/`or`/`$not` on booleans, `+ - * / %` and unary `-` on numbers, `&` on
+    /// strings. `None` for anything else (including what would be an error at run time): the
+    /// caller then decides nothing.
+    pub fn eval_const(&mut self, expr: &str, consts: &Map<String, Value>) -> Option<Value> {
+        let ast = self
+            .0
+            .entry(expr.to_owned())
+            .or_insert_with(|| jsonata_core::parser::parse(expr).ok());
+        eval_node(ast.as_ref()?, consts)
+    }
 }
 
 fn eval_node(n: &AstNode, consts: &Map<String, Value>) -> Option<Value> {
@@ -590,7 +599,8 @@ mod tests {
         let consts: Map<String, Value> =
             serde_json::from_value(json!({"tries": 0, "who": "x", "on": true, "o": {"a": 1}}))
                 .unwrap();
-        let ev = |e: &str| eval_const(e, &consts);
+        let mut parsed = Parsed::default();
+        let mut ev = |e: &str| parsed.eval_const(e, &consts);
         assert_eq!(ev("$not($tries < 3)"), Some(json!(false)));
         assert_eq!(ev("$tries + 1 >= 1 and $on"), Some(json!(true)));
         assert_eq!(ev("$who = \"x\" or $tries = 1"), Some(json!(true)));
