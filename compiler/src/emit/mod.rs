@@ -4,12 +4,16 @@
 //! Layout: the top level in reading order — depth-first from `StartAt`, each state's
 //! transitions in ASL's order — then the states nothing reaches, kept so the graph check names
 //! them (the shared end states and the error handler's states are simply left out when
-//! unused). A Parallel branch lists its states in the order lowering made them.
+//! unused). A Parallel branch lists its states in the order lowering made them; where a Choice
+//! rule (or a catcher) of a branch leads to the branch's end, ASL has no `"End": true` to say
+//! so, and the branch gets a Succeed state, which "ends a branch of a Parallel workflow state"
+//! (<https://docs.aws.amazon.com/step-functions/latest/dg/state-succeed.html>).
 //!
-//! Names (`emit/names.rs`): readable, at most 80 characters, unique across the machine. Each state
-//! first gets its base, numbered (` (2)`, ` (3)`…) in the order lowering made the states (back
-//! to front); the top level is then renumbered in reading order, so `Hang up` comes before
-//! `Hang up (2)` in the file. Names inside Parallel branches keep their first number.
+//! Names (`emit/names.rs`): readable, at most 80 characters, unique across the machine,
+//! branches of branches included. Each state first gets its base, numbered (` (2)`, ` (3)`…)
+//! in the order lowering made the states (back to front); the top level is then renumbered in
+//! reading order, so `Hang up` comes before `Hang up (2)` in the file. Names inside Parallel
+//! branches keep their first number.
 
 mod names;
 
@@ -18,95 +22,60 @@ use crate::arena::{
 };
 use indexmap::IndexMap;
 use names::Names;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use switchboard::wire;
 use switchboard_asl::{
     Branch, Catcher, Choice, ChoiceRule, Fail, Handlers, IntOrExpr, Io, Parallel, Pass,
     QueryLanguage, State, StateMachine, Succeed, Task, Wait,
 };
 
-/// What a transition to the end of a Parallel branch is called where ASL has no `End` (a
-/// Choice rule, a catcher): no state has that name, so the graph check reports it.
-const BRANCH_END_NAME: &str = "\u{0}end";
 /// What a transition to a loop head that was never bound is called (a loop with an empty body,
-/// reported already).
+/// reported already): no state has that name.
 const UNBOUND_NAME: &str = "\u{0}loop";
 
 /// The state machine of a lowered (and optimised) arena.
 pub fn machine(arena: &Arena, comment: String) -> StateMachine {
-    let first = first_names(arena);
     let scopes = scopes(arena);
-    let order = reading_order(arena);
-    // Names inside the branches of the Parallel states are kept; the top level is renumbered
-    // around them.
-    let mut inner = HashSet::new();
-    for &id in &order {
-        if let Some(Node::Parallel(p)) = arena.get(id) {
-            for b in &p.branches {
-                let states = scopes.get(&b.scope).map_or(&[][..], Vec::as_slice);
-                inner.extend(states.iter().filter_map(|s| first[s.index()].clone()));
-            }
-        }
-    }
-    let order_names: Vec<String> = order
-        .iter()
-        .filter_map(|id| first[id.index()].clone())
-        .collect();
-    let rename = first.names.renumber(order_names.iter(), &inner);
-    let first_name = |t: StateId| match first[t.index()].as_deref() {
-        Some(n) => n.to_owned(),
-        None if t == StateId::BRANCH_END => BRANCH_END_NAME.to_owned(),
-        None => UNBOUND_NAME.to_owned(),
-    };
-    let final_name = |t: StateId| {
-        let n = first_name(t);
-        rename.get(&n).cloned().unwrap_or(n)
-    };
+    let mut top = reading_order(arena);
+    // What nothing reaches: user code is kept (the graph check reports it); the shared ends and
+    // the error handler's states are simply unused.
+    let seen: HashSet<StateId> = top.iter().copied().collect();
+    let shared = [StateId::END_HANGUP, StateId::CALL_ENDED, StateId::FAILED];
+    top.extend(arena.filled().filter(|id| {
+        let meta = arena.meta(*id);
+        meta.scope == TOP
+            && !seen.contains(id)
+            && !shared.contains(id)
+            && !meta.optional
+            && !matches!(arena.get(*id), Some(Node::BranchEnd))
+    }));
     let e = Emitter {
         arena,
+        names: naming(arena, &scopes, &top),
         scopes: &scopes,
-        first: &first_name,
     };
     let mut states: IndexMap<String, State> = IndexMap::new();
-    for &id in &order {
-        if let Some(state) = e.state(id, &final_name) {
-            states.insert(final_name(id), state);
+    for &id in &top {
+        if let Some(state) = e.state(id) {
+            states.insert(e.name(id, TOP), state);
         }
     }
-    // What nothing reaches: user code is kept (the graph check reports it), with the names it
-    // first got; the shared ends and the error handler's states are simply unused.
-    let reached: HashSet<StateId> = order.iter().copied().collect();
-    let shared = [StateId::END_HANGUP, StateId::CALL_ENDED, StateId::FAILED];
-    for id in arena.filled() {
-        let meta = arena.meta(id);
-        if meta.scope != TOP || reached.contains(&id) || shared.contains(&id) || meta.optional {
-            continue;
-        }
-        if let Some(state) = e.state(id, &first_name) {
-            states.insert(first_name(id), state);
-        }
-    }
-    let mut m = StateMachine::new(first_name(StateId::START));
+    let mut m = StateMachine::new(e.name(StateId::START, TOP));
     m.comment = Some(comment);
     m.query_language = Some(QueryLanguage::Jsonata);
     m.states = states;
     m
 }
 
-/// Each state's name as first given, in the order lowering made the states.
-struct FirstNames {
-    names: Names,
+/// Every state's name, and the name of each branch's Succeed end (where it needs one).
+struct Naming {
     by_id: Vec<Option<String>>,
+    branch_ends: BTreeMap<u32, String>,
 }
 
-impl std::ops::Index<usize> for FirstNames {
-    type Output = Option<String>;
-    fn index(&self, i: usize) -> &Option<String> {
-        &self.by_id[i]
-    }
-}
-
-fn first_names(arena: &Arena) -> FirstNames {
+/// Names in the order lowering made the states, then the top level (`top`, in layout order)
+/// renumbered around the names inside branches.
+fn naming(arena: &Arena, scopes: &BTreeMap<u32, Vec<StateId>>, top: &[StateId]) -> Naming {
     let mut names = Names::default();
     for (_, n) in FIXED_NAMES {
         names.reserve(n);
@@ -119,12 +88,39 @@ fn first_names(arena: &Arena) -> FirstNames {
             Name::Readable(base) => Some(names.fresh(base)),
         };
     }
-    FirstNames { names, by_id }
+    let mut branch_ends = BTreeMap::new();
+    for (&scope, ids) in scopes {
+        let ends_by_rule = ids.iter().any(|&id| {
+            arena.get(id).is_some_and(|n| {
+                n.edges()
+                    .iter()
+                    .any(|&(slot, t)| t == StateId::BRANCH_END && slot != Slot::Next)
+            })
+        });
+        if ends_by_rule {
+            branch_ends.insert(scope, names.fresh("End of branch"));
+        }
+    }
+    let mut inner: HashSet<String> = branch_ends.values().cloned().collect();
+    for ids in scopes.values() {
+        inner.extend(ids.iter().filter_map(|id| by_id[id.index()].clone()));
+    }
+    let top_names: Vec<String> = top
+        .iter()
+        .filter_map(|id| by_id[id.index()].clone())
+        .collect();
+    let rename = names.renumber(top_names.iter(), &inner);
+    for id in top {
+        if let Some(new) = by_id[id.index()].as_ref().and_then(|n| rename.get(n)) {
+            by_id[id.index()] = Some(new.clone());
+        }
+    }
+    Naming { by_id, branch_ends }
 }
 
 /// The states of each Parallel branch, in the order they were made.
-fn scopes(arena: &Arena) -> HashMap<u32, Vec<StateId>> {
-    let mut out: HashMap<u32, Vec<StateId>> = HashMap::new();
+fn scopes(arena: &Arena) -> BTreeMap<u32, Vec<StateId>> {
+    let mut out: BTreeMap<u32, Vec<StateId>> = BTreeMap::new();
     for id in arena.filled() {
         let scope = arena.meta(id).scope;
         if scope != TOP {
@@ -162,15 +158,29 @@ fn reading_order(arena: &Arena) -> Vec<StateId> {
 
 struct Emitter<'a> {
     arena: &'a Arena,
-    scopes: &'a HashMap<u32, Vec<StateId>>,
-    /// Names inside branches.
-    first: &'a dyn Fn(StateId) -> String,
+    names: Naming,
+    scopes: &'a BTreeMap<u32, Vec<StateId>>,
 }
 
 impl Emitter<'_> {
-    /// The ASL state of `id`, its transitions named by `name`.
-    fn state(&self, id: StateId, name: &dyn Fn(StateId) -> String) -> Option<State> {
+    /// The name of state `t`, seen from a state of `scope`.
+    fn name(&self, t: StateId, scope: u32) -> String {
+        if t == StateId::BRANCH_END {
+            if let Some(end) = self.names.branch_ends.get(&scope) {
+                return end.clone();
+            }
+        }
+        match &self.names.by_id[t.index()] {
+            Some(n) => n.clone(),
+            None => UNBOUND_NAME.to_owned(),
+        }
+    }
+
+    /// The ASL state of `id`.
+    fn state(&self, id: StateId) -> Option<State> {
         let node = self.arena.get(id)?;
+        let scope = self.arena.meta(id).scope;
+        let name = &|t: StateId| self.name(t, scope);
         let comment = self
             .arena
             .meta(id)
@@ -249,7 +259,7 @@ impl Emitter<'_> {
                 let (next, end) = next_end(p.next, name);
                 State::Parallel(Parallel {
                     comment,
-                    branches: p.branches.iter().map(|b| self.branch(b)).collect(),
+                    branches: p.branches.iter().map(|b| self.branch(id, b)).collect(),
                     handlers: handlers(node, name),
                     next,
                     end,
@@ -270,17 +280,26 @@ impl Emitter<'_> {
         })
     }
 
-    fn branch(&self, b: &crate::arena::Branch) -> Branch {
+    /// A branch of the Parallel state `parallel`.
+    fn branch(&self, parallel: StateId, b: &crate::arena::Branch) -> Branch {
         let mut states = IndexMap::new();
         for &id in self.scopes.get(&b.scope).map_or(&[][..], Vec::as_slice) {
-            if let Some(state) = self.state(id, self.first) {
-                states.insert((self.first)(id), state);
+            if let Some(state) = self.state(id) {
+                states.insert(self.name(id, b.scope), state);
             }
+        }
+        if let Some(end) = self.names.branch_ends.get(&b.scope) {
+            let comment = self.arena.meta(parallel).origin.as_ref();
+            let end_state = Succeed {
+                comment: comment.map(|(loc, _)| format!("{loc} — the branch ends")),
+                ..Default::default()
+            };
+            states.insert(end.clone(), State::Succeed(end_state));
         }
         Branch {
             comment: None,
             query_language: None,
-            start_at: (self.first)(b.start),
+            start_at: self.name(b.start, b.scope),
             states,
         }
     }
