@@ -1,6 +1,8 @@
 //! Flows built directly as IR (as `#[call_flow]` would) whose compiled shape matters: the end of
-//! a Parallel branch, names across nested branches and unreachable code.
+//! a Parallel branch, names across nested branches and unreachable code, the flow's final
+//! hang-up.
 
+use serde_json::{json, Value as Json};
 use switchboard::ir::{
     Action, BinOp, Block, Expr, Flow, Handler, Loc, ResultShape, Service, Stmt, StmtKind, Tree,
 };
@@ -235,5 +237,57 @@ fn unreachable_code_is_reported_under_a_name_of_its_own() {
             .iter()
             .all(|e| e.location.as_deref() != Some(&format!("{FILE}:2"))),
         "the speech at line 2 is reached: {errors:#?}"
+    );
+}
+
+fn actions(state: &State) -> Vec<Json> {
+    match state {
+        State::Task(t) => t
+            .arguments
+            .as_ref()
+            .and_then(|a| a.pointer("/MessageBody/Actions"))
+            .and_then(Json::as_array)
+            .cloned()
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// Hanging up the other leg (`hangup().leg("LEG-B")`) last does not end the call: the flow's
+/// end still hangs up the caller.
+#[test]
+fn a_flow_ending_by_hanging_up_the_other_leg_still_hangs_up_the_caller() {
+    let other_leg = vec![
+        ("ParticipantTag", Tree::lit("LEG-B")),
+        ("SipResponseCode", Tree::lit("0")),
+    ];
+    let f = flow(vec![
+        speak(2, "Goodbye."),
+        action(3, "Hangup", other_leg, "Hang up LEG-B"),
+    ]);
+    let c = compiled(&f);
+    let last = c
+        .machine
+        .states
+        .values()
+        .find(|s| {
+            actions(s)
+                .iter()
+                .any(|a| a["Parameters"]["ParticipantTag"] == json!("LEG-B"))
+        })
+        .expect("the Task hanging up LEG-B");
+    let hangs_up_caller = |s: &State| {
+        actions(s)
+            .last()
+            .is_some_and(|a| a["Type"] == "Hangup" && a["Parameters"].get("CallId").is_some())
+    };
+    let next = match last {
+        State::Task(t) => t.next.clone().unwrap_or_default(),
+        _ => unreachable!(),
+    };
+    assert!(
+        hangs_up_caller(last) || c.machine.states.get(&next).is_some_and(hangs_up_caller),
+        "{}",
+        c.json
     );
 }

@@ -3,7 +3,8 @@
 //!
 //! A caller Task going to the flow's end gets the Hangup appended to its actions (and 10 s more
 //! to its timeout) and goes on to "call ended"; unless its response is full (10 actions, the
-//! PSTN audio limit), sends nothing (waiting for a hang-up), or already ends with a Hangup.
+//! PSTN audio limit), sends nothing (waiting for a hang-up), or already ends by hanging up the
+//! caller (hanging up the other leg, `LEG-B`, does not count).
 
 use crate::arena::{Arena, Node, StateId};
 use switchboard::lang::WAIT_KIND;
@@ -18,18 +19,12 @@ pub fn run(arena: &mut Arena) {
         if t.next != StateId::END_HANGUP {
             continue;
         }
-        let sent: Vec<&str> = t
-            .acts
-            .iter()
-            .map(|a| a.kind)
-            .filter(|k| *k != WAIT_KIND)
-            .collect();
-        match sent.last() {
-            None => continue,
-            Some(&"Hangup") => {}
-            Some(_) if sent.len() >= MAX_ACTIONS_PER_RESPONSE => continue,
-            Some(_) => t.final_hangup = true,
+        let sent = t.acts.iter().filter(|a| a.kind != WAIT_KIND).count();
+        if sent == 0 || (!t.hangs_up() && sent >= MAX_ACTIONS_PER_RESPONSE) {
+            continue;
         }
+        // Hanging up another leg (`LEG-B`) does not end the call: the caller's still needs it.
+        t.final_hangup = !t.hangs_up();
         t.next = StateId::CALL_ENDED;
     }
 }
@@ -77,6 +72,24 @@ mod tests {
         }
         assert_eq!(caller(&a, mid).next, full);
         assert!(!caller(&a, mid).final_hangup);
+    }
+
+    #[test]
+    fn hanging_up_the_other_leg_last_still_hangs_up_the_caller() {
+        let mut a = arena();
+        let mut other_leg = hangup(2);
+        other_leg.hangs_up_caller = false;
+        let t = add_caller(
+            &mut a,
+            vec![speak(1), other_leg],
+            StateId::END_HANGUP,
+            false,
+        );
+        start_at(&mut a, t);
+        run(&mut a);
+        let c = caller(&a, t);
+        assert!(c.final_hangup);
+        assert_eq!(c.actions().len(), 3);
     }
 
     #[test]
