@@ -22,7 +22,7 @@ use crate::arena::{
 };
 use indexmap::IndexMap;
 use names::Names;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use switchboard::wire;
 use switchboard_asl::{
     Branch, Catcher, Choice, ChoiceRule, Fail, Handlers, IntOrExpr, Io, Parallel, Pass,
