@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::{check, lower};
+use crate::{check, emit, lower, opt};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use switchboard::ir::Flow;
@@ -31,9 +31,13 @@ pub struct Stats {
     pub bytes: usize,
 }
 
-/// Compiles one flow's IR: lowering, IR checks, graph checks. All errors, or the definition.
+/// Compiles one flow's IR: lowering, the optimisation passes, emission, IR checks, graph
+/// checks. All errors, or the definition.
 pub fn compile_flow(flow: &Flow) -> Result<Compiled, Vec<Diagnostic>> {
-    let (machine, mut errors) = lower::lower(flow);
+    let (mut arena, mut errors) = lower::lower(flow);
+    opt::run(&mut arena);
+    let mut machine = emit::machine(&arena, lower::machine_comment(flow));
+    opt::finish(&mut machine);
     errors.extend(check::variables(flow));
     for g in graph::check(&machine) {
         errors.push(Diagnostic {
