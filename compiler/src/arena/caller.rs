@@ -5,6 +5,7 @@ use serde_json::{json, Value as Json};
 use switchboard::ir::Loc;
 use switchboard::lang::results::Call;
 use switchboard::lang::WAIT_KIND;
+use switchboard::pstn::{limits, Action};
 use switchboard::wire;
 
 /// One PSTN audio action of a caller Task.
@@ -99,7 +100,13 @@ impl Caller {
 
 /// The Hangup action of the caller's leg.
 pub fn hangup_action() -> Json {
-    json!({ "Type": "Hangup", "Parameters": { "CallId": format!("{{% ${}.CallId %}}", Call::VAR), "SipResponseCode": "0" } })
+    json!({
+        "Type": Action::HANGUP,
+        "Parameters": {
+            "CallId": format!("{{% ${}.CallId %}}", Call::VAR),
+            "SipResponseCode": limits::SIP_NORMAL_CLEARING.to_string(),
+        }
+    })
 }
 
 /// The message a caller Task puts on the call's queue (DESIGN.md wire contract).

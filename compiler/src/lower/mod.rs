@@ -15,6 +15,7 @@ use crate::arena::{Arena, Meta, Name, Node, Pass, StateId, TOP};
 use crate::diag::Diagnostic;
 use switchboard::ir::{Expr, Flow, Loc, Stmt, StmtKind};
 use switchboard::lang::results::Call;
+use switchboard::pstn::Action;
 use switchboard::wire;
 
 /// Where a failure goes, and the variable its `{Error, Cause}` is assigned to.
@@ -487,9 +488,11 @@ fn ending(flow: &Flow) -> Ctx {
 /// Whether a block (or anything nested in it) collects digits with a prompt.
 fn asks_for_digits(block: &[Stmt]) -> bool {
     block.iter().any(|s| match &s.kind {
-        StmtKind::Action { action, .. } => {
-            matches!(action.kind, "SpeakAndGetDigits" | "PlayAudioAndGetDigits")
-        }
+        StmtKind::Action { action, .. } => [
+            Action::SPEAK_AND_GET_DIGITS,
+            Action::PLAY_AUDIO_AND_GET_DIGITS,
+        ]
+        .contains(&action.kind),
         k => k.child_blocks().into_iter().any(|b| asks_for_digits(b)),
     })
 }

@@ -102,7 +102,7 @@ pub(crate) fn action(
     } else {
         action_json(l, a, loc)
     };
-    let hangs_up_caller = a.kind == "Hangup"
+    let hangs_up_caller = a.kind == pstn::Action::HANGUP
         && !matches!(
             a.params.get("ParticipantTag").and_then(|t| t.as_const()),
             Some(Json::String(t)) if t.eq_ignore_ascii_case(wire::LEG_B)
@@ -397,7 +397,7 @@ pub(crate) fn parallel<'f>(
 pub(crate) fn final_hangup(l: &Lowerer<'_>, k: &Ctx) -> Node {
     let act = Act {
         json: arena::hangup_action(),
-        kind: "Hangup",
+        kind: pstn::Action::HANGUP,
         summary: "Hang up".into(),
         label: None,
         max_seconds: 0,
