@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::{check, lower, opt};
+use crate::{check, emit, lower, opt};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use switchboard::ir::Flow;
@@ -31,15 +31,17 @@ pub struct Stats {
     pub bytes: usize,
 }
 
-/// Compiles one flow's IR: lowering, IR checks, the optimisation passes ([`opt`]), graph checks.
-/// All errors, or the definition.
+/// Compiles one flow's IR: lowering, the optimisation passes, emission, IR checks, graph
+/// checks. All errors, or the definition.
 pub fn compile_flow(flow: &Flow) -> Result<Compiled, Vec<Diagnostic>> {
-    let (mut machine, mut errors) = lower::lower(flow);
+    let (mut arena, mut errors) = lower::lower(flow);
+    opt::run(&mut arena);
+    let mut machine = emit::machine(&arena, lower::machine_comment(flow));
     errors.extend(check::variables(flow));
-    // Only a sound definition is optimised: the errors of one that is not name the states as
-    // lowering made them.
+    // Only a sound definition is optimised further: the errors of one that is not name the
+    // states as lowering made them.
     if errors.is_empty() && graph::check(&machine).is_empty() {
-        opt::after_lowering(&mut machine);
+        opt::finish(&mut machine);
     }
     for g in graph::check(&machine) {
         errors.push(Diagnostic {

@@ -17,7 +17,7 @@ use switchboard::ir::{Arm, BinOp, Block, Expr, Flow, Handler, Loc, Stmt, StmtKin
 use switchboard_compiler::asl::graph;
 use switchboard_compiler::asl::StateMachine;
 use switchboard_compiler::compile_flow;
-use switchboard_compiler::{lower, opt};
+use switchboard_compiler::{emit, lower, opt};
 use switchboard_sim::expr::Clock;
 use switchboard_sim::interp::{Env, Execution, Status};
 use switchboard_sim::services::Services;
@@ -465,13 +465,15 @@ proptest! {
     ) {
         let t = templates_ir();
         let flow = flow_of(&t, &shapes);
-        let (before, errors) = lower::lower(&flow);
+        let (mut arena, errors) = lower::lower(&flow);
+        opt::run(&mut arena);
+        let before = emit::machine(&arena, lower::machine_comment(&flow));
         if !errors.is_empty() || !graph::check(&before).is_empty() {
             // A loop that can spin (the other property): nothing to optimise.
             return Ok(());
         }
         let mut after = before.clone();
-        opt::after_lowering(&mut after);
+        opt::finish(&mut after);
         prop_assert!(graph::check(&after).is_empty(), "{:#?}", graph::check(&after));
         let (b, a) = (call(&before, &keys, hang_up_at), call(&after, &keys, hang_up_at));
         prop_assert_eq!(&b.heard, &a.heard);

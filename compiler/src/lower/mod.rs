@@ -1,61 +1,44 @@
-//! Lowering: flow IR → ASL with `"QueryLanguage": "JSONata"`.
+//! Lowering: flow IR → the compiler's state [`Arena`].
 //!
 //! Blocks are lowered back to front, each statement knowing the state that follows it, so
-//! control flow needs no extra states: `if`/`match` are Choice states, loops are back edges,
-//! `break`/`continue`/`return` are just the right `Next`. Consecutive actions with no decision
-//! between them share one waiting Task (one round trip, ≤ 10 actions), and assignments ride on
-//! the `Assign` of the state before them when that is equivalent (Step Functions evaluates all of
-//! a state's `Assign` expressions against the values before the state:
-//! <https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html>).
+//! control flow needs no extra states: `if`/`match` are Choice states, loops are back edges
+//! (a loop's head is a reserved id bound to its first state once the body is lowered),
+//! `break`/`continue`/`return` are just the right `Next`. Every action, service call and
+//! assignment becomes a state of its own; the side tables record which of them continue a
+//! sequence (and which open a branch), and the optimisation passes ([`crate::opt`]) merge them:
+//! actions into one response, assignments onto the `Assign` before them.
 
-mod group;
 pub mod jsonata;
-mod names;
 mod states;
 
+use crate::arena::{Arena, Meta, Name, Node, Pass, StateId, TOP};
 use crate::diag::Diagnostic;
-use group::Unit;
-use names::Names;
-use serde_json::{json, Value as Json};
-use std::collections::HashMap;
 use switchboard::ir::{Expr, Flow, Loc, Stmt, StmtKind};
 use switchboard::lang::results::Call;
+use switchboard::pstn::Action;
 use switchboard::wire;
-use switchboard_asl::{Fail, Io, Pass, QueryLanguage, State, StateMachine, Succeed};
-
-/// Names of the states every flow ends in.
-pub const END_HANGUP: &str = "End of flow: hang up";
-pub const CALL_ENDED: &str = "Call ended";
-pub const FAILED: &str = "Call failed";
-pub const START: &str = "Start call";
 
 /// Where a failure goes, and the variable its `{Error, Cause}` is assigned to.
 #[derive(Clone)]
 pub(crate) struct ErrTarget {
-    pub next: String,
+    pub next: StateId,
     pub var: Option<String>,
-    /// Assignments that open the handler, done by the catcher itself (its `Assign`).
-    pub assigns: Vec<(String, Expr)>,
 }
 
 impl ErrTarget {
     /// A target with nothing to assign.
-    pub fn to(next: impl Into<String>) -> ErrTarget {
-        ErrTarget {
-            next: next.into(),
-            var: None,
-            assigns: Vec::new(),
-        }
+    pub fn to(next: StateId) -> ErrTarget {
+        ErrTarget { next, var: None }
     }
 }
 
 /// What follows the statement being lowered.
 #[derive(Clone)]
 pub(crate) struct Ctx {
-    pub next: String,
-    pub brk: Option<String>,
-    pub cont: Option<String>,
-    pub ret: String,
+    pub next: StateId,
+    pub brk: Option<StateId>,
+    pub cont: Option<StateId>,
+    pub ret: StateId,
     /// `None` inside Parallel branches: failures propagate to the Parallel state.
     pub err: Option<ErrTarget>,
     /// Where a caller hang-up goes (`var` unused: the arm has no binding).
@@ -63,7 +46,7 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
-    fn then(&self, next: String) -> Ctx {
+    fn then(&self, next: StateId) -> Ctx {
         Ctx {
             next,
             ..self.clone()
@@ -73,64 +56,41 @@ impl Ctx {
 
 pub(crate) struct Lowerer<'f> {
     pub flow: &'f Flow,
-    pub states: indexmap::IndexMap<String, State>,
-    pub names: Names,
-    /// Placeholder → state name, for loop heads known only after their body is lowered.
-    pub aliases: HashMap<String, String>,
+    pub arena: Arena,
     pub errors: Vec<Diagnostic>,
-    placeholders: usize,
-    /// Compiler-made states (the error handler) that may go unused without it being a mistake.
-    optional: std::collections::HashSet<String>,
+    /// The scope new states belong to: the top level or the Parallel branch being lowered.
+    pub scope: u32,
+    scopes: u32,
 }
 
-/// The sentinel `Next` of a Parallel branch's last state (becomes `End: true`).
-pub(crate) const BRANCH_END: &str = "\u{0}end";
-
-/// Lowers a flow to a state machine; errors name the flow and the Rust location.
-pub fn lower(flow: &Flow) -> (StateMachine, Vec<Diagnostic>) {
+/// Lowers a flow to its states; errors name the flow and the Rust location.
+pub fn lower(flow: &Flow) -> (Arena, Vec<Diagnostic>) {
     let mut l = Lowerer {
         flow,
-        states: Default::default(),
-        names: Names::default(),
-        aliases: HashMap::new(),
+        arena: Arena::new(),
         errors: Vec::new(),
-        placeholders: 0,
-        optional: Default::default(),
+        scope: TOP,
+        scopes: TOP,
     };
     for e in &flow.errors {
         l.errors
             .push(Diagnostic::at(&flow.name, e.loc, e.message.clone()));
     }
-    for n in [START, END_HANGUP, CALL_ENDED, FAILED] {
-        l.names.reserve(n);
-    }
     let main_entry = l.lower_main();
-    let mut machine = StateMachine::new(START);
-    machine.comment = Some(machine_comment(flow));
-    machine.query_language = Some(QueryLanguage::Jsonata);
     let start = Pass {
-        comment: Some(format!(
-            "{} — the call starts: keep its queue and details",
-            flow.loc
-        )),
-        io: Io {
-            assign: Some(start_assign()),
-            ..Io::default()
-        },
-        next: Some(main_entry),
-        ..Default::default()
+        assign: start_assign(),
+        next: main_entry,
     };
-    let mut states = std::mem::take(&mut l.states);
-    states.insert(START.to_owned(), State::Pass(start));
-    l.states = states;
-    l.resolve_aliases();
-    l.merge_into_start();
-    l.merge_final_hangup();
-    machine.states = l.ordered_states();
-    (machine, l.errors)
+    l.arena.fill(StateId::START, Node::Pass(start));
+    l.arena.meta_mut(StateId::START).origin = Some((
+        flow.loc,
+        "the call starts: keep its queue and details".into(),
+    ));
+    (l.arena, l.errors)
 }
 
-fn machine_comment(flow: &Flow) -> String {
+/// The machine's `Comment`: the flow, its file, its doc comment.
+pub fn machine_comment(flow: &Flow) -> String {
     let mut c = format!(
         "{} — compiled by Switchboard from {}",
         flow.name, flow.loc.file
@@ -142,50 +102,60 @@ fn machine_comment(flow: &Flow) -> String {
 }
 
 /// `queue_url` and `call` from the execution input `{QueueUrl, Event}` (DESIGN.md wire contract).
-fn start_assign() -> Json {
-    let fields: Vec<String> = Call::FIELDS
+fn start_assign() -> crate::arena::Assign {
+    let input = |path: &str| path_expr(Expr::StatesInput, path);
+    let call = Call::FIELDS
         .iter()
-        .map(|(k, path)| format!("\"{k}\": $states.input.{path}"))
+        .map(|(k, path)| ((*k).to_owned(), input(path)))
         .collect();
-    json!({
-        "queue_url": format!("{{% $states.input.{} %}}", wire::INPUT_QUEUE_URL),
-        Call::VAR: format!("{{% {{{}}} %}}", fields.join(", ")),
-    })
+    crate::arena::Assign {
+        bind: None,
+        vars: vec![
+            ("queue_url".into(), input(wire::INPUT_QUEUE_URL)),
+            (Call::VAR.into(), Expr::Object(call)),
+        ],
+    }
+}
+
+/// `root.a.b[0].c` as an expression.
+fn path_expr(root: Expr, path: &str) -> Expr {
+    path.split('.')
+        .fold(root, |e, step| match step.split_once('[') {
+            Some((field, index)) => {
+                let n: u64 = index.trim_end_matches(']').parse().unwrap_or(0);
+                Expr::Index(
+                    Box::new(e.field(field)),
+                    Box::new(Expr::Lit(serde_json::json!(n))),
+                )
+            }
+            None => e.field(step),
+        })
 }
 
 impl<'f> Lowerer<'f> {
-    fn lower_main(&mut self) -> String {
+    fn lower_main(&mut self) -> StateId {
         let flow = self.flow;
-        let fail = Fail {
-            comment: Some(format!(
-                "{} — the flow failed: the error and cause of what went wrong",
-                flow.loc
-            )),
-            error: Some(format!("{{% ${}.Error %}}", handler_var(flow))),
-            cause: Some(format!("{{% ${}.Cause %}}", handler_var(flow))),
-            ..Default::default()
+        let fail = crate::arena::Fail {
+            error: format!("{{% ${}.Error %}}", handler_var(flow)),
+            cause: format!("{{% ${}.Cause %}}", handler_var(flow)),
         };
-        self.states.insert(FAILED.into(), State::Fail(fail));
-        let ended = Succeed {
-            comment: Some(format!("{} — the call ended", flow.loc)),
-            ..Default::default()
-        };
-        self.states.insert(CALL_ENDED.into(), State::Succeed(ended));
+        self.fill_fixed(
+            StateId::FAILED,
+            Node::Fail(fail),
+            "the flow failed: the error and cause of what went wrong",
+        );
+        self.fill_fixed(StateId::CALL_ENDED, Node::Succeed, "the call ended");
         // The final hang-up failing (a timeout) is reported like any failure.
         let end = states::final_hangup(self, &ending(flow));
-        self.states.insert(END_HANGUP.into(), end);
+        self.fill_fixed(StateId::END_HANGUP, end, "the flow ended: hang up");
         // The error handler: its own failures (a hang-up while apologising) end in Fail too.
         let handler_ctx = Ctx {
-            next: FAILED.into(),
+            next: StateId::FAILED,
             brk: None,
             cont: None,
-            ret: FAILED.into(),
-            err: Some(ErrTarget {
-                next: FAILED.into(),
-                var: None,
-                assigns: Vec::new(),
-            }),
-            hangup: Some(ErrTarget::to(FAILED)),
+            ret: StateId::FAILED,
+            err: Some(ErrTarget::to(StateId::FAILED)),
+            hangup: Some(ErrTarget::to(StateId::FAILED)),
         };
         let handler_entry = self.optional_block(&flow.on_error.body, &handler_ctx);
         // A caller who pressed no valid key (and no `Err` arm took it) is not a fault: the
@@ -201,33 +171,38 @@ impl<'f> Lowerer<'f> {
                     &handler_var(flow),
                     (no_input_entry, handler_entry),
                 );
-                self.optional.insert(dispatch.clone());
+                self.arena.meta_mut(dispatch).optional = true;
                 dispatch
             }
             _ => handler_entry,
         };
         let ctx = Ctx {
-            next: END_HANGUP.into(),
+            next: StateId::END_HANGUP,
             brk: None,
             cont: None,
-            ret: END_HANGUP.into(),
+            ret: StateId::END_HANGUP,
             err: Some(ErrTarget {
                 next: handler_entry,
                 var: Some(handler_var(flow)),
-                assigns: Vec::new(),
             }),
-            hangup: Some(ErrTarget::to(CALL_ENDED)),
+            hangup: Some(ErrTarget::to(StateId::CALL_ENDED)),
         };
         self.block(&flow.body, &ctx)
     }
 
+    fn fill_fixed(&mut self, id: StateId, node: Node, what: &str) {
+        self.arena.fill(id, node);
+        self.arena.meta_mut(id).origin = Some((self.flow.loc, what.to_owned()));
+    }
+
     /// Lowers compiler-made states (a handler) that a flow may never reach: they are dropped
     /// rather than reported as unreachable.
-    fn optional_block(&mut self, block: &'f [Stmt], k: &Ctx) -> String {
-        let before: std::collections::HashSet<String> = self.states.keys().cloned().collect();
+    fn optional_block(&mut self, block: &'f [Stmt], k: &Ctx) -> StateId {
+        let before = self.arena.len();
         let entry = self.block(block, k);
-        self.optional
-            .extend(self.states.keys().filter(|k| !before.contains(*k)).cloned());
+        for i in before..self.arena.len() {
+            self.arena.meta_mut(StateId::from_index(i)).optional = true;
+        }
         entry
     }
 
@@ -236,48 +211,94 @@ impl<'f> Lowerer<'f> {
             .push(Diagnostic::at(&self.flow.name, loc, message));
     }
 
-    pub(crate) fn placeholder(&mut self) -> String {
-        self.placeholders += 1;
-        format!("\u{0}loop{}", self.placeholders)
+    /// Adds a state of the current scope.
+    pub(crate) fn add(&mut self, node: Node, origin: Option<(Loc, String)>, name: Name) -> StateId {
+        let meta = Meta {
+            origin,
+            name,
+            scope: self.scope,
+            ..Meta::default()
+        };
+        self.arena.add(node, meta)
     }
 
-    /// Lowers a block; returns the name of its first state (or `k.next` when it is empty).
-    pub(crate) fn block(&mut self, stmts: &'f [Stmt], k: &Ctx) -> String {
+    /// Reserves an id of the current scope, filled later (or bound, for a label).
+    pub(crate) fn reserve(&mut self, origin: Option<(Loc, String)>, name: Name) -> StateId {
+        let meta = Meta {
+            origin,
+            name,
+            scope: self.scope,
+            ..Meta::default()
+        };
+        self.arena.reserve(meta)
+    }
+
+    /// A new scope for a Parallel branch.
+    pub(crate) fn new_scope(&mut self) -> u32 {
+        self.scopes += 1;
+        self.scopes
+    }
+
+    /// Lowers a block; returns its first state (or `k.next` when it is empty).
+    pub(crate) fn block(&mut self, stmts: &'f [Stmt], k: &Ctx) -> StateId {
         let refs: Vec<&'f Stmt> = stmts.iter().collect();
-        self.block_refs(&refs, k)
+        self.seq(&refs, k)
     }
 
-    fn block_refs(&mut self, stmts: &[&'f Stmt], k: &Ctx) -> String {
-        let units = group::group(self, stmts);
-        let mut next = k.next.clone();
-        for u in units.iter().rev() {
-            next = self.unit(u, &k.then(next));
+    /// Lowers statements in sequence, inlined sub-flows with no `return` spliced in (so actions
+    /// on both sides of a call can share one response). Each action, service call or assignment
+    /// directly after another one is marked as following it.
+    fn seq(&mut self, stmts: &[&'f Stmt], k: &Ctx) -> StateId {
+        let mut flat = Vec::new();
+        for s in stmts {
+            flatten(std::slice::from_ref(*s), &mut flat);
+        }
+        if let Some(i) = flat.iter().position(|s| is_jump(s)) {
+            if let Some(dead) = flat.get(i + 1) {
+                self.error(dead.loc, "unreachable code: nothing after `break`, `continue`, `return` or `fail` in the same block runs; remove it");
+            }
+            flat.truncate(i + 1);
+        }
+        let mut next = k.next;
+        for (i, s) in flat.iter().enumerate().rev() {
+            next = self.stmt(s, &k.then(next));
+            if i > 0 && is_simple(s) && is_simple(flat[i - 1]) {
+                self.arena.meta_mut(next).follows = true;
+            }
         }
         next
     }
 
-    fn unit(&mut self, u: &Unit<'f>, k: &Ctx) -> String {
-        match u {
-            Unit::Batch(b) => states::batch(self, b, k),
-            Unit::Service(s) => states::service(self, s, k),
-            Unit::Assigns(a) => states::assigns(self, a, k),
-            Unit::Stmt(s) => self.stmt(s, k),
+    /// Marks the assignments that open `block` (lowered, starting at `entry`) as opening it.
+    fn mark_opens(&mut self, block: &[Stmt], entry: StateId) {
+        let n = block
+            .iter()
+            .take_while(|s| matches!(s.kind, StmtKind::Assign { .. }))
+            .count();
+        let mut id = entry;
+        for _ in 0..n {
+            self.arena.meta_mut(id).opens = true;
+            match self.arena.get(id) {
+                Some(Node::Pass(p)) => id = p.next,
+                _ => break,
+            }
         }
     }
 
-    fn stmt(&mut self, s: &'f Stmt, k: &Ctx) -> String {
+    fn stmt(&mut self, s: &'f Stmt, k: &Ctx) -> StateId {
         match &s.kind {
+            StmtKind::Action { action, bind } => {
+                states::action(self, s.loc, action, bind.as_deref(), k)
+            }
+            StmtKind::Service { service, bind } => {
+                states::service(self, s.loc, service, bind.as_deref(), k)
+            }
+            StmtKind::Assign { var, value } => states::assign(self, s.loc, var, value, k),
             StmtKind::If { cond, then, els } => {
-                let (assigns, rest) = leading_assigns(then);
-                let t = self.block_refs(&rest, k);
+                let t = self.block(then, k);
+                self.mark_opens(then, t);
                 let e = self.block(els, k);
-                states::choice_if(
-                    self,
-                    s.loc,
-                    cond,
-                    (t, states::assign_object(None, &assigns)),
-                    e,
-                )
+                states::choice_if(self, s.loc, cond, t, e)
             }
             StmtKind::Match {
                 subject,
@@ -288,44 +309,41 @@ impl<'f> Lowerer<'f> {
                 let arms: Vec<_> = arms
                     .iter()
                     .map(|a| {
-                        let (assigns, rest) = leading_assigns(&a.body);
-                        (
-                            a,
-                            self.block_refs(&rest, k),
-                            states::assign_object(None, &assigns),
-                        )
+                        let entry = self.block(&a.body, k);
+                        self.mark_opens(&a.body, entry);
+                        (a, entry)
                     })
                     .collect();
                 states::choice_match(self, s.loc, subject, arms, d)
             }
             StmtKind::Loop { body } => {
-                let head = self.placeholder();
+                let head = self.reserve(None, Name::None);
                 let inner = Ctx {
-                    next: head.clone(),
-                    brk: Some(k.next.clone()),
-                    cont: Some(head.clone()),
+                    next: head,
+                    brk: Some(k.next),
+                    cont: Some(head),
                     ..k.clone()
                 };
                 let entry = self.block(body, &inner);
                 if entry == head {
                     self.error(s.loc, "this loop has an empty body and would spin forever: add a step or a `break`");
-                    return k.next.clone();
+                    return k.next;
                 }
-                self.aliases.insert(head, entry.clone());
+                self.arena.bind_label(head, entry);
                 entry
             }
-            StmtKind::Break => k.brk.clone().unwrap_or_else(|| {
+            StmtKind::Break => k.brk.unwrap_or_else(|| {
                 self.error(s.loc, "`break` outside a loop");
-                k.next.clone()
+                k.next
             }),
-            StmtKind::Continue => k.cont.clone().unwrap_or_else(|| {
+            StmtKind::Continue => k.cont.unwrap_or_else(|| {
                 self.error(s.loc, "`continue` outside a loop");
-                k.next.clone()
+                k.next
             }),
-            StmtKind::Return => k.ret.clone(),
+            StmtKind::Return => k.ret,
             StmtKind::Inline { body, .. } => {
                 let inner = Ctx {
-                    ret: k.next.clone(),
+                    ret: k.next,
                     ..k.clone()
                 };
                 self.block(body, &inner)
@@ -335,286 +353,146 @@ impl<'f> Lowerer<'f> {
                 ok,
                 err,
                 hangup,
-            } => {
-                // Assignments that open the `Ok` arm ride on the step's own `Assign`, which Step
-                // Functions evaluates only when the step succeeds (a caught failure uses the
-                // catcher's `Assign` instead):
-                // https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
-                let ends_in_step = matches!(
-                    step.last().map(|s| &s.kind),
-                    Some(StmtKind::Action { .. } | StmtKind::Service { .. })
-                );
-                let lead = if ends_in_step {
-                    ok.iter()
-                        .take_while(|s| matches!(s.kind, StmtKind::Assign { .. }))
-                        .count()
-                } else {
-                    0
-                };
-                let rest: Vec<&'f Stmt> = ok[lead..].iter().collect();
-                let step: Vec<&'f Stmt> = step.iter().chain(&ok[..lead]).collect();
-                let ok_entry = self.block_refs(&rest, k);
-                let err_target = match err {
-                    Some(h) => {
-                        // Assignments that open the `Err` arm ride on the catcher's `Assign`;
-                        // there the failure is `$states.errorOutput`, the arm's variable being
-                        // assigned in the same block.
-                        let (assigns, rest) = leading_assigns(&h.body);
-                        let error = Expr::StatesError;
-                        let assigns = assigns
-                            .into_iter()
-                            .map(|(v, e)| {
-                                let e = match &h.bind {
-                                    Some(b) => e.replace_var(b, &error),
-                                    None => e.clone(),
-                                };
-                                (v.to_owned(), e)
-                            })
-                            .collect();
-                        Some(ErrTarget {
-                            next: self.block_refs(&rest, k),
-                            var: h.bind.clone(),
-                            assigns,
-                        })
-                    }
-                    None => k.err.clone(),
-                };
-                // After a hang-up nobody is listening: the arm runs (service calls only) and the
-                // flow ends instead of falling through to statements that talk to the caller.
-                let hangup_target = match hangup {
-                    Some(_)
-                        if step
-                            .iter()
-                            .all(|s| states::first_action(std::slice::from_ref(*s)).is_none()) =>
-                    {
-                        self.error(s.loc, "this `Err(Hangup)` arm can never run: only a step that talks to the caller (an action or a sub-flow with actions) sees the caller hang up; remove the arm");
-                        k.hangup.clone()
-                    }
-                    Some(h) => {
-                        if let Some(at) = states::first_action(h) {
-                            self.error(at, "the caller has hung up here: an `Err(Hangup)` arm can only run service calls (DynamoDB, Lambda…), not actions");
-                        }
-                        // Nobody to apologise to: a failure here (filing a message, say)
-                        // ends the execution as failed.
-                        let ended = ending(self.flow);
-                        // Assignments that open the arm ride on the HANGUP catcher's `Assign`.
-                        let (assigns, rest) = leading_assigns(h);
-                        Some(ErrTarget {
-                            next: self.block_refs(&rest, &ended),
-                            var: None,
-                            assigns: assigns
-                                .into_iter()
-                                .map(|(v, e)| (v.to_owned(), e.clone()))
-                                .collect(),
-                        })
-                    }
-                    None => k.hangup.clone(),
-                };
-                let inner = Ctx {
-                    next: ok_entry,
-                    err: err_target,
-                    hangup: hangup_target,
-                    ..k.clone()
-                };
-                self.block_refs(&step, &inner)
-            }
+            } => self.try_step(s, (step, ok), err.as_ref(), hangup.as_deref(), k),
             StmtKind::Wait { seconds } => states::wait(self, s.loc, seconds, k),
             StmtKind::Parallel { branches } => states::parallel(self, s.loc, branches, k),
             StmtKind::Fail { error, cause } => states::fail(self, s.loc, error, cause),
-            // Grouped into units before we get here.
-            StmtKind::Action { .. } | StmtKind::Service { .. } | StmtKind::Assign { .. } => {
-                k.next.clone()
-            }
         }
     }
 
-    fn resolve_aliases(&mut self) {
-        let aliases = std::mem::take(&mut self.aliases);
-        let resolve = |name: &mut String| {
-            let mut hops = 0;
-            while let Some(t) = aliases.get(name.as_str()) {
-                *name = t.clone();
-                hops += 1;
-                if hops > aliases.len() {
-                    break;
-                }
-            }
+    fn try_step(
+        &mut self,
+        s: &'f Stmt,
+        (step, ok): (&'f [Stmt], &'f [Stmt]),
+        err: Option<&'f switchboard::ir::Handler>,
+        hangup: Option<&'f [Stmt]>,
+        k: &Ctx,
+    ) -> StateId {
+        // Assignments that open the `Ok` arm continue the step's sequence: they may ride on
+        // the step's own `Assign`, which Step Functions evaluates only when the step succeeds
+        // (a caught failure uses the catcher's `Assign` instead):
+        // https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+        let ends_in_step = matches!(
+            step.last().map(|s| &s.kind),
+            Some(StmtKind::Action { .. } | StmtKind::Service { .. })
+        );
+        let lead = if ends_in_step {
+            ok.iter()
+                .take_while(|s| matches!(s.kind, StmtKind::Assign { .. }))
+                .count()
+        } else {
+            0
         };
-        for state in self.states.values_mut() {
-            retarget_nested(state, &mut |t| resolve(t));
-        }
-    }
-
-    /// A flow that opens with assignments (configuration-free ones: not reading the call) gets
-    /// them on the start state instead of a Pass of their own: one transition fewer per call.
-    fn merge_into_start(&mut self) {
-        let Some(State::Pass(start)) = self.states.get(START) else {
-            return;
-        };
-        let Some(first) = start.next.clone() else {
-            return;
-        };
-        let Some(State::Pass(p)) = self.states.get(&first) else {
-            return;
-        };
-        let plain = p.io.input_path.is_none()
-            && p.parameters.is_none()
-            && p.result.is_none()
-            && p.io.output.is_none();
-        let Some(Json::Object(assigns)) = p.io.assign.clone().filter(|_| plain) else {
-            return;
-        };
-        let text = serde_json::to_string(&assigns).unwrap_or_default();
-        let reads_start = ["$call", "$queue_url"].iter().any(|v| {
-            text.match_indices(v).any(|(i, _)| {
-                !text[i + v.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-            })
-        });
-        let mut targeted = false;
-        for (name, state) in &self.states {
-            if name != START {
-                targeted |= state.successors().any(|e| e.target == first);
-            }
-        }
-        if reads_start || targeted {
-            return;
-        }
-        let next = p.next.clone();
-        self.states.swap_remove(&first);
-        if let Some(State::Pass(start)) = self.states.get_mut(START) {
-            if let Some(Json::Object(m)) = &mut start.io.assign {
-                m.extend(assigns);
-            }
-            start.next = next;
-        }
-    }
-
-    /// The flow's last caller Task hangs up itself (one round trip fewer) instead of going to
-    /// the shared "Hang up" state, which is then dropped if nothing else reaches it.
-    fn merge_final_hangup(&mut self) {
-        let names: Vec<String> = self.states.keys().cloned().collect();
-        for name in names {
-            if let Some(State::Task(t)) = self.states.get_mut(&name) {
-                if t.next.as_deref() == Some(END_HANGUP) && states::append_hangup(t) {
-                    t.next = Some(CALL_ENDED.into());
-                }
-            }
-        }
-    }
-
-    /// States in a readable order: depth-first from `StartAt`, `Next` before branches; states
-    /// nothing reaches (the shared ends when unused) are left out.
-    fn ordered_states(&mut self) -> indexmap::IndexMap<String, State> {
-        let mut out: indexmap::IndexMap<String, State> = indexmap::IndexMap::new();
-        let mut stack = vec![START.to_owned()];
-        while let Some(name) = stack.pop() {
-            if out.contains_key(&name) {
-                continue;
-            }
-            let Some(state) = self.states.swap_remove(&name) else {
-                continue;
-            };
-            let targets: Vec<String> = state.successors().map(|e| e.target.to_owned()).collect();
-            for t in targets.into_iter().rev() {
-                if !out.contains_key(&t) {
-                    stack.push(t);
-                }
-            }
-            out.insert(name, state);
-        }
-        // Number repeated names in reading order ("Hang up", then "Hang up (2)"). Names inside
-        // Parallel branches stay as they are and are not reused.
-        let mut inner = std::collections::HashSet::new();
-        for state in out.values() {
-            if let State::Parallel(p) = state {
-                for b in &p.branches {
-                    inner.extend(b.states.keys().cloned());
-                }
-            }
-        }
-        let rename = self.names.renumber(out.keys(), &inner);
-        if !rename.is_empty() {
-            out = out
-                .into_iter()
-                .map(|(name, mut state)| {
-                    for (_, t) in state.successors_mut() {
-                        if let Some(n) = rename.get(t.as_str()) {
-                            *t = n.clone();
-                        }
-                    }
-                    (rename.get(&name).cloned().unwrap_or(name), state)
+        let rest: Vec<&'f Stmt> = ok[lead..].iter().collect();
+        let step: Vec<&'f Stmt> = step.iter().chain(&ok[..lead]).collect();
+        let ok_entry = self.seq(&rest, k);
+        // Assignments that open the `Err` arm may ride on the catchers' `Assign`; there the
+        // failure is `$states.errorOutput`, the arm's variable being assigned in the same block.
+        let err_target = match err {
+            Some(h) => {
+                let next = self.block(&h.body, k);
+                self.mark_opens(&h.body, next);
+                Some(ErrTarget {
+                    next,
+                    var: h.bind.clone(),
                 })
-                .collect();
-        }
-        // Anything left is unreachable: user code (reported by the graph check) is kept so the
-        // error names it; the shared end states are simply unused.
-        for (name, state) in std::mem::take(&mut self.states) {
-            if ![END_HANGUP, CALL_ENDED, FAILED].contains(&name.as_str())
-                && !self.optional.contains(&name)
-            {
-                out.insert(name, state);
             }
-        }
-        out
-    }
-}
-
-/// Calls `f` on every transition target of `s` and of the states nested in it.
-fn retarget_nested(s: &mut State, f: &mut dyn FnMut(&mut String)) {
-    for (_, t) in s.successors_mut() {
-        f(t);
-    }
-    for states in s.scopes_mut() {
-        for inner in states.values_mut() {
-            retarget_nested(inner, f);
-        }
-    }
-}
-
-/// Splits the assignments that open a branch (as long as none reads another's variable) from
-/// the rest: they ride on the Choice rule's own `Assign`, evaluated only when the rule matches
-/// (<https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html>).
-fn leading_assigns(block: &[Stmt]) -> (Vec<(&str, &Expr)>, Vec<&Stmt>) {
-    let mut assigns: Vec<(&str, &Expr)> = Vec::new();
-    let mut n = 0;
-    for s in block {
-        let StmtKind::Assign { var, value } = &s.kind else {
-            break;
+            None => k.err.clone(),
         };
-        let mut reads_earlier = false;
-        value.for_each_var(&mut |v| reads_earlier |= assigns.iter().any(|(a, _)| *a == v));
-        if reads_earlier || assigns.iter().any(|(a, _)| a == var) {
-            break;
-        }
-        assigns.push((var, value));
-        n += 1;
+        // After a hang-up nobody is listening: the arm runs (service calls only) and the
+        // flow ends instead of falling through to statements that talk to the caller.
+        let hangup_target = match hangup {
+            Some(_)
+                if step
+                    .iter()
+                    .all(|s| states::first_action(std::slice::from_ref(*s)).is_none()) =>
+            {
+                self.error(s.loc, "this `Err(Hangup)` arm can never run: only a step that talks to the caller (an action or a sub-flow with actions) sees the caller hang up; remove the arm");
+                k.hangup.clone()
+            }
+            Some(h) => {
+                if let Some(at) = states::first_action(h) {
+                    self.error(at, "the caller has hung up here: an `Err(Hangup)` arm can only run service calls (DynamoDB, Lambda…), not actions");
+                }
+                // Nobody to apologise to: a failure here (filing a message, say) ends the
+                // execution as failed. Assignments that open the arm may ride on the HANGUP
+                // catchers' `Assign`.
+                let ended = ending(self.flow);
+                let next = self.block(h, &ended);
+                self.mark_opens(h, next);
+                Some(ErrTarget::to(next))
+            }
+            None => k.hangup.clone(),
+        };
+        let inner = Ctx {
+            next: ok_entry,
+            err: err_target,
+            hangup: hangup_target,
+            ..k.clone()
+        };
+        self.seq(&step, &inner)
     }
-    (assigns, block[n..].iter().collect())
+}
+
+/// An action, a service call or an assignment: one state that can merge with its neighbours.
+fn is_simple(s: &Stmt) -> bool {
+    matches!(
+        s.kind,
+        StmtKind::Action { .. } | StmtKind::Service { .. } | StmtKind::Assign { .. }
+    )
+}
+
+fn is_jump(s: &Stmt) -> bool {
+    matches!(
+        s.kind,
+        StmtKind::Break | StmtKind::Continue | StmtKind::Return | StmtKind::Fail { .. }
+    )
+}
+
+/// Whether a `return` in `body` leaves this function (not a nested inlined one).
+fn returns(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match &s.kind {
+        StmtKind::Return => true,
+        // A nested function's `return` is its own.
+        StmtKind::Inline { .. } => false,
+        kind => kind.child_blocks().into_iter().any(|b| returns(b)),
+    })
+}
+
+/// The block with inlined sub-flows spliced in where no `return` needs their boundary.
+fn flatten<'a>(stmts: &'a [Stmt], out: &mut Vec<&'a Stmt>) {
+    for s in stmts {
+        match &s.kind {
+            StmtKind::Inline { body, .. } if !returns(body) => flatten(body, out),
+            _ => out.push(s),
+        }
+    }
 }
 
 /// Where a call that is ending goes: on, and after a hang-up, to `Call ended`; a failure to
 /// `Call failed`, which reads the error variable this catcher assigns.
 fn ending(flow: &Flow) -> Ctx {
     Ctx {
-        next: CALL_ENDED.into(),
+        next: StateId::CALL_ENDED,
         brk: None,
         cont: None,
-        ret: CALL_ENDED.into(),
+        ret: StateId::CALL_ENDED,
         err: Some(ErrTarget {
-            next: FAILED.into(),
+            next: StateId::FAILED,
             var: Some(handler_var(flow)),
-            assigns: Vec::new(),
         }),
-        hangup: Some(ErrTarget::to(CALL_ENDED)),
+        hangup: Some(ErrTarget::to(StateId::CALL_ENDED)),
     }
 }
 
 /// Whether a block (or anything nested in it) collects digits with a prompt.
 fn asks_for_digits(block: &[Stmt]) -> bool {
     block.iter().any(|s| match &s.kind {
-        StmtKind::Action { action, .. } => {
-            matches!(action.kind, "SpeakAndGetDigits" | "PlayAudioAndGetDigits")
-        }
+        StmtKind::Action { action, .. } => [
+            Action::SPEAK_AND_GET_DIGITS,
+            Action::PLAY_AUDIO_AND_GET_DIGITS,
+        ]
+        .contains(&action.kind),
         k => k.child_blocks().into_iter().any(|b| asks_for_digits(b)),
     })
 }

@@ -1,78 +1,62 @@
-//! Building the states of each unit.
+//! Building the state of each statement.
 
-use super::group::{result_expr, Assigns, Batch, ServiceUnit};
 use super::jsonata::{print, print_operand, template, tree};
-use super::{Ctx, Lowerer, BRANCH_END};
-use serde_json::{json, Map, Value as Json};
+use super::{Ctx, ErrTarget, Lowerer};
+use crate::arena::{
+    self, Act, Assign, Branch, Caller, Catch, Choice, Name, Node, Parallel, Pass, Rule, Service,
+    StateId, Wait,
+};
+use serde_json::{json, Value as Json};
+use std::collections::HashSet;
 use switchboard::ir::{Action, Arm, Expr, Loc, ResultShape, Stmt, StmtKind};
-use switchboard::lang::results::Call;
 use switchboard::lang::WAIT_KIND;
 use switchboard::pstn;
 use switchboard::wire;
 use switchboard_asl::errors;
-use switchboard_asl::{
-    Branch, Catcher, Choice, ChoiceRule, Fail, Handlers, IntOrExpr, Io, Parallel, Pass, State,
-    Task, Test, Wait,
-};
+use switchboard_asl::{IntOrExpr, Test};
 
-/// Seconds added to a waiting Task's timeout beyond its actions' own durations: the router's
-/// round trip and PSTN audio's processing.
-const SLACK_SECONDS: u64 = 20;
-
-fn comment(loc: Loc, what: &str) -> Option<String> {
-    Some(format!("{loc} — {what}"))
+fn origin(loc: Loc, what: &str) -> Option<(Loc, String)> {
+    Some((loc, what.to_owned()))
 }
 
-fn catchers(k: &Ctx, caller: bool) -> Vec<Catcher> {
+fn catchers(k: &Ctx, caller: bool) -> Vec<Catch> {
     let mut out = Vec::new();
     if caller {
         if let Some(h) = &k.hangup {
-            out.push(catcher(wire::ERROR_HANGUP, h));
+            out.push(catch(wire::ERROR_HANGUP, h));
         }
     }
     if let Some(e) = &k.err {
-        out.push(catcher(errors::ALL, e));
+        out.push(catch(errors::ALL, e));
     }
     out
 }
 
-fn catcher(error: &str, e: &super::ErrTarget) -> Catcher {
-    let mut c = Catcher::new([error], e.next.clone());
-    let mut m = Map::new();
-    if let Some(var) = &e.var {
-        m.insert(
-            var.clone(),
-            Json::String("{% $states.errorOutput %}".into()),
-        );
+fn catch(error: &'static str, e: &ErrTarget) -> Catch {
+    Catch {
+        error,
+        assign: Assign::binding(e.var.as_deref(), Some(Expr::StatesError)),
+        next: e.next,
     }
-    let assigns: Vec<(&str, &Expr)> = e.assigns.iter().map(|(v, x)| (v.as_str(), x)).collect();
-    if let Some(Json::Object(extra)) = assign_object(None, &assigns) {
-        m.extend(extra);
-    }
-    c.assign = (!m.is_empty()).then_some(Json::Object(m));
-    c
 }
 
-pub(crate) fn assign_object<E: std::borrow::Borrow<Expr>>(
-    bind: Option<(&str, &ResultShape)>,
-    assigns: &[(&str, E)],
-) -> Option<Json> {
-    let mut m = Map::new();
-    if let Some((var, shape)) = bind {
-        if let Some(e) = result_expr(shape) {
-            m.insert(var.to_owned(), template(&e));
-        }
+/// What a bound result holds, read from the Task's result: `{"digits": $states.result.ActionData.ReceivedDigits}`.
+pub(crate) fn result_expr(shape: &ResultShape) -> Option<Expr> {
+    match shape {
+        ResultShape::None => None,
+        ResultShape::Whole => Some(Expr::StatesResult),
+        ResultShape::Fields(fields) => Some(Expr::Object(
+            fields
+                .iter()
+                .map(|(name, path)| {
+                    (
+                        name.to_string(),
+                        path.iter().fold(Expr::StatesResult, |e, p| e.field(*p)),
+                    )
+                })
+                .collect(),
+        )),
     }
-    for (var, e) in assigns {
-        let value = match template(e.borrow()) {
-            // asl-validator's schema rejects an empty string as an `Assign` value, which Step
-            // Functions accepts; the expression form means the same and passes both.
-            Json::String(t) if t.is_empty() => Json::String("{% \"\" %}".into()),
-            v => v,
-        };
-        m.insert((*var).to_owned(), value);
-    }
-    (!m.is_empty()).then_some(Json::Object(m))
 }
 
 /// The JSON of one action, checked against the PSTN audio model.
@@ -103,192 +87,115 @@ fn action_json(l: &mut Lowerer<'_>, a: &Action, loc: Loc) -> Json {
     j
 }
 
-fn message(actions: Vec<Json>) -> Json {
-    let queue = format!("{{% ${} %}}", "queue_url");
-    json!({
-        wire::INPUT_QUEUE_URL: queue,
-        "MessageBody": {
-            "SchemaVersion": wire::SCHEMA_VERSION,
-            "Actions": actions,
-            "TransactionAttributes": {
-                wire::ATTR_WAIT_TOKEN: "{% $states.context.Task.Token %}",
-                wire::ATTR_QUEUE_URL: queue,
-            }
-        }
-    })
-}
-
-pub(crate) fn batch(l: &mut Lowerer<'_>, b: &Batch<'_>, k: &Ctx) -> String {
-    let (first, first_loc) = b.actions[0];
-    let base = match b.actions.iter().find_map(|(a, _)| a.label.clone()) {
-        Some(label) => label,
-        None => b
-            .actions
-            .iter()
-            .map(|(a, _)| a.summary.clone())
-            .collect::<Vec<_>>()
-            .join(" · "),
+/// One action sent to the caller: a waiting Task of its own, which the passes batch with its
+/// neighbours.
+pub(crate) fn action(
+    l: &mut Lowerer<'_>,
+    loc: Loc,
+    a: &Action,
+    var: Option<&str>,
+    k: &Ctx,
+) -> StateId {
+    // The pseudo-action waiting for a hang-up is not sent.
+    let json = if a.kind == WAIT_KIND {
+        Json::Null
+    } else {
+        action_json(l, a, loc)
     };
-    let name = l.names.fresh(&base);
-    let actions: Vec<Json> = b
-        .actions
-        .iter()
-        .filter(|(a, _)| a.kind != WAIT_KIND)
-        .map(|(a, loc)| action_json(l, a, *loc))
-        .collect();
-    let seconds: u64 = b
-        .actions
-        .iter()
-        .map(|(a, _)| u64::from(a.max_seconds))
-        .sum::<u64>()
-        + SLACK_SECONDS;
-    let kinds: Vec<&str> = b.actions.iter().map(|(a, _)| a.kind).collect();
-    let last = b
-        .actions
-        .last()
-        .map(|(a, _)| &a.result)
-        .unwrap_or(&first.result);
-    // A response that ends by hanging up the caller is answered by their `HANGUP`: that is its
-    // success, so the flow goes on to what follows (service calls, `fail`), not to the hang-up
-    // arm; the assignments riding on the Task ride on that catcher too.
-    let is_caller_hangup = |a: &Action| {
-        a.kind == "Hangup"
-            && !matches!(
-                a.params.get("ParticipantTag").and_then(|t| t.as_const()),
-                Some(Json::String(t)) if t.eq_ignore_ascii_case(wire::LEG_B)
-            )
+    let hangs_up_caller = a.kind == pstn::Action::HANGUP
+        && !matches!(
+            a.params.get("ParticipantTag").and_then(|t| t.as_const()),
+            Some(Json::String(t)) if t.eq_ignore_ascii_case(wire::LEG_B)
+        );
+    let act = Act {
+        json,
+        kind: a.kind,
+        summary: a.summary.clone(),
+        label: a.label.clone(),
+        max_seconds: a.max_seconds,
+        loc,
+        hangs_up_caller,
     };
-    let hangs_up_caller = b.actions.last().is_some_and(|(a, _)| is_caller_hangup(a));
-    // Actions batched after the caller's hang-up are never heard either.
-    if let Some(i) = b.actions.iter().position(|(a, _)| is_caller_hangup(a)) {
-        if let Some((after, _)) = b.actions.get(i + 1) {
-            l.error(
-                b.actions[i].1,
-                format!("nothing can talk to the caller after `hangup()`: PSTN audio ends the call, so `{}` would never be heard; say it before hanging up, or after it only call services (or `fail(…)`)", after.summary),
-            );
-        }
-    }
+    // A response that ends by hanging up the caller is answered by their `HANGUP`: the flow
+    // goes on to what follows, which must not talk to the caller.
     if hangs_up_caller {
-        if let Some(talks) = talks_after(l, &k.next) {
-            let at = b.actions.last().map_or(first_loc, |(_, loc)| *loc);
+        if let Some(talks) = talks_after(l, k.next) {
             l.error(
-                at,
+                loc,
                 format!("nothing can talk to the caller after `hangup()`: PSTN audio ends the call, so `{talks}` would never be heard; say it before hanging up, or after it only call services (or `fail(…)`)"),
             );
         }
     }
-    let catch_ctx;
-    let k_catch = if hangs_up_caller {
-        // The flow's end hangs up: already done.
-        let next = if k.next == super::END_HANGUP {
-            super::CALL_ENDED.to_owned()
-        } else {
-            k.next.clone()
-        };
-        catch_ctx = Ctx {
-            hangup: Some(super::ErrTarget {
-                next,
-                var: None,
-                assigns: b
-                    .assigns
-                    .iter()
-                    .map(|(v, e)| (v.to_string(), e.as_ref().clone()))
-                    .collect(),
-            }),
-            ..k.clone()
-        };
-        &catch_ctx
-    } else {
-        k
+    let (origin, name) = Caller::describe(std::slice::from_ref(&act));
+    let task = Caller {
+        acts: vec![act],
+        final_hangup: false,
+        assign: Assign::binding(var, result_expr(&a.result)),
+        catch: catchers(k, true),
+        next: k.next,
     };
-    let task = Task {
-        comment: comment(first_loc, &kinds.join(", ")),
-        resource: wire::RESOURCE_SEND_AND_WAIT.into(),
-        arguments: Some(message(actions)),
-        io: Io {
-            assign: assign_object(b.bind.map(|v| (v, last)), &b.assigns),
-            ..Io::default()
-        },
-        timeout_seconds: Some(IntOrExpr::Int(seconds)),
-        handlers: Handlers {
-            catch: catchers(k_catch, true),
-            ..Handlers::default()
-        },
-        next: Some(k.next.clone()),
-        ..Default::default()
-    };
-    l.states.insert(name.clone(), State::Task(task));
-    name
+    l.add(Node::Caller(task), origin, name)
 }
 
-/// The first state that talks to the caller on a normal path (not a failure's) from `from`, if
-/// any, other than the flow's own closing hang-up. The states after it are lowered already
-/// (back to front); a loop head not yet known is not followed.
-fn talks_after(l: &Lowerer<'_>, from: &str) -> Option<String> {
-    let mut todo = vec![from.to_owned()];
-    let mut seen = std::collections::HashSet::new();
-    while let Some(name) = todo.pop() {
-        if name == super::END_HANGUP || !seen.insert(name.clone()) {
+/// What the first state that talks to the caller on a normal path (not a failure's) from
+/// `from` says, if any, other than the flow's own closing hang-up. The states after it are
+/// lowered already (back to front); a loop head not yet known is not followed.
+fn talks_after(l: &Lowerer<'_>, from: StateId) -> Option<String> {
+    let mut todo = vec![from];
+    let mut seen = HashSet::new();
+    while let Some(id) = todo.pop() {
+        if id == StateId::END_HANGUP || !seen.insert(id) {
             continue;
         }
-        let Some(state) = l.states.get(&name) else {
+        let Some(node) = l.arena.get(id) else {
             continue;
         };
-        if matches!(state, State::Task(t) if t.resource == wire::RESOURCE_SEND_AND_WAIT) {
-            return Some(name);
+        if let Node::Caller(c) = node {
+            return c
+                .acts
+                .first()
+                .map(|a| a.label.clone().unwrap_or(a.summary.clone()));
         }
         todo.extend(
-            state
-                .successors()
-                .filter(|e| !e.kind.is_catch())
-                .map(|e| e.target.to_owned()),
+            node.edges()
+                .into_iter()
+                .filter(|(slot, _)| !slot.is_catch())
+                .map(|(_, t)| t),
         );
     }
     None
 }
 
-pub(crate) fn service(l: &mut Lowerer<'_>, s: &ServiceUnit<'_>, k: &Ctx) -> String {
-    let name = l
-        .names
-        .fresh(s.service.label.as_deref().unwrap_or(&s.service.summary));
-    let task = Task {
-        comment: comment(s.loc, &s.service.resource),
-        resource: s.service.resource.clone(),
-        arguments: Some(tree(&s.service.args)),
-        io: Io {
-            assign: assign_object(s.bind.map(|v| (v, &s.service.result)), &s.assigns),
-            ..Io::default()
-        },
-        timeout_seconds: Some(IntOrExpr::Int(u64::from(s.service.timeout_seconds))),
-        handlers: Handlers {
-            catch: catchers(k, false),
-            ..Handlers::default()
-        },
-        next: Some(k.next.clone()),
-        ..Default::default()
+pub(crate) fn service(
+    l: &mut Lowerer<'_>,
+    loc: Loc,
+    s: &switchboard::ir::Service,
+    var: Option<&str>,
+    k: &Ctx,
+) -> StateId {
+    let task = Service {
+        resource: s.resource.clone(),
+        args: tree(&s.args),
+        timeout_seconds: s.timeout_seconds,
+        assign: Assign::binding(var, result_expr(&s.result)),
+        catch: catchers(k, false),
+        next: k.next,
     };
-    l.states.insert(name.clone(), State::Task(task));
-    name
+    let name = Name::Readable(s.label.clone().unwrap_or_else(|| s.summary.clone()));
+    l.add(Node::Service(task), origin(loc, &s.resource), name)
 }
 
-pub(crate) fn assigns(l: &mut Lowerer<'_>, a: &Assigns<'_>, k: &Ctx) -> String {
-    let vars: Vec<&str> = a.assigns.iter().map(|(v, _)| *v).collect();
-    let name = l.names.fresh(&format!("Set {}", vars.join(", ")));
+pub(crate) fn assign(l: &mut Lowerer<'_>, loc: Loc, var: &str, value: &Expr, k: &Ctx) -> StateId {
+    let assign = Assign {
+        bind: None,
+        vars: vec![(var.to_owned(), value.clone())],
+    };
+    let name = arena::pass_name(&assign);
     let pass = Pass {
-        comment: comment(a.loc, "assign variables"),
-        io: Io {
-            assign: assign_object(None, &a.assigns),
-            ..Io::default()
-        },
-        next: Some(k.next.clone()),
-        ..Default::default()
+        assign,
+        next: k.next,
     };
-    l.states.insert(name.clone(), State::Pass(pass));
-    name
-}
-
-fn condition(e: &Expr) -> Test {
-    Test::Condition(template(e))
+    l.add(Node::Pass(pass), origin(loc, "assign variables"), name)
 }
 
 /// The Choice that sends a failure no `match` handled to the no-input handler when the caller
@@ -297,8 +204,8 @@ pub(crate) fn no_input_dispatch(
     l: &mut Lowerer<'_>,
     loc: Loc,
     error_var: &str,
-    (no_input, handler): (String, String),
-) -> String {
+    (no_input, handler): (StateId, StateId),
+) -> StateId {
     use switchboard::ir::BinOp;
     let err = || Expr::var(error_var);
     let action_failed = Expr::Binary(
@@ -323,85 +230,79 @@ pub(crate) fn no_input_dispatch(
         print(&error_type),
         print(&no_input_types)
     );
-    let name = l.names.fresh("Did the caller answer?");
     let choice = Choice {
-        comment: comment(
-            loc,
-            "a failure no `match` handled: no valid key at a prompt is not a fault",
-        ),
-        choices: vec![ChoiceRule::new(
+        rules: vec![rule(
             Test::Condition(format!("{{% {test} %}}").into()),
             no_input,
         )],
-        default: Some(handler),
-        ..Default::default()
+        default: handler,
     };
-    l.states.insert(name.clone(), State::Choice(choice));
-    name
+    l.add(
+        Node::Choice(choice),
+        origin(
+            loc,
+            "a failure no `match` handled: no valid key at a prompt is not a fault",
+        ),
+        Name::Readable("Did the caller answer?".into()),
+    )
+}
+
+fn rule(test: Test, next: StateId) -> Rule {
+    Rule {
+        test,
+        comment: None,
+        assign: Assign::default(),
+        next,
+    }
 }
 
 pub(crate) fn choice_if(
     l: &mut Lowerer<'_>,
     loc: Loc,
     cond: &Expr,
-    (then, then_assign): (String, Option<Json>),
-    els: String,
-) -> String {
-    let name = l
-        .names
-        .fresh(&format!("If {}", print(cond).replace('$', "")));
+    then: StateId,
+    els: StateId,
+) -> StateId {
     let choice = Choice {
-        comment: comment(loc, "if"),
-        choices: vec![{
-            let mut rule = ChoiceRule::new(condition(cond), then);
-            rule.assign = then_assign;
-            rule
-        }],
-        default: Some(els),
-        ..Default::default()
+        rules: vec![rule(Test::Condition(template(cond)), then)],
+        default: els,
     };
-    l.states.insert(name.clone(), State::Choice(choice));
-    name
+    let name = Name::Readable(format!("If {}", print(cond).replace('$', "")));
+    l.add(Node::Choice(choice), origin(loc, "if"), name)
 }
 
 pub(crate) fn choice_match(
     l: &mut Lowerer<'_>,
     loc: Loc,
     subject: &Expr,
-    arms: Vec<(&Arm, String, Option<Json>)>,
-    default: String,
-) -> String {
+    arms: Vec<(&Arm, StateId)>,
+    default: StateId,
+) -> StateId {
     // An operand of `=`/`in`: a conditional subject must keep its parentheses.
     let subj = print_operand(subject);
-    let name = l.names.fresh(&format!("Match {}", subj.replace('$', "")));
     let rules = arms
         .into_iter()
-        .map(|(arm, next, assign)| {
+        .map(|(arm, next)| {
             let pats: Vec<Expr> = arm.patterns.iter().cloned().map(Expr::Lit).collect();
             let test = match pats.as_slice() {
                 [one] => format!("{subj} = {}", print(one)),
                 many => format!("{subj} in {}", print(&Expr::Array(many.to_vec()))),
             };
-            let mut rule = ChoiceRule::new(
-                Test::Condition(Json::String(format!("{{% {test} %}}"))),
-                next,
-            );
-            rule.assign = assign;
-            rule.comment = Some(format!("{} — arm", arm.loc));
-            rule
+            Rule {
+                comment: Some(format!("{} — arm", arm.loc)),
+                ..rule(
+                    Test::Condition(Json::String(format!("{{% {test} %}}"))),
+                    next,
+                )
+            }
         })
         .collect();
-    let choice = Choice {
-        comment: comment(loc, "match"),
-        choices: rules,
-        default: Some(default),
-        ..Default::default()
-    };
-    l.states.insert(name.clone(), State::Choice(choice));
-    name
+    let choice = Choice { rules, default };
+    let name = Name::Readable(format!("Match {}", subj.replace('$', "")));
+    l.add(Node::Choice(choice), origin(loc, "match"), name)
 }
 
-pub(crate) fn wait(l: &mut Lowerer<'_>, loc: Loc, seconds: &Expr, k: &Ctx) -> String {
+pub(crate) fn wait(l: &mut Lowerer<'_>, loc: Loc, seconds: &Expr, k: &Ctx) -> StateId {
     let (label, secs) = match seconds.as_lit().and_then(Json::as_u64) {
         Some(n) => (format!("Wait {n} s"), IntOrExpr::Int(n)),
         None => (
@@ -409,31 +310,24 @@ pub(crate) fn wait(l: &mut Lowerer<'_>, loc: Loc, seconds: &Expr, k: &Ctx) -> St
             IntOrExpr::Expr(format!("{{% {} %}}", print(seconds))),
         ),
     };
-    let name = l.names.fresh(&label);
     let w = Wait {
-        comment: comment(loc, "timer"),
-        seconds: Some(secs),
-        next: Some(k.next.clone()),
-        ..Default::default()
+        seconds: secs,
+        next: k.next,
     };
-    l.states.insert(name.clone(), State::Wait(w));
-    name
+    l.add(Node::Wait(w), origin(loc, "timer"), Name::Readable(label))
 }
 
-pub(crate) fn fail(l: &mut Lowerer<'_>, loc: Loc, error: &str, cause: &Expr) -> String {
-    let name = l.names.fresh(&format!("Fail {error}"));
+pub(crate) fn fail(l: &mut Lowerer<'_>, loc: Loc, error: &str, cause: &Expr) -> StateId {
     let cause = match template(cause) {
         Json::String(s) => s,
         other => other.to_string(),
     };
-    let f = Fail {
-        comment: comment(loc, "fail"),
-        error: Some(error.to_owned()),
-        cause: Some(cause),
-        ..Default::default()
+    let f = arena::Fail {
+        error: error.to_owned(),
+        cause,
     };
-    l.states.insert(name.clone(), State::Fail(f));
-    name
+    let name = Name::Readable(format!("Fail {error}"));
+    l.add(Node::Fail(f), origin(loc, "fail"), name)
 }
 
 /// The location of the first caller action in a block, if any.
@@ -452,118 +346,69 @@ pub(crate) fn parallel<'f>(
     loc: Loc,
     branches: &'f [Vec<Stmt>],
     k: &Ctx,
-) -> String {
-    let name = l.names.fresh("Run in parallel");
+) -> StateId {
+    let id = l.reserve(
+        origin(loc, "parallel"),
+        Name::Readable("Run in parallel".into()),
+    );
     let mut out = Vec::new();
     for b in branches {
         if let Some(at) = first_action(b) {
             l.error(at, "parallel branches cannot talk to the caller (one call hears one thing at a time): keep actions outside parallel!");
         }
-        let saved = std::mem::take(&mut l.states);
+        let outer = l.scope;
+        l.scope = l.new_scope();
         let inner = Ctx {
-            next: BRANCH_END.into(),
+            next: StateId::BRANCH_END,
             brk: None,
             cont: None,
-            ret: BRANCH_END.into(),
+            ret: StateId::BRANCH_END,
             err: None,
             hangup: None,
         };
-        let mut entry = l.block(b, &inner);
-        let mut states = std::mem::replace(&mut l.states, saved);
-        if entry == BRANCH_END {
-            entry = l.names.fresh("Nothing to do");
-            states.insert(
-                entry.clone(),
-                State::Pass(Pass {
-                    end: Some(true),
-                    ..Default::default()
-                }),
+        let mut start = l.block(b, &inner);
+        if start == StateId::BRANCH_END {
+            let pass = Pass {
+                assign: Assign::default(),
+                next: StateId::BRANCH_END,
+            };
+            start = l.add(
+                Node::Pass(pass),
+                None,
+                Name::Readable("Nothing to do".into()),
             );
         }
-        for s in states.values_mut() {
-            end_branch(s);
-        }
         out.push(Branch {
-            comment: None,
-            query_language: None,
-            start_at: entry,
-            states,
+            scope: l.scope,
+            start,
         });
+        l.scope = outer;
     }
     let p = Parallel {
-        comment: comment(loc, "parallel"),
         branches: out,
-        handlers: Handlers {
-            catch: catchers(k, false),
-            ..Handlers::default()
-        },
-        next: Some(k.next.clone()),
-        ..Default::default()
+        catch: catchers(k, false),
+        next: k.next,
     };
-    l.states.insert(name.clone(), State::Parallel(p));
-    name
-}
-
-fn end_branch(s: &mut State) {
-    if let Some((next, end)) = s.next_end_mut() {
-        if next.as_deref() == Some(BRANCH_END) {
-            *next = None;
-            *end = Some(true);
-        }
-    }
-}
-
-fn hangup_action() -> Json {
-    json!({ "Type": "Hangup", "Parameters": { "CallId": format!("{{% ${}.CallId %}}", Call::VAR), "SipResponseCode": "0" } })
+    l.arena.fill(id, Node::Parallel(p));
+    id
 }
 
 /// The shared "Hang up" Task the flow's end goes to.
-pub(crate) fn final_hangup(l: &Lowerer<'_>, k: &Ctx) -> State {
-    State::Task(Task {
-        comment: comment(l.flow.loc, "the flow ended: hang up"),
-        resource: wire::RESOURCE_SEND_AND_WAIT.into(),
-        arguments: Some(message(vec![hangup_action()])),
-        timeout_seconds: Some(IntOrExpr::Int(SLACK_SECONDS)),
-        handlers: Handlers {
-            catch: catchers(k, true),
-            ..Handlers::default()
-        },
-        next: Some(k.next.clone()),
-        ..Default::default()
-    })
-}
-
-/// Appends a Hangup to a caller Task's actions (unless it already ends with one). `false` when
-/// the Task cannot take it: not a caller Task, an empty wait, or already 10 actions.
-pub(crate) fn append_hangup(t: &mut Task) -> bool {
-    if t.resource != wire::RESOURCE_SEND_AND_WAIT {
-        return false;
-    }
-    let Some(actions) = t
-        .arguments
-        .as_mut()
-        .and_then(|a| a.pointer_mut("/MessageBody/Actions"))
-        .and_then(Json::as_array_mut)
-    else {
-        return false;
+pub(crate) fn final_hangup(l: &Lowerer<'_>, k: &Ctx) -> Node {
+    let act = Act {
+        json: arena::hangup_action(),
+        kind: pstn::Action::HANGUP,
+        summary: "Hang up".into(),
+        label: None,
+        max_seconds: 0,
+        loc: l.flow.loc,
+        hangs_up_caller: true,
     };
-    if actions.is_empty() {
-        return false;
-    }
-    if actions
-        .last()
-        .and_then(|a| a.get("Type"))
-        .and_then(Json::as_str)
-        == Some("Hangup")
-    {
-        return true;
-    }
-    if actions.len() >= pstn::limits::MAX_ACTIONS_PER_RESPONSE {
-        return false;
-    }
-    actions.push(hangup_action());
-    if let Some(IntOrExpr::Int(n)) = &mut t.timeout_seconds {
-        *n += 10;
-    }
-    true
+    Node::Caller(Caller {
+        acts: vec![act],
+        final_hangup: false,
+        assign: Assign::default(),
+        catch: catchers(k, true),
+        next: k.next,
+    })
 }

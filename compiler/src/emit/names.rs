@@ -9,6 +9,8 @@ pub struct Names {
     taken: HashSet<String>,
     /// The readable base each generated name came from.
     bases: HashMap<String, String>,
+    /// Per base, the first suffix number not known to be taken.
+    tried: HashMap<String, usize>,
 }
 
 fn clean(base: &str) -> String {
@@ -28,9 +30,10 @@ fn clean(base: &str) -> String {
 }
 
 /// `base`, or `base (2)`, `base (3)`…, the first not in `taken` (which it joins), cut to 80
-/// characters with `…`.
-fn unique(clean: &str, taken: &mut HashSet<String>) -> String {
-    let mut n = 1;
+/// characters with `…`. `tried` remembers, per base, the numbers found taken already (`taken`
+/// only grows), so a base used many times does not try them all again.
+fn unique(clean: &str, taken: &mut HashSet<String>, tried: &mut HashMap<String, usize>) -> String {
+    let mut n = tried.get(clean).copied().unwrap_or(1);
     loop {
         let suffix = if n == 1 {
             String::new()
@@ -47,6 +50,7 @@ fn unique(clean: &str, taken: &mut HashSet<String>) -> String {
         };
         let name = format!("{stem}{suffix}");
         if taken.insert(name.clone()) {
+            tried.insert(clean.to_owned(), n + 1);
             return name;
         }
         n += 1;
@@ -62,7 +66,7 @@ impl Names {
     /// ` (2)`, ` (3)`… appended on collisions.
     pub fn fresh(&mut self, base: &str) -> String {
         let c = clean(base);
-        let name = unique(&c, &mut self.taken);
+        let name = unique(&c, &mut self.taken, &mut self.tried);
         self.bases.insert(name.clone(), c);
         name
     }
@@ -83,9 +87,10 @@ impl Names {
                 .cloned(),
         );
         let mut out = HashMap::new();
+        let mut tried = HashMap::new();
         for name in order {
             if let Some(base) = self.bases.get(name) {
-                let new = unique(base, &mut taken);
+                let new = unique(base, &mut taken, &mut tried);
                 if &new != name {
                     out.insert(name.clone(), new);
                 }
@@ -108,5 +113,20 @@ mod tests {
         let a = n.fresh(&long);
         let b = n.fresh(&long);
         assert!(a.chars().count() <= MAX && b.chars().count() <= MAX && a != b);
+    }
+
+    #[test]
+    fn numbers_skip_names_taken_otherwise() {
+        let mut n = Names::default();
+        n.reserve("Set x (3)");
+        let got: Vec<String> = (0..4).map(|_| n.fresh("Set x")).collect();
+        assert_eq!(got, ["Set x", "Set x (2)", "Set x (4)", "Set x (5)"]);
+        // Renumbering in another order starts again from the unsuffixed name.
+        let order: Vec<String> = got.iter().rev().cloned().collect();
+        let rename = n.renumber(order.iter(), &HashSet::new());
+        assert_eq!(rename["Set x (5)"], "Set x");
+        assert_eq!(rename["Set x (4)"], "Set x (2)");
+        assert_eq!(rename["Set x (2)"], "Set x (3)");
+        assert_eq!(rename["Set x"], "Set x (4)");
     }
 }
