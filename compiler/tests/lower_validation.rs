@@ -3,50 +3,11 @@
 //! `file.rs:line` of the offending statement, and say what to do.
 
 use serde_json::json;
-use switchboard::ir::{
-    Action, BinOp, Block, Expr, Flow, Handler, Loc, ResultShape, Stmt, StmtKind, Tree,
-};
+use switchboard::ir::{BinOp, Expr, Flow, Stmt, StmtKind};
 use switchboard_compiler::{compile_flow, Diagnostic};
 
-const FILE: &str = "workflows/src/flows/broken.rs";
-
-fn at(line: u32) -> Loc {
-    Loc {
-        file: FILE,
-        line,
-        column: 5,
-    }
-}
-
-fn s(line: u32, kind: StmtKind) -> Stmt {
-    Stmt {
-        loc: at(line),
-        kind,
-    }
-}
-
-fn speak(line: u32, text: &str) -> Stmt {
-    s(
-        line,
-        StmtKind::Action {
-            action: Action {
-                kind: "Speak",
-                params: Tree::Object(vec![
-                    (
-                        "CallId".into(),
-                        Tree::Leaf(Expr::var("call").field("CallId")),
-                    ),
-                    ("Text".into(), Tree::lit(text)),
-                ]),
-                summary: format!("Speak {}", text.chars().take(20).collect::<String>()),
-                label: None,
-                max_seconds: 10,
-                result: ResultShape::None,
-            },
-            bind: None,
-        },
-    )
-}
+mod support;
+use support::ir::{flow, s, speak, FILE, FLOW};
 
 fn assign(line: u32, var: &str, value: Expr) -> Stmt {
     s(
@@ -56,21 +17,6 @@ fn assign(line: u32, var: &str, value: Expr) -> Stmt {
             value,
         },
     )
-}
-
-fn flow(body: Block) -> Flow {
-    Flow {
-        name: "broken".into(),
-        loc: at(1),
-        doc: String::new(),
-        body,
-        on_error: Handler {
-            bind: Some("error".into()),
-            body: vec![],
-        },
-        on_no_input: None,
-        errors: vec![],
-    }
 }
 
 fn errors(f: &Flow) -> Vec<Diagnostic> {
@@ -87,7 +33,7 @@ fn find(errs: &[Diagnostic], needle: &str, line: u32) -> Diagnostic {
         .find(|e| e.message.contains(needle))
         .unwrap_or_else(|| panic!("no diagnostic containing {needle:?} in {errs:#?}"))
         .clone();
-    assert_eq!(hit.flow, "broken", "{hit:?}");
+    assert_eq!(hit.flow, FLOW, "{hit:?}");
     assert_eq!(
         hit.location.as_deref(),
         Some(format!("{FILE}:{line}").as_str()),
@@ -96,7 +42,7 @@ fn find(errs: &[Diagnostic], needle: &str, line: u32) -> Diagnostic {
     let shown = hit.to_string();
     eprintln!("{shown}");
     assert!(
-        shown.starts_with(&format!("error: flow `broken`: {FILE}:{line}: ")),
+        shown.starts_with(&format!("error: flow `{FLOW}`: {FILE}:{line}: ")),
         "{shown}"
     );
     hit
@@ -226,7 +172,7 @@ fn loop_of_assignments_spins() {
     assert_eq!(spin.len(), 1, "{errs:#?}");
     let e = spin[0];
     eprintln!("{e}");
-    assert_eq!(e.flow, "broken");
+    assert_eq!(e.flow, FLOW);
     // The cycle is the loop body: the finding points at one of its Rust lines.
     let line: u32 = e
         .location

@@ -4,53 +4,13 @@
 
 use serde_json::{json, Value as Json};
 use switchboard::ir::{
-    Action, BinOp, Block, Expr, Flow, Handler, Loc, ResultShape, Service, Stmt, StmtKind, Tree,
+    BinOp, Block, Expr, Flow, Handler, ResultShape, Service, Stmt, StmtKind, Tree,
 };
 use switchboard_compiler::asl::{State, States};
 use switchboard_compiler::{compile_flow, Compiled};
 
-const FILE: &str = "workflows/src/flows/shapes.rs";
-
-fn at(line: u32) -> Loc {
-    Loc {
-        file: FILE,
-        line,
-        column: 5,
-    }
-}
-
-fn s(line: u32, kind: StmtKind) -> Stmt {
-    Stmt {
-        loc: at(line),
-        kind,
-    }
-}
-
-fn action(line: u32, kind: &'static str, params: Vec<(&str, Tree)>, summary: &str) -> Stmt {
-    s(
-        line,
-        StmtKind::Action {
-            action: Action {
-                kind,
-                params: Tree::Object(params.into_iter().map(|(k, v)| (k.into(), v)).collect()),
-                summary: summary.into(),
-                label: None,
-                max_seconds: 10,
-                result: ResultShape::None,
-            },
-            bind: None,
-        },
-    )
-}
-
-fn call_id() -> Tree {
-    Tree::Leaf(Expr::var("call").field("CallId"))
-}
-
-fn speak(line: u32, text: &str) -> Stmt {
-    let params = vec![("CallId", call_id()), ("Text", Tree::lit(text))];
-    action(line, "Speak", params, &format!("Speak {text}"))
-}
+mod support;
+use support::ir::{action, flow, s, speak, FILE};
 
 fn put_item(line: u32, table: &str) -> Stmt {
     s(
@@ -91,21 +51,6 @@ fn from_is(number: &str) -> Expr {
         Box::new(Expr::var("call").field("From")),
         Box::new(Expr::str(number)),
     )
-}
-
-fn flow(body: Block) -> Flow {
-    Flow {
-        name: "shapes".into(),
-        loc: at(1),
-        doc: String::new(),
-        body,
-        on_error: Handler {
-            bind: Some("error".into()),
-            body: vec![],
-        },
-        on_no_input: None,
-        errors: vec![],
-    }
 }
 
 fn compiled(f: &Flow) -> Compiled {
