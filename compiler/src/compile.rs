@@ -170,8 +170,35 @@ pub const USAGE: &str = "usage: compile [--flow NAME] [--out DIR] [--config FILE
   compiles every registered call flow to DIR/<name>.asl.json (default dist/)
   --check   verify DIR is up to date instead of writing (for CI)";
 
+/// Files generated from the compiled flows and the configuration, written (or checked) beside
+/// the definitions: the deploy step's templates. `sections` are the top-level configuration
+/// sections it reads, which are no flow's.
+pub struct Extras<'a> {
+    pub sections: &'a [&'a str],
+    #[allow(clippy::type_complexity)]
+    pub files: &'a dyn Fn(&Config, &[Compiled]) -> Result<Vec<(String, String)>, Vec<String>>,
+}
+
+impl Extras<'_> {
+    /// No extra files.
+    pub const NONE: Extras<'static> = Extras {
+        sections: &[],
+        files: &|_, _| Ok(Vec::new()),
+    };
+}
+
 /// Runs the command; returns the report to print and whether it succeeded.
 pub fn run(flows: &[FlowDef], opts: &Options, default_config: Option<&Path>) -> (String, bool) {
+    run_with(flows, opts, default_config, &Extras::NONE)
+}
+
+/// [`run`], also writing (or checking) `extras`.
+pub fn run_with(
+    flows: &[FlowDef],
+    opts: &Options,
+    default_config: Option<&Path>,
+    extras: &Extras,
+) -> (String, bool) {
     let mut out = String::new();
     let mut ok = true;
     let config_path = opts.config.as_deref().or(default_config);
@@ -187,7 +214,7 @@ pub fn run(flows: &[FlowDef], opts: &Options, default_config: Option<&Path>) -> 
             return (format!("error: {e}\n"), false);
         }
     }
-    let unknown = config.unknown_sections(flows);
+    let unknown = config.unknown_sections(flows, extras.sections);
     if !unknown.is_empty() {
         for e in unknown {
             out.push_str(&format!("error: {e}\n"));
@@ -232,6 +259,22 @@ pub fn run(flows: &[FlowDef], opts: &Options, default_config: Option<&Path>) -> 
             }
         }
     }
+    // The extra files only when every flow compiled (they read them all), and only for a whole
+    // build: with --flow, a template would see one flow of its stack.
+    let extra_files = if ok && opts.only.is_none() {
+        match (extras.files)(&config, &compiled) {
+            Ok(files) => files,
+            Err(errors) => {
+                for e in errors {
+                    out.push_str(&format!("error: {e}\n"));
+                }
+                ok = false;
+                Vec::new()
+            }
+        }
+    } else {
+        Vec::new()
+    };
     if !ok {
         out.push_str("error: nothing written: fix the errors above\n");
         return (out, false);
@@ -275,5 +318,37 @@ pub fn run(flows: &[FlowDef], opts: &Options, default_config: Option<&Path>) -> 
             status
         ));
     }
+    for (file, contents) in &extra_files {
+        let path = opts.out.join(file);
+        let status = match write_or_check(&path, contents, opts.check) {
+            Ok(s) => s,
+            Err(e) => return (format!("{out}error: {e}\n"), false),
+        };
+        ok &= !status.starts_with("STALE") && !status.starts_with("MISSING");
+        out.push_str(&format!(
+            "{:<24} {:>8} bytes  {}  {}\n",
+            file.trim_end_matches(".json"),
+            contents.len(),
+            path.display(),
+            status
+        ));
+    }
     (out, ok)
+}
+
+/// Writes `contents` to `path`, or with `check` compares them: the status to print.
+fn write_or_check(path: &Path, contents: &str, check: bool) -> Result<&'static str, String> {
+    if check {
+        return Ok(match std::fs::read_to_string(path) {
+            Ok(existing) if existing == contents => "up to date",
+            Ok(_) => "STALE: run `cargo run --bin compile`",
+            Err(_) => "MISSING: run `cargo run --bin compile`",
+        });
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    std::fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok("written")
 }

@@ -5,7 +5,7 @@
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use switchboard::{ConfigError, ConfigProblemKind, FlowDef};
+use switchboard::{ConfigError, ConfigProblem, ConfigProblemKind, FlowDef};
 
 /// Loaded configuration: one table per flow section.
 #[derive(Debug, Clone, Default)]
@@ -125,10 +125,25 @@ impl Config {
 
     /// One line per problem of a flow's section: where, which field, what is wrong, what to do.
     pub fn explain(&self, e: &ConfigError) -> Vec<String> {
-        e.problems
+        self.explain_problems(
+            &format!("flow `{}`", e.flow),
+            &[e.section.to_owned()],
+            &e.problems,
+        )
+    }
+
+    /// One line per problem of the table at `section`, read for `owner` (`flow `x``,
+    /// `stack `y``): where, which field, what is wrong, what to do.
+    pub fn explain_problems(
+        &self,
+        owner: &str,
+        section: &[String],
+        problems: &[ConfigProblem],
+    ) -> Vec<String> {
+        problems
             .iter()
             .map(|p| {
-                let mut path = vec![e.section.to_owned()];
+                let mut path = section.to_vec();
                 path.extend(p.path.iter().cloned());
                 let key = path.join(".");
                 let hint = match p.kind {
@@ -143,9 +158,8 @@ impl Config {
                     },
                 };
                 format!(
-                    "{}: flow `{}`: [{key}]: {}{hint}",
+                    "{}: {owner}: [{key}]: {}{hint}",
                     self.locate(&path),
-                    e.flow,
                     p.message
                 )
             })
@@ -154,14 +168,18 @@ impl Config {
 
     /// Top-level keys that are no flow's section: each is an error, or it would be silently
     /// ignored.
-    pub fn unknown_sections(&self, flows: &[FlowDef]) -> Vec<String> {
+    pub fn unknown_sections(&self, flows: &[FlowDef], others: &[&str]) -> Vec<String> {
         let Some(top) = self.json.as_object() else {
             return vec![format!(
                 "{}: the configuration must be a table of sections, one per flow",
                 self.locate(&[])
             )];
         };
-        let mut known: Vec<&str> = flows.iter().map(|f| f.section).collect();
+        let mut known: Vec<&str> = flows
+            .iter()
+            .map(|f| f.section)
+            .chain(others.iter().copied())
+            .collect();
         known.sort_unstable();
         known.dedup();
         top.keys()

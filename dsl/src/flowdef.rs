@@ -104,9 +104,9 @@ fn build_with<F: CallFlow>(section: &Json) -> Result<Flow, ConfigError> {
     let absent = section.is_null() || section.as_object().is_some_and(|m| m.is_empty());
     let empty = Json::Object(Default::default());
     let first = if absent { &empty } else { section };
-    let mut result = read::<F::Config>(first);
+    let mut result = read::<F::Config>(first, "this flow");
     if absent && result.is_err() {
-        if let Ok(unit) = read::<F::Config>(&Json::Null) {
+        if let Ok(unit) = read::<F::Config>(&Json::Null, "this flow") {
             result = Ok(unit);
         }
     }
@@ -121,8 +121,10 @@ fn build_with<F: CallFlow>(section: &Json) -> Result<Flow, ConfigError> {
 }
 
 /// Reads a configuration, refusing keys the type does not read (`serde_ignored`) and naming
-/// the field that fails (`serde_path_to_error`).
-fn read<T: DeserializeOwned>(value: &Json) -> Result<T, Vec<ConfigProblem>> {
+/// the field that fails (`serde_path_to_error`); `whose` words the unknown-key error ("this
+/// flow"). The deploy step reads its `[stack]` sections
+/// with it too, so both report problems the same way.
+pub fn read<T: DeserializeOwned>(value: &Json, whose: &str) -> Result<T, Vec<ConfigProblem>> {
     let mut unknown = Vec::new();
     let mut note = |path: serde_ignored::Path| {
         unknown.push(ConfigProblem {
@@ -157,7 +159,7 @@ fn read<T: DeserializeOwned>(value: &Json) -> Result<T, Vec<ConfigProblem>> {
     };
     for mut p in unknown {
         p.message = format!(
-            "`{}` is not a setting of this flow: remove it or correct its spelling",
+            "`{}` is not a setting of {whose}: remove it or correct its spelling",
             p.path.last().map_or("", String::as_str)
         );
         problems.push(p);

@@ -6,6 +6,7 @@
 //! The rest of these docs is the project README (its example is compiled as a doctest).
 #![doc = include_str!("../../README.md")]
 
+pub mod deploy_time;
 pub mod flowdef;
 pub mod ir;
 pub mod lang;
@@ -13,7 +14,9 @@ pub mod pstn;
 pub mod wire;
 pub mod zone;
 
-pub use flowdef::{CallFlow, ConfigError, ConfigProblem, ConfigProblemKind, FlowDef};
+pub use flowdef::{
+    read as read_config, CallFlow, ConfigError, ConfigProblem, ConfigProblemKind, FlowDef,
+};
 pub use switchboard_macros::{call_flow, value};
 pub use zone::{Zone, ZoneError};
 

@@ -211,6 +211,10 @@ impl ServiceStep<Val> {
         self.set_val(&["Target", "Arn"], arn)
             .set_val(&["Target", "RoleArn"], role_arn)
     }
+    /// The schedule group (`GroupName`; without it, the account's `default` group).
+    pub fn group(self, name: impl ToVal) -> Self {
+        self.set_val(&["GroupName"], name)
+    }
     /// The target's input: a JSON value, sent as a JSON string.
     pub fn input(self, input: impl ToVal) -> Self {
         let v = input.to_val();

@@ -294,6 +294,7 @@ pub async fn play(url: &str, flow: &Flow) {
         .join(format!("{}.asl.json", flow.name));
     let text =
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let text = moto::substitute(&text);
     let definition: Value = serde_json::from_str(&text).expect("dist/ holds JSON");
     let missing = moto::missing_resources(&definition);
     assert!(

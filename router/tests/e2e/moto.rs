@@ -341,6 +341,31 @@ fn zip_one(file: &str) -> Vec<u8> {
     zip.finish().expect("zip finish").into_inner()
 }
 
+/// The deploy-time values of the definitions in dist/ (`${Name}`), as the stack's
+/// `DefinitionSubstitutions` would fill them: here the schedules go to moto's `default` group,
+/// passing a role of moto's account.
+pub const SUBSTITUTIONS: [(&str, &str); 2] = [
+    ("ScheduleGroup", "default"),
+    (
+        "SchedulerRoleArn",
+        "arn:aws:iam::123456789012:role/switchboard-scheduler",
+    ),
+];
+
+/// `definition` with every `${Name}` of [`SUBSTITUTIONS`] replaced, as CloudFormation replaces
+/// them; panics on one it does not know, which the e2e setup must then provide.
+pub fn substitute(definition: &str) -> String {
+    let mut out = definition.to_owned();
+    for (name, value) in SUBSTITUTIONS {
+        out = out.replace(&format!("${{{name}}}"), value);
+    }
+    if let Some(i) = out.find("${") {
+        let rest: String = out[i..].chars().take(40).collect();
+        panic!("the definition has a deploy-time value the e2e setup does not fill: {rest}… (add it to SUBSTITUTIONS in router/tests/e2e/moto.rs)");
+    }
+    out
+}
+
 /// The tables and functions `definition` names that the shared setup does not create: a flow
 /// that starts using a new one makes the tests say what to add here.
 pub fn missing_resources(definition: &Value) -> Vec<String> {

@@ -1,4 +1,5 @@
-//! `cargo run --bin compile`: compiles every registered call flow to `dist/<name>.asl.json`.
+//! `cargo run --bin compile`: compiles every registered call flow to `dist/<name>.asl.json`, and
+//! writes the CloudFormation templates of the stacks `switchboard.toml` declares.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -15,10 +16,19 @@ fn main() -> ExitCode {
     // The repository's configuration, used when no --config is given.
     let default = Path::new(env!("CARGO_MANIFEST_DIR")).join("switchboard.toml");
     let default = default.exists().then_some(default);
-    let (report, ok) = compile::run(
+    // Beside the definitions: the CloudFormation templates of the `[stack.*]` sections.
+    let extras = compile::Extras {
+        sections: &[switchboard_stack::config::SECTION],
+        files: &|config, compiled| {
+            switchboard_stack::artefacts(config, compiled)
+                .map(|files| files.into_iter().map(|a| (a.file, a.contents)).collect())
+        },
+    };
+    let (report, ok) = compile::run_with(
         &switchboard_workflows::registry(),
         &opts,
         default.as_deref(),
+        &extras,
     );
     if ok {
         print!("{report}");

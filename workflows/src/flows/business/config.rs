@@ -61,7 +61,8 @@ impl TryFrom<Settings> for BusinessPhone {
 /// timezone = "America/New_York"
 /// table = "BusinessPhoneMessages"
 /// bucket = "acme-business-phone"
-/// scheduler_role_arn = "arn:aws:iam::111122223333:role/BusinessPhoneScheduler"
+/// scheduler_role_arn = "${SchedulerRoleArn}"   # or an IAM role ARN
+/// schedule_group = "${ScheduleGroup}"         # or a group's name
 ///
 /// [business-phone.hours]
 /// monday = ["09:00", "17:00"]
@@ -114,8 +115,14 @@ pub struct Settings {
     #[serde(default = "defaults::max_message_seconds")]
     pub max_message_seconds: i64,
     /// The IAM role EventBridge Scheduler assumes to place scheduled calls; it needs
-    /// `chime:CreateSipMediaApplicationCall`.
+    /// `chime:CreateSipMediaApplicationCall`. `"${SchedulerRoleArn}"`: the role the stack creates
+    /// with exactly that permission.
     pub scheduler_role_arn: RoleArn,
+    /// The EventBridge Scheduler group the calls are scheduled in (default: the account's
+    /// `default` group). `"${ScheduleGroup}"`: the stack's own group, which `destroy` removes
+    /// with the calls still pending in it.
+    #[serde(default = "defaults::schedule_group")]
+    pub schedule_group: Text,
     /// The SIP media application that places scheduled calls. Default: the one that received
     /// the owner's call (it routes the business number, so it is the right one).
     #[serde(default)]
@@ -124,6 +131,9 @@ pub struct Settings {
 
 mod defaults {
     use super::{Count, Text};
+    pub fn schedule_group() -> Text {
+        Text("default".into())
+    }
     pub fn pin_attempts() -> Count {
         Count(3)
     }
@@ -188,9 +198,13 @@ checked_string!(
 );
 
 checked_string!(
-    /// An IAM role ARN.
+    /// An IAM role ARN, or a deploy-time value (`"${SchedulerRoleArn}"`: the role the stack
+    /// creates).
     RoleArn,
     |s| {
+        if switchboard::deploy_time::placeholder(s).is_some() {
+            return Ok(());
+        }
         let parts: Vec<&str> = s.splitn(6, ':').collect();
         let ok = parts.len() == 6
             && parts[0] == "arn"
@@ -202,7 +216,7 @@ checked_string!(
         if ok {
             Ok(())
         } else {
-            Err(format!("scheduler_role_arn \"{s}\" is not an IAM role ARN: write arn:aws:iam::<12-digit account>:role/<name>"))
+            Err(format!("scheduler_role_arn \"{s}\" is not an IAM role ARN: write arn:aws:iam::<12-digit account>:role/<name>, or \"${{SchedulerRoleArn}}\" for the role the stack creates"))
         }
     }
 );

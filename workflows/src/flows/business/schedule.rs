@@ -104,6 +104,7 @@ pub fn schedule_call(call: &Call, cfg: &BusinessPhone, tries: &mut Val, notice: 
                                     clock(time.digits)
                                 ))
                                 .timezone(&cfg.timezone)
+                                .group(&cfg.schedule_group)
                                 .target(PLACE_CALL, &cfg.scheduler_role_arn)
                                 .input(json!({
                                     "FromPhoneNumber": cfg.number,

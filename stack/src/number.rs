@@ -1,0 +1,128 @@
+//! The two stacks an app's stack stands on, the same for every app:
+//! - the artifacts stack: the bucket `deploy` uploads the Lambda code and the definitions to
+//!   (content-addressed keys, so an unchanged file is never uploaded twice);
+//! - the number stack: the Chime SDK Voice provider Lambda (`switchboard-provider`) and the
+//!   business number it orders or adopts (`Custom::PhoneNumber`).
+//!
+//! The number is obtained in a stack of its own, before the flows are compiled with it (it is
+//! compiled into greetings, caller ID and the PIN's hash), and a failed deploy of the app stack
+//! never touches it: only `destroy` releases a number, and only one it ordered.
+
+use serde_json::{json, Value};
+
+use crate::policy::{allow, arn, document, trust};
+
+/// How long CloudFormation waits for the provider's answer, in seconds: a number order can stay
+/// `Processing` for minutes; the provider re-invokes itself while it polls and answers when the
+/// order ends. 3600 s is the most `ServiceTimeout` allows
+/// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html>).
+pub const PROVIDER_SERVICE_TIMEOUT: u32 = 3600;
+
+/// The artifacts stack.
+pub fn artifacts() -> Value {
+    json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "Switchboard artifacts: the bucket deploy uploads Lambda code and definitions to",
+        "Resources": {
+            "ArtifactBucket": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete", "Properties": {
+                "PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true},
+                "BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                "Tags": [{"Key": "switchboard:stack", "Value": {"Ref": "AWS::StackName"}}]
+            }},
+            "ArtifactBucketPolicy": {"Type": "AWS::S3::BucketPolicy", "Properties": {
+                "Bucket": {"Ref": "ArtifactBucket"},
+                "PolicyDocument": document(vec![json!({"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                    "Resource": [{"Fn::GetAtt": ["ArtifactBucket", "Arn"]}, {"Fn::Sub": "${ArtifactBucket.Arn}/*"}],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}}})])
+            }}
+        },
+        "Outputs": {
+            "ArtifactBucket": {"Value": {"Ref": "ArtifactBucket"}}
+        }
+    })
+}
+
+/// The Chime SDK Voice actions the provider calls. They are granted on `*`: the Service
+/// Authorization Reference lists no resource type for them
+/// (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonchimesdkvoice.html>).
+pub const PROVIDER_CHIME_ACTIONS: [&str; 12] = [
+    "chime:SearchAvailablePhoneNumbers",
+    "chime:CreatePhoneNumberOrder",
+    "chime:GetPhoneNumberOrder",
+    "chime:GetPhoneNumber",
+    "chime:DeletePhoneNumber",
+    "chime:CreateSipMediaApplication",
+    "chime:UpdateSipMediaApplication",
+    "chime:DeleteSipMediaApplication",
+    "chime:GetSipMediaApplication",
+    "chime:CreateSipRule",
+    "chime:UpdateSipRule",
+    "chime:DeleteSipRule",
+];
+
+/// The number stack.
+pub fn number() -> Value {
+    let statements = vec![
+        allow("ChimeVoice", &PROVIDER_CHIME_ACTIONS, vec![json!("*")]),
+        // A long number order: the provider hands the wait on to a new invocation of itself.
+        allow(
+            "ContinueWaiting",
+            &["lambda:InvokeFunction"],
+            vec![arn("lambda", "function:${AWS::StackName}-provider")],
+        ),
+        allow(
+            "Logs",
+            &["logs:CreateLogStream", "logs:PutLogEvents"],
+            vec![json!({"Fn::Sub": "${ProviderLogs.Arn}:*"})],
+        ),
+    ];
+    json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "Switchboard number: the Chime SDK Voice provider and the business number (ordered by area code, or adopted)",
+        "Parameters": {
+            "ArtifactBucket": {"Type": "String"},
+            "ProviderCodeKey": {"Type": "String", "Description": "S3 key of the provider's bootstrap.zip"},
+            "AreaCode": {"Type": "String", "Default": "", "AllowedPattern": "^([2-9][0-9]{2})?$",
+                         "Description": "Order a number in this US area code (or give Number)"},
+            "Number": {"Type": "String", "Default": "", "AllowedPattern": "^(\\+[1-9][0-9]{6,14})?$",
+                       "Description": "Adopt this number of the account, E.164 (never released)"}
+        },
+        "Conditions": {
+            "Adopt": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Number"}, ""]}]}
+        },
+        "Resources": {
+            "ProviderLogs": {"Type": "AWS::Logs::LogGroup", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete",
+                             "Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/${AWS::StackName}-provider"}, "RetentionInDays": 30}},
+            "ProviderRole": {"Type": "AWS::IAM::Role", "Properties": {
+                "AssumeRolePolicyDocument": trust("lambda.amazonaws.com"),
+                "Policies": [{"PolicyName": "provider", "PolicyDocument": document(statements)}],
+                "Tags": [{"Key": "switchboard:stack", "Value": {"Ref": "AWS::StackName"}}]
+            }},
+            "ProviderFunction": {"Type": "AWS::Lambda::Function", "Properties": {
+                "FunctionName": {"Fn::Sub": "${AWS::StackName}-provider"},
+                "Description": "Switchboard: Chime SDK Voice phone numbers, SIP media applications and SIP rules for CloudFormation",
+                "Runtime": "provided.al2023",
+                "Handler": "bootstrap",
+                "Architectures": ["x86_64"],
+                "Code": {"S3Bucket": {"Ref": "ArtifactBucket"}, "S3Key": {"Ref": "ProviderCodeKey"}},
+                "MemorySize": 128,
+                "Timeout": 900,
+                "Role": {"Fn::GetAtt": ["ProviderRole", "Arn"]},
+                "LoggingConfig": {"LogGroup": {"Ref": "ProviderLogs"}},
+                "Tags": [{"Key": "switchboard:stack", "Value": {"Ref": "AWS::StackName"}}]
+            }},
+            "PhoneNumber": {"Type": "Custom::PhoneNumber", "Properties": {
+                "ServiceToken": {"Fn::GetAtt": ["ProviderFunction", "Arn"]},
+                "ServiceTimeout": PROVIDER_SERVICE_TIMEOUT,
+                "AreaCode": {"Fn::If": ["Adopt", {"Ref": "AWS::NoValue"}, {"Ref": "AreaCode"}]},
+                "Number": {"Fn::If": ["Adopt", {"Ref": "Number"}, {"Ref": "AWS::NoValue"}]},
+                "ProductType": "SipMediaApplicationDialIn"
+            }}
+        },
+        "Outputs": {
+            "PhoneNumber": {"Value": {"Fn::GetAtt": ["PhoneNumber", "Number"]}},
+            "ProviderArn": {"Value": {"Fn::GetAtt": ["ProviderFunction", "Arn"]}}
+        }
+    })
+}
