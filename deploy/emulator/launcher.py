@@ -175,10 +175,13 @@ def main() -> None:
         sys.exit("usage: launcher.py PORT")
     configure(sys.argv[1])
     sys.argv = [sys.argv[0]]  # ministack parses its own flags
-    patch_state_machine_logging()
-    patch_bucket_delete_keeps_objects()
-    patch_delete_after_failed_create()
-    patch_virtual_hosted_template_url()
+    # SWITCHBOARD_CFN_UNPATCHED=1 runs ministack as published: after an upgrade, the probe run
+    # that way shows which patches are still needed (each one's point fails without it).
+    if os.environ.get("SWITCHBOARD_CFN_UNPATCHED") != "1":
+        patch_state_machine_logging()
+        patch_bucket_delete_keeps_objects()
+        patch_delete_after_failed_create()
+        patch_virtual_hosted_template_url()
     from ministack import app
 
     app.main()
