@@ -48,8 +48,11 @@ fn http(
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    let mut stream = TcpStream::connect(authority).map_err(|e| format!("connect {authority}: {e}"))?;
-    stream.set_read_timeout(timeout).map_err(|e| e.to_string())?;
+    let mut stream =
+        TcpStream::connect(authority).map_err(|e| format!("connect {authority}: {e}"))?;
+    stream
+        .set_read_timeout(timeout)
+        .map_err(|e| e.to_string())?;
     let mut request = format!(
         "{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
@@ -82,22 +85,33 @@ fn http(
         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
         .collect();
     let mut body = raw[split + 4..].to_vec();
-    let reply = Reply { status, headers, body: Vec::new() };
-    if let Some(n) = reply.header("Content-Length").and_then(|v| v.parse::<usize>().ok()) {
+    let reply = Reply {
+        status,
+        headers,
+        body: Vec::new(),
+    };
+    if let Some(n) = reply
+        .header("Content-Length")
+        .and_then(|v| v.parse::<usize>().ok())
+    {
         body.truncate(n);
     }
     Ok(Reply { body, ..reply })
 }
 
 fn handle(event: &[u8]) -> Result<Vec<u8>, String> {
-    let endpoint = env::var("PROBE_ENDPOINT").map_err(|_| "PROBE_ENDPOINT is not set".to_string())?;
+    let endpoint =
+        env::var("PROBE_ENDPOINT").map_err(|_| "PROBE_ENDPOINT is not set".to_string())?;
     let function = env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_default();
     let greeting = env::var("PROBE_GREETING").unwrap_or_default();
     let wait = Some(Duration::from_secs(60));
     let answer = http(
         "POST",
         &format!("{endpoint}/event"),
-        &[("X-Probe-Function", &function), ("X-Probe-Greeting", &greeting)],
+        &[
+            ("X-Probe-Function", &function),
+            ("X-Probe-Greeting", &greeting),
+        ],
         event,
         wait,
     )?;
@@ -113,7 +127,9 @@ fn handle(event: &[u8]) -> Result<Vec<u8>, String> {
             Ok(format!("{{\"put_status\":{}}}", put.status).into_bytes())
         }
         ("ERROR", _) => Err(format!("asked to fail: {body}")),
-        _ => Err(format!("unknown instruction from the probe server: {instruction:?}")),
+        _ => Err(format!(
+            "unknown instruction from the probe server: {instruction:?}"
+        )),
     }
 }
 
@@ -137,13 +153,17 @@ fn main() {
                 return;
             }
         };
-        let id = next.header("Lambda-Runtime-Aws-Request-Id").unwrap_or("").to_string();
+        let id = next
+            .header("Lambda-Runtime-Aws-Request-Id")
+            .unwrap_or("")
+            .to_string();
         let (path, body) = match handle(&next.body) {
             Ok(result) => (format!("{api}/invocation/{id}/response"), result),
             Err(message) => {
                 eprintln!("{message}");
                 let escaped = message.replace('\\', "\\\\").replace('"', "\\\"");
-                let error = format!("{{\"errorMessage\":\"{escaped}\",\"errorType\":\"ProbeError\"}}");
+                let error =
+                    format!("{{\"errorMessage\":\"{escaped}\",\"errorType\":\"ProbeError\"}}");
                 (format!("{api}/invocation/{id}/error"), error.into_bytes())
             }
         };
