@@ -18,6 +18,7 @@
 pub mod limits;
 pub mod option;
 pub mod param;
+pub mod regions;
 
 pub use option::{BuilderOption, Rule};
 pub use param::{Param, Unit};

@@ -648,6 +648,103 @@ fn chime(resources: &mut Map<String, Value>, outputs: &mut Map<String, Value>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{KeyAttribute, KeyType};
+    use switchboard_compiler::Stats;
+
+    fn compiled(name: &str, states: Value) -> Compiled {
+        let machine: switchboard_asl::StateMachine = serde_json::from_value(
+            json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": states}),
+        )
+        .unwrap();
+        let json = machine.to_canonical_json();
+        Compiled {
+            name: name.into(),
+            machine,
+            json,
+            stats: Stats {
+                states: 1,
+                round_trips: 0,
+                bytes: 0,
+            },
+            warnings: vec![],
+        }
+    }
+
+    fn stack(tables: &[&str]) -> StackConfig {
+        StackConfig {
+            flows: vec!["f".into()],
+            number: None,
+            tables: tables
+                .iter()
+                .map(|t| {
+                    let key = KeyAttribute {
+                        name: "k".into(),
+                        kind: KeyType::S,
+                    };
+                    (
+                        (*t).to_owned(),
+                        TableConfig {
+                            partition_key: key,
+                            sort_key: None,
+                            ttl: None,
+                        },
+                    )
+                })
+                .collect(),
+            buckets: BTreeMap::new(),
+            log_retention_days: 30,
+            router_memory_mb: 256,
+        }
+    }
+
+    fn put(table: &str) -> Value {
+        json!({"A": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+                     "Comment": "workflows/src/flows/f.rs:3 — Put item",
+                     "Arguments": {"TableName": table, "Item": {}}, "End": true}})
+    }
+
+    #[test]
+    fn a_table_the_stack_does_not_declare_is_an_error_that_says_where_to_declare_it() {
+        let c = compiled("f", put("Other"));
+        let e = app("shop", &stack(&["Messages"]), &[&c], false).unwrap_err();
+        assert_eq!(
+            e,
+            ["flow `f` uses table `Other`, which stack `shop` does not declare: add [stack.shop.tables.Other] with its keys to workflows/switchboard.toml"]
+        );
+        let e = app(
+            "shop",
+            &stack(&[]),
+            &[&compiled("f", put("${Nope}"))],
+            false,
+        )
+        .unwrap_err();
+        assert!(
+            e.iter()
+                .any(|l| l.contains("uses ${Nope}, which the stack does not declare")),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_deploy_time_table_is_named_by_cloudformation_and_substituted() {
+        let c = compiled("f", put("${Messages}"));
+        let a = app("shop", &stack(&["Messages"]), &[&c], false).unwrap();
+        let r = &a.template["Resources"];
+        assert!(r["TableMessages"]["Properties"].get("TableName").is_none());
+        assert_eq!(
+            r["FStateMachine"]["Properties"]["DefinitionSubstitutions"],
+            json!({"Messages": {"Ref": "TableMessages"}})
+        );
+        assert_eq!(r["TableMessages"]["DeletionPolicy"], "Delete");
+        let kept = app("shop", &stack(&["Messages"]), &[&c], true).unwrap();
+        assert_eq!(
+            kept.template["Resources"]["TableMessages"]["DeletionPolicy"],
+            "Retain"
+        );
+        // A definition this small goes inline; nothing to upload.
+        assert!(a.uploads.is_empty());
+        assert!(r["FStateMachine"]["Properties"]["Definition"].is_object());
+    }
 
     #[test]
     fn placeholders_are_the_names_in_dollar_braces() {

@@ -20,5 +20,5 @@ pub use event::{
 };
 pub use int::Int;
 pub use response::Response;
-pub use switchboard_pstn::{option, param};
+pub use switchboard_pstn::{option, param, regions};
 pub use validate::{ConstraintError, ConstraintKind};
