@@ -17,6 +17,13 @@ pub const ENV_BUDGET_MS: &str = "SWITCHBOARD_RESPONSE_BUDGET_MS";
 pub const ENV_KEEP_ALIVE_MS: &str = "SWITCHBOARD_KEEP_ALIVE_MS";
 /// How many keep-alives in a row before the router gives up on a silent workflow (default 24).
 pub const ENV_MAX_KEEP_ALIVES: &str = "SWITCHBOARD_MAX_KEEP_ALIVES";
+/// Prefix of the per-call queue names (default `switchboard-`): a deployed stack sets
+/// `<stack name>_`, so its roles and `destroy` reach that stack's queues only.
+pub const ENV_QUEUE_PREFIX: &str = "SWITCHBOARD_QUEUE_PREFIX";
+/// The longest queue prefix: SQS names have at most 80 characters
+/// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html>),
+/// and the call's own part keeps at least 40 of them.
+pub const MAX_QUEUE_PREFIX: usize = 40;
 /// The sentence spoken before the router hangs up on an error.
 pub const ENV_APOLOGY: &str = "SWITCHBOARD_APOLOGY";
 
@@ -104,6 +111,19 @@ impl Config {
         if let Some(n) = millis(ENV_MAX_KEEP_ALIVES, 0, 1000)? {
             config.max_keep_alives = n as u32;
         }
+        if let Some(prefix) = get(ENV_QUEUE_PREFIX) {
+            let ok = !prefix.is_empty()
+                && prefix.len() <= MAX_QUEUE_PREFIX
+                && prefix
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !ok {
+                return Err(ConfigError(format!(
+                    "{ENV_QUEUE_PREFIX} must be 1 to {MAX_QUEUE_PREFIX} letters, digits, - or _ (SQS queue names), got {prefix:?}"
+                )));
+            }
+            config.queue_prefix = prefix;
+        }
         if let Some(text) = get(ENV_APOLOGY).filter(|t| !t.trim().is_empty()) {
             config.apology = text;
         }
@@ -190,6 +210,24 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn the_queue_prefix_is_read_and_checked() {
+        let flows = format!(r#"{{"+12065550100": "{ARN}"}}"#);
+        let c = load(&[(ENV_FLOWS, &flows), (ENV_QUEUE_PREFIX, "shop_")]).unwrap();
+        assert_eq!(c.queue_prefix, "shop_");
+        assert_eq!(
+            load(&[(ENV_FLOWS, &flows)]).unwrap().queue_prefix,
+            "switchboard-"
+        );
+        for bad in ["", "a.b", &"x".repeat(41)] {
+            let e = load(&[(ENV_FLOWS, &flows), (ENV_QUEUE_PREFIX, bad)]).unwrap_err();
+            assert!(
+                e.0.contains("SWITCHBOARD_QUEUE_PREFIX must be 1 to 40"),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -218,8 +218,9 @@ fn check(name: &str, stack: &StackConfig) -> Vec<ConfigProblem> {
     problems
 }
 
-/// The longest stack name: the per-call queue names are `<stack>-<execution name>`, and the
-/// router keeps at least 40 characters of the 80 SQS allows for the execution's part
+/// The longest stack name: the per-call queue names are `<stack>_<execution name>` (`_`, which
+/// no stack name holds, so one stack's prefix never matches another's queues), and the router
+/// keeps at least 40 characters of the 80 SQS allows for the execution's part
 /// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html>).
 pub const MAX_STACK_NAME: usize = 32;
 

@@ -256,7 +256,7 @@ impl Resolve for Context<'_> {
     }
 
     fn queue_arn(&self) -> Value {
-        arn("sqs", "${AWS::StackName}-*")
+        arn("sqs", "${AWS::StackName}_*")
     }
 }
 
@@ -562,7 +562,7 @@ fn router(stack: &StackConfig, flows: &[&Compiled], resources: &mut Map<String, 
                 "sqs:ReceiveMessage",
                 "sqs:DeleteMessage",
             ],
-            vec![arn("sqs", "${AWS::StackName}-*")],
+            vec![arn("sqs", "${AWS::StackName}_*")],
         ),
         allow(
             "Logs",
@@ -597,7 +597,7 @@ fn router(stack: &StackConfig, flows: &[&Compiled], resources: &mut Map<String, 
             "LoggingConfig": {"LogGroup": {"Ref": "RouterLogs"}},
             "Environment": {"Variables": {
                 "SWITCHBOARD_CALL_FLOWS": {"Fn::Sub": flows_env},
-                "SWITCHBOARD_QUEUE_PREFIX": {"Fn::Sub": "${AWS::StackName}-"}
+                "SWITCHBOARD_QUEUE_PREFIX": {"Fn::Sub": "${AWS::StackName}_"}
             }},
             "Tags": tags()
         }}),

@@ -23,7 +23,10 @@ fn templates_pass_cfn_lint_in_every_pstn_audio_region() {
         .map(|p| p.display().to_string())
         .collect();
     templates.sort();
-    assert!(templates.len() >= 4, "expected the templates in dist/: {templates:?}");
+    assert!(
+        templates.len() >= 4,
+        "expected the templates in dist/: {templates:?}"
+    );
     let out = Command::new(&lint)
         .arg("--regions")
         .args(PSTN_AUDIO_REGIONS)
