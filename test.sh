@@ -15,16 +15,23 @@ step "Checking the code is formatted (cargo fmt)"
 cargo fmt --all -- --check
 
 step "Checking the compile and simulate commands build no AWS SDK crate"
-# `cargo run --bin compile` and `--bin simulate` at the root build the workspace's default members
-# (root Cargo.toml) with their features unified: `cargo tree` at the root resolves that same
-# selection. The Lambda's SDK stack (aws-*, aws-lc-*, hyper-rustls, rustls, lambda_runtime) takes
-# minutes to build cold and a flow author never needs it.
-sdk="$(cargo tree --edges normal,build --prefix none --format '{p}' |
-  grep -E '^(aws-[a-z0-9_-]+|lambda_runtime[a-z_]*|hyper-rustls|rustls) ' | sed 's/ (\*)$//' | sort -u || true)"
+# Exactly what `cargo run --bin compile` and `--bin simulate` build at the root: cargo lists every
+# unit of that build (fresh or not) with --message-format=json. The Lambda's SDK stack (aws-*,
+# aws-lc-*, hyper-rustls, rustls, lambda_runtime) takes minutes to build cold, and a flow author
+# never needs it; only the deploy, destroy and router binaries do.
+sdk="$(cargo build --quiet --bin compile --bin simulate --message-format=json |
+  python3 -c 'import json, sys
+names = set()
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact":
+        names.add(m["target"]["name"] if m["target"]["kind"] == ["lib"] else m["package_id"])
+print("\n".join(sorted(names)))' |
+  grep -E '^(aws_|aws-|lambda_runtime|hyper_rustls|rustls)' || true)"
 if [ -n "$sdk" ]; then
   printf 'error: `cargo run --bin compile`/`simulate` would build the AWS SDK:\n%s\n' "$sdk" >&2
-  printf 'Keep switchboard-router, and any crate that turns on its `aws` feature, out of\n' >&2
-  printf '`default-members` in Cargo.toml (`cargo tree -i aws-config` shows who pulls it in).\n' >&2
+  printf 'Keep the AWS SDK out of their dependencies, and out of the features the default members\n' >&2
+  printf 'unify into them (`cargo tree -i aws-config` shows who pulls it in).\n' >&2
   exit 1
 fi
 
