@@ -26,20 +26,24 @@ impl Object {
     }
 }
 
-/// The `bootstrap.zip` of `package` (`switchboard-router`, `switchboard-provider`): `given`, or
-/// built with `cargo run -p <package> --bin package`, which checks the binary runs on
-/// `provided.al2023`.
-pub fn lambda_zip(package: &str, given: Option<&Path>) -> Result<Object, Error> {
+/// The Lambdas `deploy` uploads: package, and its binary that builds `bootstrap.zip` (checking
+/// the binary runs on `provided.al2023`).
+pub const ROUTER: (&str, &str) = ("switchboard-router", "package");
+pub const PROVIDER: (&str, &str) = ("switchboard-provider", "package-provider");
+
+/// The `bootstrap.zip` of `(package, bin)` ([`ROUTER`], [`PROVIDER`]): `given`, or built with
+/// `cargo run -p <package> --bin <bin>`.
+pub fn lambda_zip((package, bin): (&str, &str), given: Option<&Path>) -> Result<Object, Error> {
     let path = match given {
         Some(p) => p.to_path_buf(),
-        None => build(package)?,
+        None => build(package, bin)?,
     };
     let bytes =
         std::fs::read(&path).map_err(|e| Error(format!("reading {}: {e}", path.display())))?;
     Ok(Object::addressed("code", "zip", bytes))
 }
 
-fn build(package: &str) -> Result<PathBuf, Error> {
+fn build(package: &str, bin: &str) -> Result<PathBuf, Error> {
     let out = root()
         .join("target/switchboard-deploy")
         .join(format!("{package}.zip"));

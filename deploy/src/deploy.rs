@@ -80,8 +80,8 @@ pub async fn run(args: &DeployArgs, progress: &mut Progress) -> Result<Summary, 
 
     // 2. The Lambda code, built (or given) and uploaded by content.
     progress.note("the router's and the provider's Lambda code");
-    let router = artifacts::lambda_zip("switchboard-router", args.router_zip.as_deref())?;
-    let provider = artifacts::lambda_zip("switchboard-provider", args.provider_zip.as_deref())?;
+    let router = artifacts::lambda_zip(artifacts::ROUTER, args.router_zip.as_deref())?;
+    let provider = artifacts::lambda_zip(artifacts::PROVIDER, args.provider_zip.as_deref())?;
     for o in [&router, &provider] {
         if artifacts::upload(&s3, &bucket, o).await? {
             summary.uploaded.push(o.key.clone());

@@ -61,7 +61,9 @@ impl Progress {
         status: &str,
         reason: Option<&str>,
     ) {
-        if status.ends_with("_IN_PROGRESS") {
+        // The stack's own events frame the others; the bar follows the resources.
+        let resource_event = kind != "AWS::CloudFormation::Stack";
+        if resource_event && status.ends_with("_IN_PROGRESS") {
             self.busy
                 .entry(resource.to_owned())
                 .or_insert_with(|| (kind.to_owned(), elapsed));
