@@ -100,8 +100,9 @@ fn common(pairs: &[(String, Option<String>)], usage: &str) -> Result<Common, Str
     })?;
     if !runs_in(&region) {
         return Err(format!(
-            "--region {region}: PSTN audio does not run there; use one of {} (https://docs.aws.amazon.com/chime-sdk/latest/dg/sdk-available-regions.html)",
-            PSTN_AUDIO_REGIONS.join(", ")
+            "--region {region}: PSTN audio does not run there; use one of {} ({})",
+            PSTN_AUDIO_REGIONS.join(", "),
+            switchboard::pstn::regions::DOC
         ));
     }
     Ok(Common {
