@@ -22,6 +22,12 @@ def configure(port: str) -> None:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     # Lambda functions run as host processes, never in Docker (there is none here).
     os.environ.setdefault("LAMBDA_EXECUTOR", "local")
+    # A Lambda on AWS reaches AWS's endpoints; here its SDK reaches this emulator: ministack
+    # gives its functions AWS_ENDPOINT_URL only when it has one itself. A service-specific
+    # override in the environment (AWS_ENDPOINT_URL_CHIME_SDK_VOICE, the fake of Chime SDK Voice)
+    # is inherited too and wins over it, as the SDKs document
+    # (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
+    os.environ.setdefault("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
 
 
 def camel(value):

@@ -51,7 +51,7 @@ fn build(package: &str, bin: &str) -> Result<PathBuf, Error> {
     let status = Command::new(&cargo)
         .current_dir(root())
         .args([
-            "run", "--quiet", "-p", package, "--bin", "package", "--", "--out",
+            "run", "--quiet", "-p", package, "--bin", bin, "--", "--out",
         ])
         .arg(&out)
         .status()

@@ -1,0 +1,438 @@
+//! The whole life of a stack, offline: the real `deploy` and `destroy` binaries against ministack
+//! (CloudFormation, Step Functions, Lambda, IAM, S3, DynamoDB, SQS, Scheduler, Logs on
+//! 127.0.0.1), whose Lambdas are the real router and the real Chime SDK Voice provider, which
+//! reaches a fake of Chime SDK Voice. `deploy/emulator/lifecycle.sh` sets it up (test.sh runs
+//! it); without `SWITCHBOARD_CFN_URL` the test says it skipped.
+//!
+//! deploy (orders a number) → the stacks hold the compiled definitions with the substitutions
+//! applied, the router its flow map and queue prefix, the roles the derived policies, the fake
+//! the number, the application and the rule → a call through the deployed router → deploy again
+//! changes nothing → destroy → nothing is left, in any service, and the number is released.
+
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use aws_config::BehaviorVersion;
+use serde_json::{json, Value};
+
+const STACK: &str = "business";
+const REGION: &str = "us-east-1";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// `bootstrap.zip` holding `binary` as `bootstrap`, executable.
+fn zip_lambda(binary: &Path, out: &Path) {
+    let bytes = std::fs::read(binary).unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
+    let file = std::fs::File::create(out).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default().unix_permissions(0o755);
+    zip.start_file("bootstrap", options).unwrap();
+    zip.write_all(&bytes).unwrap();
+    zip.finish().unwrap();
+}
+
+fn command(bin: &str, args: &[&str], url: &str) -> Output {
+    let out = Command::new(bin)
+        .args(args)
+        .env("AWS_ENDPOINT_URL", url)
+        .env("SWITCHBOARD_S3_PATH_STYLE", "1")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .unwrap_or_else(|e| panic!("running {bin}: {e}"));
+    eprintln!(
+        "$ {} {}\n{}{}",
+        Path::new(bin).file_name().unwrap().to_string_lossy(),
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    out
+}
+
+/// GET on the fake of Chime SDK Voice: everything it holds.
+fn fake_state(url: &str) -> Value {
+    let addr = url.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(addr).expect("connect to the fake");
+    write!(
+        s,
+        "GET /_fake/state HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b)
+        .unwrap_or_default();
+    serde_json::from_str(body.trim()).unwrap_or_else(|e| panic!("fake state {body:?}: {e}"))
+}
+
+/// A PSTN audio invocation event for the deployed number.
+fn event(kind: &str, number: &str, seq: u64, status: &str) -> Value {
+    json!({
+        "SchemaVersion": "1.0",
+        "Sequence": seq,
+        "InvocationEventType": kind,
+        "CallDetails": {
+            "TransactionId": "lifecycle-call-0001",
+            "AwsAccountId": "000000000000",
+            "AwsRegion": REGION,
+            "SipMediaApplicationId": "sma",
+            "Participants": [{
+                "CallId": "lifecycle-leg-a",
+                "ParticipantTag": "LEG-A",
+                "To": number,
+                "From": "+13125550142",
+                "Direction": "Inbound",
+                "StartTimeInMilliseconds": "1700000000000",
+                "Status": status
+            }]
+        }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deploy_call_redeploy_destroy_leaves_nothing() {
+    let Ok(url) = std::env::var("SWITCHBOARD_CFN_URL") else {
+        eprintln!("SKIPPED: SWITCHBOARD_CFN_URL is not set (test.sh runs this through deploy/emulator/lifecycle.sh)");
+        return;
+    };
+    let fake = std::env::var("SWITCHBOARD_FAKE_CHIME_URL")
+        .expect("lifecycle.sh sets SWITCHBOARD_FAKE_CHIME_URL");
+    let bins = PathBuf::from(
+        std::env::var("SWITCHBOARD_LAMBDA_BINARIES")
+            .expect("lifecycle.sh sets SWITCHBOARD_LAMBDA_BINARIES"),
+    );
+    let work = std::env::temp_dir().join(format!("switchboard-lifecycle-{}", std::process::id()));
+    std::fs::create_dir_all(&work).unwrap();
+    let (router_zip, provider_zip) = (work.join("router.zip"), work.join("provider.zip"));
+    zip_lambda(&bins.join("bootstrap"), &router_zip);
+    zip_lambda(&bins.join("provider"), &provider_zip);
+    let deploy = env!("CARGO_BIN_EXE_deploy");
+    let destroy = env!("CARGO_BIN_EXE_destroy");
+    let common = ["--region", REGION, "--stack", STACK];
+    let zips = [
+        "--router-zip",
+        router_zip.to_str().unwrap(),
+        "--provider-zip",
+        provider_zip.to_str().unwrap(),
+    ];
+
+    // The first deploy orders a number in 212.
+    let args: Vec<&str> = common
+        .iter()
+        .chain(&["--area-code", "212"])
+        .chain(&zips)
+        .copied()
+        .collect();
+    let out = command(deploy, &args, &url);
+    assert!(out.status.success(), "deploy failed");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let call_line = stdout
+        .lines()
+        .find(|l| l.starts_with("Call +1 212 "))
+        .unwrap_or_else(|| panic!("no `Call +1 212 …` line in {stdout}"));
+    let number: String = call_line
+        .trim_start_matches("Call ")
+        .chars()
+        .filter(|c| *c != ' ')
+        .collect();
+
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .region(aws_config::Region::new(REGION))
+        .endpoint_url(&url)
+        .credentials_provider(aws_sdk_sts::config::Credentials::new(
+            "test", "test", None, None, "test",
+        ))
+        .load()
+        .await;
+    let cfn = aws_sdk_cloudformation::Client::new(&config);
+    let sfn = aws_sdk_sfn::Client::new(&config);
+    let lambda = aws_sdk_lambda::Client::new(&config);
+    let iam = aws_sdk_iam::Client::new(&config);
+
+    // Three stacks, complete.
+    for name in [
+        format!("{STACK}-artifacts"),
+        format!("{STACK}-number"),
+        STACK.to_owned(),
+    ] {
+        let s = cfn
+            .describe_stacks()
+            .stack_name(&name)
+            .send()
+            .await
+            .unwrap();
+        let status = s.stacks()[0].stack_status().unwrap().as_str().to_owned();
+        assert_eq!(status, "CREATE_COMPLETE", "{name}");
+    }
+    let resources: std::collections::BTreeMap<String, String> = cfn
+        .list_stack_resources()
+        .stack_name(STACK)
+        .send()
+        .await
+        .unwrap()
+        .stack_resource_summaries()
+        .iter()
+        .map(|r| {
+            (
+                r.logical_resource_id().unwrap().to_owned(),
+                r.physical_resource_id().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+
+    // The state machine holds the definition compiled with the number, substitutions applied.
+    let machine_arn =
+        format!("arn:aws:states:{REGION}:000000000000:stateMachine:{STACK}-business-phone");
+    let described = sfn
+        .describe_state_machine()
+        .state_machine_arn(&machine_arn)
+        .send()
+        .await
+        .unwrap();
+    let deployed: Value = serde_json::from_str(described.definition()).unwrap();
+    let compiled = std::fs::read_to_string(
+        root().join("target/switchboard-deploy/business/business-phone.asl.json"),
+    )
+    .unwrap();
+    let role_name = &resources["SchedulerRole"];
+    let expected = compiled
+        .replace(
+            "${SchedulerRoleArn}",
+            &format!("arn:aws:iam::000000000000:role/{role_name}"),
+        )
+        .replace("${ScheduleGroup}", &resources["ScheduleGroup"]);
+    assert!(
+        !expected.contains("${"),
+        "a substitution the test does not know"
+    );
+    assert_eq!(
+        deployed,
+        serde_json::from_str::<Value>(&expected).unwrap(),
+        "the deployed definition"
+    );
+    assert!(
+        compiled.contains(&number),
+        "the flows were compiled with the ordered number"
+    );
+
+    // The router: its flow map and queue prefix.
+    let router = lambda
+        .get_function_configuration()
+        .function_name(format!("{STACK}-router"))
+        .send()
+        .await
+        .unwrap();
+    let vars = router
+        .environment()
+        .and_then(|e| e.variables())
+        .cloned()
+        .unwrap_or_default();
+    let flows: Value = serde_json::from_str(&vars["SWITCHBOARD_CALL_FLOWS"]).unwrap();
+    assert_eq!(flows, json!({ &number: machine_arn }));
+    assert_eq!(vars["SWITCHBOARD_QUEUE_PREFIX"], format!("{STACK}_"));
+
+    // The role holds the policy derived from the definition.
+    let template: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            root().join("target/switchboard-deploy/business/business.template.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let want: BTreeSet<String> = template["Resources"]["BusinessPhoneRole"]["Properties"]
+        ["Policies"][0]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| {
+            s["Action"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap().to_owned())
+        })
+        .collect();
+    let policy = iam
+        .get_role_policy()
+        .role_name(&resources["BusinessPhoneRole"])
+        .policy_name("flow")
+        .send()
+        .await
+        .unwrap();
+    let doc: Value = serde_json::from_str(&urlencoding_decode(policy.policy_document())).unwrap();
+    let got: BTreeSet<String> = doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| match &s["Action"] {
+            Value::Array(a) => a
+                .iter()
+                .map(|a| a.as_str().unwrap().to_owned())
+                .collect::<Vec<_>>(),
+            Value::String(a) => vec![a.clone()],
+            _ => vec![],
+        })
+        .collect();
+    assert_eq!(got, want, "the state machine role's policy");
+
+    // The fake holds the number, the application pointing at the router, the rule.
+    let state = fake_state(&fake);
+    let text = state.to_string();
+    assert!(text.contains(&number), "the fake has no {number}: {state}");
+    assert!(
+        text.contains(router.function_arn().unwrap()),
+        "no application points at the router: {state}"
+    );
+
+    // A call through the deployed router: the first answer is the flow's, not an apology.
+    let invoke = |e: Value| {
+        let lambda = lambda.clone();
+        async move {
+            let out = lambda
+                .invoke()
+                .function_name(format!("{STACK}-router"))
+                .payload(aws_smithy_types::Blob::new(e.to_string()))
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                out.function_error().is_none(),
+                "router error: {:?}",
+                out.payload()
+            );
+            serde_json::from_slice::<Value>(out.payload().unwrap().as_ref()).unwrap()
+        }
+    };
+    let first = invoke(event("NEW_INBOUND_CALL", &number, 1, "Connected")).await;
+    assert_eq!(first["SchemaVersion"], "1.0", "{first}");
+    let actions = first["Actions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{first}"));
+    assert!(!actions.is_empty(), "no actions: {first}");
+    assert!(
+        !first.to_string().contains("Sorry, something went wrong"),
+        "the router apologised: {first}"
+    );
+    let last = invoke(event("HANGUP", &number, 2, "Disconnected")).await;
+    assert_eq!(last["Actions"], json!([]), "{last}");
+
+    // Nothing changed: nothing uploaded, no change set executed.
+    let args: Vec<&str> = common.iter().chain(&zips).copied().collect();
+    let out = command(deploy, &args, &url);
+    assert!(out.status.success(), "second deploy failed");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("Nothing changed"),
+        "the second deploy changed something"
+    );
+
+    // Destroy, and nothing is left.
+    let out = command(destroy, &common, &url);
+    assert!(out.status.success(), "destroy failed");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Nothing is left of the stack."));
+    let stacks = cfn.list_stacks().send().await.unwrap();
+    let live: Vec<String> = stacks
+        .stack_summaries()
+        .iter()
+        .filter(|s| s.stack_status().map(|x| x.as_str()) != Some("DELETE_COMPLETE"))
+        .map(|s| s.stack_name().unwrap_or_default().to_owned())
+        .collect();
+    assert!(live.is_empty(), "stacks left: {live:?}");
+    assert!(
+        sfn.list_state_machines()
+            .send()
+            .await
+            .unwrap()
+            .state_machines()
+            .is_empty(),
+        "state machines left"
+    );
+    assert!(
+        lambda
+            .list_functions()
+            .send()
+            .await
+            .unwrap()
+            .functions()
+            .is_empty(),
+        "functions left"
+    );
+    let roles = iam.list_roles().send().await.unwrap();
+    assert!(
+        roles.roles().is_empty(),
+        "roles left: {:?}",
+        roles
+            .roles()
+            .iter()
+            .map(|r| r.role_name())
+            .collect::<Vec<_>>()
+    );
+    let tables = aws_sdk_dynamodb::Client::new(&config)
+        .list_tables()
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        tables.table_names().is_empty(),
+        "tables left: {:?}",
+        tables.table_names()
+    );
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(true)
+            .build(),
+    );
+    let buckets = s3.list_buckets().send().await.unwrap();
+    assert!(
+        buckets.buckets().is_empty(),
+        "buckets left: {:?}",
+        buckets
+            .buckets()
+            .iter()
+            .map(|b| b.name())
+            .collect::<Vec<_>>()
+    );
+    let queues = aws_sdk_sqs::Client::new(&config)
+        .list_queues()
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        queues.queue_urls().is_empty(),
+        "queues left: {:?}",
+        queues.queue_urls()
+    );
+    let state = fake_state(&fake);
+    assert!(
+        !state["numbers"].to_string().contains(&number) || state.to_string().contains("released"),
+        "the number is still held: {state}"
+    );
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+/// IAM returns policy documents URL-encoded (RFC 3986)
+/// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html).
+fn urlencoding_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
