@@ -50,9 +50,7 @@ fn build(package: &str, bin: &str) -> Result<PathBuf, Error> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(&cargo)
         .current_dir(root())
-        .args([
-            "run", "--quiet", "-p", package, "--bin", bin, "--", "--out",
-        ])
+        .args(["run", "--quiet", "-p", package, "--bin", bin, "--", "--out"])
         .arg(&out)
         .status()
         .map_err(|e| Error(format!("running {cargo}: {e}")))?;

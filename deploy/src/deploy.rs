@@ -195,7 +195,7 @@ fn output(out: &cfn::Outputs, key: &str, stack: &str) -> Result<String, Error> {
 
 /// Compiles every flow with the number into `target/switchboard-deploy/<stack>/`, with the
 /// `compile` command itself (the flows are Rust code of the workflows package).
-fn compile(
+pub fn compile(
     config: &Path,
     stack: &str,
     setting: Option<&str>,
@@ -226,7 +226,7 @@ fn compile(
 
 /// The definitions the template reads from S3 (`DefinitionS3Location`), from the compiled files
 /// whose content hash is their key.
-fn definitions(template: &Value, dir: &Path) -> Result<Vec<Object>, Error> {
+pub fn definitions(template: &Value, dir: &Path) -> Result<Vec<Object>, Error> {
     let mut wanted: Vec<String> = Vec::new();
     for r in template["Resources"]
         .as_object()

@@ -438,11 +438,16 @@ impl BucketUse {
                 })
                 .collect()
         };
+        // Only this stack's SIP media application, on PlayAudio's advice against the confused
+        // deputy: aws:SourceAccount and aws:SourceArn.
         let from_pstn_audio = |sid: &str, actions: &[&str], resources: Vec<Value>| {
             json!({"Sid": sid, "Effect": "Allow",
-                   "Principal": {"Service": "voiceconnector.chime.amazonaws.com"},
-                   "Action": actions, "Resource": resources,
-                   "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}})
+            "Principal": {"Service": "voiceconnector.chime.amazonaws.com"},
+            "Action": actions, "Resource": resources,
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+                "ArnEquals": {"aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:chime:${AWS::Region}:${AWS::AccountId}:sma/${SipMediaApplication.SipMediaApplicationId}"}}
+            }})
         };
         let mut statements = Vec::new();
         if let Some(play) = self.play.get(bucket).filter(|p| !p.is_empty()) {
