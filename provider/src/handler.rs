@@ -254,12 +254,14 @@ impl Provider {
         }
         match self.region.as_deref() {
             Some(r) if PSTN_AUDIO_REGIONS.contains(&r) => {}
-            other => return Err(Stop::Fail(format!(
+            other => {
+                return Err(Stop::Fail(format!(
                 "the stack is in {}, where the Amazon Chime SDK PSTN audio service does not run: \
                      deploy it in one of {} (see {PSTN_AUDIO_REGIONS_DOC})",
                 other.unwrap_or("no Region"),
                 PSTN_AUDIO_REGIONS.join(", ")
-            ))),
+            )))
+            }
         }
         if req.request_type == RequestType::Delete {
             let old_id = old_id.unwrap_or(PhysicalId::Other(String::new()));
