@@ -25,10 +25,15 @@ async fn main() -> Result<(), Error> {
             function_arn: event.context.invoked_function_arn.clone(),
         };
         // Boxed: the handler's future is deep enough to overflow the layout query limit inline.
-        match Box::pin(provider.handle(&event.payload, &inv)).await? {
-            Outcome::Responded(r) => Ok::<Value, Error>(serde_json::json!({"Status": r.status})),
-            Outcome::HandedOver(c) => Ok(serde_json::json!({"HandedOver": c})),
-        }
+        // Never an error: CloudFormation invokes asynchronously, and Lambda retries a failed
+        // asynchronous invocation, which would run a Create (a number order) again. A request
+        // that could not be answered is in the log line `handle` wrote.
+        let summary = match Box::pin(provider.handle(&event.payload, &inv)).await {
+            Ok(Outcome::Responded(r)) => serde_json::json!({"Status": r.status}),
+            Ok(Outcome::HandedOver(c)) => serde_json::json!({"HandedOver": c}),
+            Err(e) => serde_json::json!({"Error": e}),
+        };
+        Ok::<Value, Error>(summary)
     }))
     .await
 }
