@@ -38,8 +38,6 @@ pub mod incident;
 pub mod lambda;
 pub mod memory;
 pub mod names;
-#[cfg(feature = "aws")]
-pub mod package;
 pub mod response;
 pub mod router;
 pub mod tokens;

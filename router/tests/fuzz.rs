@@ -27,8 +27,6 @@ mod aws;
 mod calls;
 #[path = "fuzz/corpus.rs"]
 mod corpus;
-#[path = "fuzz/http.rs"]
-mod http;
 #[path = "fuzz/runtime.rs"]
 mod runtime;
 

@@ -2,7 +2,7 @@
 //! binary cargo built for these tests and, when `cargo run -p switchboard-router --bin package`
 //! has run, the packaged one too.
 
-use switchboard_router::package::{check_glibc, version_needs, MAX_GLIBC};
+use switchboard_lambda::package::{check_glibc, version_needs, MAX_GLIBC};
 
 fn check(path: &std::path::Path) -> (u32, u32) {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

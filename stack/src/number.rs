@@ -16,6 +16,9 @@ use crate::policy::{allow, arn, document, trust};
 /// `Processing` for minutes; the provider re-invokes itself while it polls and answers when the
 /// order ends. 3600 s is the most `ServiceTimeout` allows
 /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html>).
+/// The provider plans its waits on the same figure (`switchboard_provider::SERVICE_TIMEOUT_SECONDS`,
+/// which this crate cannot import without the AWS SDK); `provider/tests/timeout.rs` checks they
+/// agree.
 pub const PROVIDER_SERVICE_TIMEOUT: u32 = 3600;
 
 /// The artifacts stack.
@@ -43,20 +46,24 @@ pub fn artifacts() -> Value {
     })
 }
 
-/// The Chime SDK Voice actions the provider calls. They are granted on `*`: the Service
-/// Authorization Reference lists no resource type for them
-/// (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonchimesdkvoice.html>).
-pub const PROVIDER_CHIME_ACTIONS: [&str; 12] = [
+/// The Chime SDK Voice actions the provider calls (`switchboard-provider`), on `*`: the
+/// provider creates the numbers, applications and rules it then works on, so their ARNs are not
+/// known when its role is made. Which of these actions accept a resource ARN at all is listed in
+/// the Service Authorization Reference
+/// (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonchime.html>);
+/// the number and order actions take none.
+pub const PROVIDER_CHIME_ACTIONS: [&str; 13] = [
     "chime:SearchAvailablePhoneNumbers",
     "chime:CreatePhoneNumberOrder",
     "chime:GetPhoneNumberOrder",
     "chime:GetPhoneNumber",
+    "chime:UpdatePhoneNumber",
     "chime:DeletePhoneNumber",
     "chime:CreateSipMediaApplication",
     "chime:UpdateSipMediaApplication",
     "chime:DeleteSipMediaApplication",
-    "chime:GetSipMediaApplication",
     "chime:CreateSipRule",
+    "chime:GetSipRule",
     "chime:UpdateSipRule",
     "chime:DeleteSipRule",
 ];
@@ -111,6 +118,13 @@ pub fn number() -> Value {
                 "Role": {"Fn::GetAtt": ["ProviderRole", "Arn"]},
                 "LoggingConfig": {"LogGroup": {"Ref": "ProviderLogs"}},
                 "Tags": [{"Key": "switchboard:stack", "Value": {"Ref": "AWS::StackName"}}]
+            }},
+            // The provider never fails an invocation (a retried Create would order a second
+            // number), and its hand-overs to itself must not be repeated by Lambda either.
+            "ProviderAsyncRetries": {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {
+                "FunctionName": {"Ref": "ProviderFunction"},
+                "Qualifier": "$LATEST",
+                "MaximumRetryAttempts": 0
             }},
             "PhoneNumber": {"Type": "Custom::PhoneNumber", "Properties": {
                 "ServiceToken": {"Fn::GetAtt": ["ProviderFunction", "Arn"]},

@@ -107,3 +107,18 @@ fn the_router_has_no_syn() {
         false,
     );
 }
+
+#[test]
+fn the_lambdas_shared_packaging_has_no_sdk() {
+    check("switchboard-lambda", &["syn"], &[], true);
+}
+
+#[test]
+fn the_provider_has_no_syn_and_no_flow_language() {
+    check(
+        "switchboard-provider",
+        &["syn"],
+        &["switchboard", "switchboard-compiler"],
+        false,
+    );
+}

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use super::http::{self, Reply, Request};
+use switchboard_lambda::http::{self, Reply, Request};
 
 #[derive(Debug)]
 struct Exec {

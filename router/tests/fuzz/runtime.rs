@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::http::{self, Reply, Request};
+use switchboard_lambda::http::{self, Reply, Request};
 
 /// What the function posted for one invocation.
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
-//! A tiny blocking HTTP/1.1 server for the fuzz test's fakes: one thread per connection,
-//! keep-alive, `Content-Length` or chunked request bodies. Enough for hyper's client (the Lambda
-//! runtime and the AWS SDK), nothing more.
+//! A tiny blocking HTTP/1.1 server for the fakes of AWS services (the router's fuzz test, the
+//! provider's fake of Chime SDK Voice): one thread per connection, keep-alive, `Content-Length` or
+//! chunked request bodies. Enough for hyper's client (the Lambda runtime and the AWS SDK), nothing
+//! more.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -50,10 +51,16 @@ impl Reply {
 pub type Handler = Arc<dyn Fn(Request) -> Reply + Send + Sync>;
 
 /// Serves `handler` on 127.0.0.1 (an ephemeral port) until the process ends; returns
-/// `host:port`.
+/// `host:port`. For tests: panics if no port can be bound.
 pub fn serve(handler: Handler) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-    let addr = listener.local_addr().expect("local addr").to_string();
+    serve_on("127.0.0.1:0", handler).expect("bind 127.0.0.1")
+}
+
+/// Serves `handler` on `addr` (e.g. `127.0.0.1:4599`) from a background thread until the process
+/// ends; returns the bound `host:port`.
+pub fn serve_on(addr: &str, handler: Handler) -> std::io::Result<String> {
+    let listener = TcpListener::bind(addr)?;
+    let addr = listener.local_addr()?.to_string();
     std::thread::spawn(move || {
         for conn in listener.incoming() {
             let Ok(conn) = conn else { continue };
@@ -61,7 +68,7 @@ pub fn serve(handler: Handler) -> String {
             std::thread::spawn(move || connection(conn, handler));
         }
     });
-    addr
+    Ok(addr)
 }
 
 fn connection(stream: TcpStream, handler: Handler) {

@@ -1,11 +1,14 @@
-//! Packaging the Lambda artefact: checks on the `bootstrap` binary (an x86_64 ELF whose glibc
-//! version needs stay within what the `provided.al2023` runtime ships) and the deterministic zip.
+//! Packaging a Lambda artefact: building the binary for `provided.al2023`, checks on it (an
+//! x86_64 ELF whose glibc version needs stay within what the runtime ships, and a size budget) and
+//! the deterministic zip whose `bootstrap` entry the runtime runs
+//! (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-provided.html>).
 //!
 //! Amazon Linux 2023 ships glibc 2.34:
 //! <https://docs.aws.amazon.com/linux/al2023/ug/compare-with-al2.html>.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
 
 use object::read::elf::{ElfFile64, FileHeader};
 use object::{Endianness, Object};
@@ -14,6 +17,111 @@ use object::{Endianness, Object};
 pub const MAX_GLIBC: (u32, u32) = (2, 34);
 /// Size budget of the `bootstrap` binary.
 pub const MAX_BINARY_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The target the Lambdas are built for (`provided.al2023` on x86_64).
+pub const TARGET: &str = "x86_64-unknown-linux-gnu";
+/// The cargo profile of the artefacts (small, quick to cold-start; see the root Cargo.toml).
+pub const PROFILE: &str = "release-lambda";
+
+/// One Lambda function of the workspace to package.
+#[derive(Debug, Clone, Copy)]
+pub struct Lambda<'a> {
+    /// Its cargo package, e.g. `switchboard-router`.
+    pub package: &'a str,
+    /// The binary target that is the function (zipped as `bootstrap` whatever its name).
+    pub bin: &'a str,
+    /// Where the zip goes by default, relative to the workspace root.
+    pub zip: &'a str,
+}
+
+/// What [`build`] wrote.
+#[derive(Debug, Clone)]
+pub struct Packaged {
+    pub zip: PathBuf,
+    pub binary_bytes: u64,
+    pub zip_bytes: u64,
+    /// The newest `GLIBC_x.y` the binary needs, if any.
+    pub newest_glibc: Option<(u32, u32)>,
+}
+
+/// The workspace root (the parent of this crate's folder).
+pub fn workspace_root() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.parent().unwrap_or(here).to_path_buf()
+}
+
+/// Builds `lambda` with the [`PROFILE`] profile for [`TARGET`] (with the cargo that runs this, in
+/// `CARGO_TARGET_DIR` or `target/`), refuses a binary that needs glibc newer than [`MAX_GLIBC`] or
+/// exceeds [`MAX_BINARY_BYTES`], and writes the zip to `out`.
+pub fn build(lambda: Lambda<'_>, out: &Path) -> Result<Packaged, String> {
+    let root = workspace_root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(&root)
+        .args(["build", "-p", lambda.package, "--bin", lambda.bin])
+        .args(["--profile", PROFILE, "--target", TARGET])
+        .status()
+        .map_err(|e| format!("running cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("cargo build failed ({status})"));
+    }
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let binary_path = target_dir.join(TARGET).join(PROFILE).join(lambda.bin);
+    let binary = std::fs::read(&binary_path)
+        .map_err(|e| format!("reading {}: {e}", binary_path.display()))?;
+    let needs = version_needs(&binary).map_err(|e| e.to_string())?;
+    let newest_glibc = check_glibc(&needs).map_err(|e| e.to_string())?;
+    if binary.len() as u64 > MAX_BINARY_BYTES {
+        return Err(format!(
+            "{} is {} bytes, over the {} byte budget",
+            lambda.bin,
+            binary.len(),
+            MAX_BINARY_BYTES
+        ));
+    }
+    write_zip(&binary, out).map_err(|e| e.to_string())?;
+    let zip_bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+    Ok(Packaged {
+        zip: out.to_path_buf(),
+        binary_bytes: binary.len() as u64,
+        zip_bytes,
+        newest_glibc,
+    })
+}
+
+/// The whole `package` command of a Lambda: `[--out PATH]`, [`build`], a one-line summary.
+pub fn main(lambda: Lambda<'_>) -> ExitCode {
+    let run = || -> Result<Packaged, String> {
+        let mut out = workspace_root().join(lambda.zip);
+        let mut args = std::env::args().skip(1);
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--out" => out = PathBuf::from(args.next().ok_or("--out needs a path")?),
+                other => return Err(format!("unknown argument {other:?} (only --out PATH)")),
+            }
+        }
+        build(lambda, &out)
+    };
+    match run() {
+        Ok(p) => {
+            println!(
+                "wrote {} (bootstrap {} bytes, zip {} bytes, newest glibc need {})",
+                p.zip.display(),
+                p.binary_bytes,
+                p.zip_bytes,
+                p.newest_glibc
+                    .map_or("none".to_owned(), |(a, b)| format!("GLIBC_{a}.{b}"))
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("package: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
 /// A packaging problem.
 #[derive(Debug, thiserror::Error)]
