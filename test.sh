@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of Switchboard on a fresh machine: installs the test tools (asl-validator and
 # jsonata from npm, moto, ministack and cfn-lint from PyPI), checks dist/ is current, validates
-# every compiled ASL definition, runs the whole Rust test suite, lints the stack templates, then
-# the router's end-to-end tests against moto started on 127.0.0.1. `.ci/run` calls exactly this.
+# every compiled ASL definition, runs the whole Rust test suite, lints the stack templates, runs
+# a stack's whole life (deploy, a call, destroy) against ministack, then the router's end-to-end
+# tests against moto, each emulator started on 127.0.0.1. `.ci/run` calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -47,6 +48,9 @@ CI=true INSTA_UPDATE=no cargo test --workspace --quiet
 
 step "Linting the stack templates with cfn-lint in every PSTN audio region (installs it in target/ministack-venv)"
 deploy/emulator/run.sh cargo test --quiet -p switchboard-stack --test cfn_lint
+
+step "Deploying, calling, redeploying and destroying the business app against ministack and a fake of Chime SDK Voice"
+deploy/emulator/lifecycle.sh
 
 if [ -x router/emulator/run-e2e.sh ]; then
   step "Running the router end to end against moto (installs it in target/moto-venv)"

@@ -12,7 +12,8 @@ cargo build --quiet -p switchboard-router --bin bootstrap
 cargo build --quiet -p switchboard-provider --features fake --bin provider --bin fake-chime
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 log="$target/fake-chime-$port.log"
-"$target/debug/fake-chime" --port "$port" >"$log" 2>&1 &
+# No numbers in area code 907: the test's failed order.
+"$target/debug/fake-chime" --port "$port" --no-numbers 907 >"$log" 2>&1 &
 fake_pid=$!
 trap 'kill "$fake_pid" 2>/dev/null || true; wait "$fake_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do

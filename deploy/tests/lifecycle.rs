@@ -55,8 +55,10 @@ fn command(bin: &str, args: &[&str], url: &str) -> Output {
     out
 }
 
-/// GET on the fake of Chime SDK Voice: everything it holds.
+/// GET on the fake of Chime SDK Voice: everything it holds. The fake keeps connections alive, so
+/// the body is read by its `Content-Length`.
 fn fake_state(url: &str) -> Value {
+    use std::io::BufRead;
     let addr = url.trim_start_matches("http://");
     let mut s = std::net::TcpStream::connect(addr).expect("connect to the fake");
     write!(
@@ -64,13 +66,24 @@ fn fake_state(url: &str) -> Value {
         "GET /_fake/state HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
-    let mut text = String::new();
-    s.read_to_string(&mut text).unwrap();
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b)
-        .unwrap_or_default();
-    serde_json::from_str(body.trim()).unwrap_or_else(|e| panic!("fake state {body:?}: {e}"))
+    let mut reader = std::io::BufReader::new(s);
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            if k.eq_ignore_ascii_case("content-length") {
+                length = v.trim().parse().unwrap();
+            }
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    serde_json::from_slice(&body).unwrap_or_else(|e| panic!("fake state: {e}"))
 }
 
 /// A PSTN audio invocation event for the deployed number.
@@ -123,6 +136,23 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
         "--provider-zip",
         provider_zip.to_str().unwrap(),
     ];
+
+    // An area code with no numbers (the fake has none in 907): deploy fails saying what to do,
+    // and the number stack it rolled back is recreated by the next deploy.
+    let args: Vec<&str> = common
+        .iter()
+        .chain(&["--area-code", "907"])
+        .chain(&zips)
+        .copied()
+        .collect();
+    let out = command(deploy, &args, &url);
+    assert!(!out.status.success(), "deploy succeeded without a number");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("907") && err.contains("--area-code"),
+        "the error does not say what to do: {err}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Call +1"));
 
     // The first deploy orders a number in 212.
     let args: Vec<&str> = common
@@ -285,11 +315,26 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
 
     // The fake holds the number, the application pointing at the router, the rule.
     let state = fake_state(&fake);
-    let text = state.to_string();
-    assert!(text.contains(&number), "the fake has no {number}: {state}");
     assert!(
-        text.contains(router.function_arn().unwrap()),
-        "no application points at the router: {state}"
+        state["Numbers"].get(&number).is_some(),
+        "the fake has no {number}: {state}"
+    );
+    let smas: Vec<&Value> = state["SipMediaApplications"]
+        .as_object()
+        .unwrap()
+        .values()
+        .collect();
+    assert_eq!(smas.len(), 1, "{state}");
+    assert_eq!(
+        smas[0]["Endpoints"][0]["LambdaArn"],
+        router.function_arn().unwrap()
+    );
+    let rules: Vec<&Value> = state["SipRules"].as_object().unwrap().values().collect();
+    assert_eq!(rules.len(), 1, "{state}");
+    assert_eq!(rules[0]["TriggerValue"], number.as_str());
+    assert_eq!(
+        rules[0]["TargetApplications"][0]["SipMediaApplicationId"],
+        smas[0]["SipMediaApplicationId"]
     );
 
     // A call through the deployed router: the first answer is the flow's, not an apology.
@@ -409,11 +454,21 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
         "queues left: {:?}",
         queues.queue_urls()
     );
+    // The number deploy ordered is released; the application and the rule are gone.
     let state = fake_state(&fake);
     assert!(
-        !state["numbers"].to_string().contains(&number) || state.to_string().contains("released"),
+        state["Numbers"].get(&number).is_none(),
         "the number is still held: {state}"
     );
+    assert_eq!(state["SipMediaApplications"], json!({}), "{state}");
+    assert_eq!(state["SipRules"], json!({}), "{state}");
+    let calls: Vec<&str> = state["Calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(calls.contains(&"DeletePhoneNumber"), "{calls:?}");
     let _ = std::fs::remove_dir_all(&work);
 }
 
