@@ -49,6 +49,49 @@ impl fmt::Display for Error {
     }
 }
 
+/// The `main` of `deploy` and `destroy`: parses the arguments (exit 2 on a bad one), runs the
+/// command on a Tokio runtime with progress on stderr, prints its report; `ok` says whether the
+/// result means success.
+pub fn main<A, S, F>(
+    parsed: Result<A, String>,
+    command: impl FnOnce(A, progress::Progress) -> F,
+    report: impl FnOnce(&S) -> (String, bool),
+) -> std::process::ExitCode
+where
+    F: std::future::Future<Output = Result<S, Error>>,
+{
+    use std::process::ExitCode;
+    let args = match parsed {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: starting the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(command(args, progress::Progress::new(false))) {
+        Ok(summary) => {
+            let (text, ok) = report(&summary);
+            print!("{text}");
+            if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// The repository root (the workspace the commands were built from).
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

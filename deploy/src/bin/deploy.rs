@@ -2,34 +2,12 @@
 //! Switchboard app on a live phone number (see the crate's documentation and the README's
 //! "Deploy and destroy").
 
-use std::process::ExitCode;
+use switchboard_deploy::{args, deploy};
 
-use switchboard_deploy::{args, deploy, progress::Progress};
-
-fn main() -> ExitCode {
-    let args = match args::deploy(std::env::args().skip(1)) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: starting the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let mut progress = Progress::new(false);
-    match runtime.block_on(deploy::run(&args, &mut progress)) {
-        Ok(summary) => {
-            print!("{}", summary.report());
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+fn main() -> std::process::ExitCode {
+    switchboard_deploy::main(
+        args::deploy(std::env::args().skip(1)),
+        |args, mut progress| async move { deploy::run(&args, &mut progress).await },
+        |summary| (summary.report(), true),
+    )
 }
