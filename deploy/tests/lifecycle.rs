@@ -238,7 +238,15 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
             "${SchedulerRoleArn}",
             &format!("arn:aws:iam::000000000000:role/{role_name}"),
         )
-        .replace("${ScheduleGroup}", &resources["ScheduleGroup"]);
+        .replace("${ScheduleGroup}", &resources["ScheduleGroup"])
+        .replace(
+            "${BusinessPhoneMessages}",
+            &resources["TableBusinessPhoneMessages"],
+        )
+        .replace(
+            "${acme-business-phone}",
+            &resources["BucketAcmeBusinessPhone"],
+        );
     assert!(
         !expected.contains("${"),
         "a substitution the test does not know"

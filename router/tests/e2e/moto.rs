@@ -343,7 +343,8 @@ fn zip_one(file: &str) -> Vec<u8> {
 
 /// The deploy-time values of the definitions in dist/ (`${Name}`), as the stack's
 /// `DefinitionSubstitutions` would fill them: here the schedules go to moto's `default` group,
-/// passing a role of moto's account.
+/// passing a role of moto's account, and the tables and buckets are the ones created below under
+/// their logical names.
 pub const SUBSTITUTIONS: [(&str, &str); 2] = [
     ("ScheduleGroup", "default"),
     (

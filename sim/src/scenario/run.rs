@@ -78,6 +78,27 @@ fn local_millis(at: &str, zone: &Zone) -> Result<i64, String> {
         .ok_or_else(|| format!("{at} does not exist in {zone} (a daylight-saving gap)"))
 }
 
+/// A definition as the simulator runs it: every deploy-time value `${Name}` left after the
+/// scenario's own `substitute` is the name `Name`, as if the stack had named the table, bucket or
+/// role after its logical name (`switchboard::deploy_time`). CloudFormation fills the same
+/// places with the stack's names through `DefinitionSubstitutions`.
+pub fn deploy_time_offline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i..];
+        let end = after.find('}').map(|j| j + 1).unwrap_or(after.len());
+        match switchboard::deploy_time::placeholder(&after[..end]) {
+            Some(name) => out.push_str(name),
+            None => out.push_str(&after[..end]),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 impl Scenario {
     /// The flow's definition: `flow_override` (the command line's `--flow`) or the file's
     /// `flow`, with `substitute` applied.
@@ -98,6 +119,7 @@ impl Scenario {
         for (from, to) in &self.substitute {
             text = text.replace(from, to);
         }
+        let text = deploy_time_offline(&text);
         let mut json: Value = serde_json::from_str(&text)
             .map_err(|e| self.error("flow", format!("{} is not JSON: {e}", path.display())))?;
         for (pointer, value) in &self.set {
@@ -289,5 +311,20 @@ impl Scenario {
             transcript: sim.transcript().clone(),
             failures,
         })
+    }
+}
+
+#[cfg(test)]
+mod deploy_time_tests {
+    use super::deploy_time_offline;
+
+    #[test]
+    fn deploy_time_values_are_their_names_offline_and_nothing_else_changes() {
+        assert_eq!(
+            deploy_time_offline(
+                r#"{"TableName": "${Messages}", "B": "${acme-phone}", "x": "$5 ${} ${a b} {% $v %}"}"#
+            ),
+            r#"{"TableName": "Messages", "B": "acme-phone", "x": "$5 ${} ${a b} {% $v %}"}"#
+        );
     }
 }

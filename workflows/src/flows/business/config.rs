@@ -222,9 +222,11 @@ checked_string!(
 );
 
 checked_string!(
-    /// A DynamoDB table name.
+    /// A DynamoDB table name, or a deploy-time value naming the stack's table
+    /// (`"${BusinessPhoneMessages}"`: offline, the table of that name).
     TableName,
     |s| {
+        let s = switchboard::deploy_time::placeholder(s).unwrap_or(s);
         let ok = (3..=255).contains(&s.len())
             && s.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
         if ok {
@@ -236,9 +238,11 @@ checked_string!(
 );
 
 checked_string!(
-    /// An S3 bucket name.
+    /// An S3 bucket name, or a deploy-time value naming the stack's bucket
+    /// (`"${acme-business-phone}"`: offline, the bucket of that name).
     BucketName,
     |s| {
+        let s = switchboard::deploy_time::placeholder(s).unwrap_or(s);
         let ok = (3..=63).contains(&s.len())
             && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-".contains(c))
             && s.starts_with(|c: char| c.is_ascii_alphanumeric())
