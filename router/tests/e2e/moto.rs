@@ -345,12 +345,14 @@ fn zip_one(file: &str) -> Vec<u8> {
 /// `DefinitionSubstitutions` would fill them: here the schedules go to moto's `default` group,
 /// passing a role of moto's account, and the tables and buckets are the ones created below under
 /// their logical names.
-pub const SUBSTITUTIONS: [(&str, &str); 2] = [
+pub const SUBSTITUTIONS: [(&str, &str); 4] = [
     ("ScheduleGroup", "default"),
     (
         "SchedulerRoleArn",
         "arn:aws:iam::123456789012:role/switchboard-scheduler",
     ),
+    ("BusinessPhoneMessages", "BusinessPhoneMessages"),
+    ("acme-business-phone", "acme-business-phone"),
 ];
 
 /// `definition` with every `${Name}` of [`SUBSTITUTIONS`] replaced, as CloudFormation replaces
