@@ -221,7 +221,7 @@ pub async fn apply(
         set.changes().len(),
         if set.changes().len() == 1 { "" } else { "s" }
     ));
-    let since = aws_smithy_types::DateTime::from(std::time::SystemTime::now());
+    let since = newest_event(cfn, name).await?;
     cfn.execute_change_set()
         .stack_name(name)
         .change_set_name(&set_name)
@@ -244,7 +244,7 @@ pub async fn delete(cfn: &Client, name: &str, progress: &mut Progress) -> Result
     if status(cfn, name).await?.is_none() {
         return Ok(false);
     }
-    let since = aws_smithy_types::DateTime::from(std::time::SystemTime::now());
+    let since = newest_event(cfn, name).await?;
     cfn.delete_stack()
         .stack_name(name)
         .send()
@@ -261,12 +261,28 @@ pub async fn delete(cfn: &Client, name: &str, progress: &mut Progress) -> Result
     }
 }
 
-/// Follows the stack's events from `since` until its status ends in `_COMPLETE` or `_FAILED`;
-/// returns that status (`DELETE_COMPLETE` once the stack is gone).
+/// The id of the stack's newest event: what a watch that follows shows comes after it. (An id,
+/// not a time, so a clock that differs from CloudFormation's loses no event.)
+async fn newest_event(cfn: &Client, name: &str) -> Result<Option<String>, Error> {
+    let out = cfn
+        .describe_stack_events()
+        .stack_name(name)
+        .send()
+        .await
+        .map_err(|e| Error::aws(format!("reading the events of stack {name}"), e))?;
+    Ok(out
+        .stack_events()
+        .first()
+        .and_then(|e| e.event_id())
+        .map(str::to_owned))
+}
+
+/// Follows the stack's events after the event `since` until its status ends in `_COMPLETE` or
+/// `_FAILED`; returns that status (`DELETE_COMPLETE` once the stack is gone).
 async fn watch(
     cfn: &Client,
     name: &str,
-    since: aws_smithy_types::DateTime,
+    since: Option<String>,
     progress: &mut Progress,
 ) -> Result<String, Error> {
     let started = Instant::now();
@@ -292,8 +308,7 @@ async fn watch(
             let page =
                 page.map_err(|e| Error::aws(format!("reading the events of stack {name}"), e))?;
             for e in page.stack_events() {
-                let at = e.timestamp().cloned().unwrap_or(since);
-                if at.secs() < since.secs() - 1 {
+                if e.event_id().is_some() && e.event_id() == since.as_deref() {
                     break 'pages;
                 }
                 if seen.insert(e.event_id().unwrap_or_default().to_owned()) {
