@@ -90,8 +90,10 @@ pub async fn run(args: &DestroyArgs, progress: &mut Progress) -> Result<Summary,
         }
         progress.note(&format!("deleting stack {app_stack}"));
         cfn::delete(&cfn, &app_stack, progress).await?;
+        let kept = if args.keep_data { data.len() } else { 0 };
         summary.removed.push(format!(
-            "stack {app_stack} and its {} resources",
+            "stack {app_stack} and {} of its {} resources",
+            resources.len() - kept,
             resources.len()
         ));
     }

@@ -477,6 +477,93 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
         .filter_map(Value::as_str)
         .collect();
     assert!(calls.contains(&"DeletePhoneNumber"), "{calls:?}");
+
+    // Once more, destroyed with --keep-data: the table and the bucket stay, with what they hold;
+    // everything else goes.
+    let args: Vec<&str> = common
+        .iter()
+        .chain(&["--area-code", "212"])
+        .chain(&zips)
+        .copied()
+        .collect();
+    assert!(
+        command(deploy, &args, &url).status.success(),
+        "deploy again failed"
+    );
+    let resources: std::collections::BTreeMap<String, String> = cfn
+        .list_stack_resources()
+        .stack_name(STACK)
+        .send()
+        .await
+        .unwrap()
+        .stack_resource_summaries()
+        .iter()
+        .map(|r| {
+            (
+                r.logical_resource_id().unwrap().to_owned(),
+                r.physical_resource_id().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let (table, bucket) = (
+        &resources["TableBusinessPhoneMessages"],
+        &resources["BucketAcmeBusinessPhone"],
+    );
+    let args: Vec<&str> = common.iter().chain(&["--keep-data"]).copied().collect();
+    let out = command(destroy, &args, &url);
+    assert!(out.status.success(), "destroy --keep-data failed");
+    let report = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        report.contains(&format!("kept AWS::DynamoDB::Table {table}")),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("kept AWS::S3::Bucket {bucket}")),
+        "{report}"
+    );
+    let dynamodb = aws_sdk_dynamodb::Client::new(&config);
+    let tables = dynamodb.list_tables().send().await.unwrap();
+    assert_eq!(tables.table_names(), [table.clone()], "the kept table");
+    let beep = s3
+        .get_object()
+        .bucket(bucket)
+        .key("prompts/beep.wav")
+        .send()
+        .await;
+    assert!(beep.is_ok(), "the kept bucket lost its objects: {beep:?}");
+    assert!(
+        sfn.list_state_machines()
+            .send()
+            .await
+            .unwrap()
+            .state_machines()
+            .is_empty(),
+        "state machines left"
+    );
+    assert!(
+        lambda
+            .list_functions()
+            .send()
+            .await
+            .unwrap()
+            .functions()
+            .is_empty(),
+        "functions left"
+    );
+    // What --keep-data kept is the user's to remove.
+    dynamodb
+        .delete_table()
+        .table_name(table)
+        .send()
+        .await
+        .unwrap();
+    s3.delete_object()
+        .bucket(bucket)
+        .key("prompts/beep.wav")
+        .send()
+        .await
+        .unwrap();
+    s3.delete_bucket().bucket(bucket).send().await.unwrap();
     let _ = std::fs::remove_dir_all(&work);
 }
 
