@@ -462,6 +462,24 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
         "queues left: {:?}",
         queues.queue_urls()
     );
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
+    let groups = logs.describe_log_groups().send().await.unwrap();
+    let groups: Vec<&str> = groups
+        .log_groups()
+        .iter()
+        .filter_map(|g| g.log_group_name())
+        .collect();
+    assert!(groups.is_empty(), "log groups left: {groups:?}");
+    let scheduler = aws_sdk_scheduler::Client::new(&config);
+    let sgroups = scheduler.list_schedule_groups().send().await.unwrap();
+    let sgroups: Vec<&str> = sgroups
+        .schedule_groups()
+        .iter()
+        .filter_map(|g| g.name())
+        .filter(|n| *n != "default")
+        .collect();
+    assert!(sgroups.is_empty(), "schedule groups left: {sgroups:?}");
+
     // The number deploy ordered is released; the application and the rule are gone.
     let state = fake_state(&fake);
     assert!(
