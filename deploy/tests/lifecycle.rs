@@ -86,6 +86,34 @@ fn fake_state(url: &str) -> Value {
     serde_json::from_slice(&body).unwrap_or_else(|e| panic!("fake state: {e}"))
 }
 
+/// The app stack's resources: logical id → physical id.
+async fn app_resources(
+    cfn: &aws_sdk_cloudformation::Client,
+) -> std::collections::BTreeMap<String, String> {
+    cfn.list_stack_resources()
+        .stack_name(STACK)
+        .send()
+        .await
+        .unwrap()
+        .stack_resource_summaries()
+        .iter()
+        .map(|r| {
+            (
+                r.logical_resource_id().unwrap().to_owned(),
+                r.physical_resource_id().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// No state machine and no Lambda function is left.
+async fn no_flows_left(sfn: &aws_sdk_sfn::Client, lambda: &aws_sdk_lambda::Client) {
+    let machines = sfn.list_state_machines().send().await.unwrap();
+    assert!(machines.state_machines().is_empty(), "state machines left");
+    let functions = lambda.list_functions().send().await.unwrap();
+    assert!(functions.functions().is_empty(), "functions left");
+}
+
 /// A PSTN audio invocation event for the deployed number.
 fn event(kind: &str, number: &str, seq: u64, status: &str) -> Value {
     json!({
@@ -202,21 +230,7 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
         let status = s.stacks()[0].stack_status().unwrap().as_str().to_owned();
         assert_eq!(status, "CREATE_COMPLETE", "{name}");
     }
-    let resources: std::collections::BTreeMap<String, String> = cfn
-        .list_stack_resources()
-        .stack_name(STACK)
-        .send()
-        .await
-        .unwrap()
-        .stack_resource_summaries()
-        .iter()
-        .map(|r| {
-            (
-                r.logical_resource_id().unwrap().to_owned(),
-                r.physical_resource_id().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect();
+    let resources = app_resources(&cfn).await;
 
     // The state machine holds the definition compiled with the number, substitutions applied.
     let machine_arn =
@@ -398,25 +412,7 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
         .map(|s| s.stack_name().unwrap_or_default().to_owned())
         .collect();
     assert!(live.is_empty(), "stacks left: {live:?}");
-    assert!(
-        sfn.list_state_machines()
-            .send()
-            .await
-            .unwrap()
-            .state_machines()
-            .is_empty(),
-        "state machines left"
-    );
-    assert!(
-        lambda
-            .list_functions()
-            .send()
-            .await
-            .unwrap()
-            .functions()
-            .is_empty(),
-        "functions left"
-    );
+    no_flows_left(&sfn, &lambda).await;
     let roles = iam.list_roles().send().await.unwrap();
     assert!(
         roles.roles().is_empty(),
@@ -508,21 +504,7 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
         command(deploy, &args, &url).status.success(),
         "deploy again failed"
     );
-    let resources: std::collections::BTreeMap<String, String> = cfn
-        .list_stack_resources()
-        .stack_name(STACK)
-        .send()
-        .await
-        .unwrap()
-        .stack_resource_summaries()
-        .iter()
-        .map(|r| {
-            (
-                r.logical_resource_id().unwrap().to_owned(),
-                r.physical_resource_id().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect();
+    let resources = app_resources(&cfn).await;
     let (table, bucket) = (
         &resources["TableBusinessPhoneMessages"],
         &resources["BucketAcmeBusinessPhone"],
@@ -549,25 +531,7 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
         .send()
         .await;
     assert!(beep.is_ok(), "the kept bucket lost its objects: {beep:?}");
-    assert!(
-        sfn.list_state_machines()
-            .send()
-            .await
-            .unwrap()
-            .state_machines()
-            .is_empty(),
-        "state machines left"
-    );
-    assert!(
-        lambda
-            .list_functions()
-            .send()
-            .await
-            .unwrap()
-            .functions()
-            .is_empty(),
-        "functions left"
-    );
+    no_flows_left(&sfn, &lambda).await;
     // What --keep-data kept is the user's to remove.
     dynamodb
         .delete_table()
