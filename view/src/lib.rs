@@ -4,10 +4,20 @@
 //! execution history.
 //!
 //! - [`graph`]: the definition as graph data (nodes in words, labelled edges, badges, groups);
-//! - [`words`] and [`describe`]: values and states in plain English.
+//! - [`words`] and [`describe`]: values and states in plain English;
+//! - [`layout`]: where every box, edge and file area goes;
+//! - [`page`]: the HTML page, [`trace`]: a call on it.
 
+pub mod cli;
 pub mod describe;
 pub mod graph;
+pub mod history;
+pub mod layout;
+pub mod page;
+mod svg;
+pub mod trace;
 pub mod words;
 
 pub use graph::Graph;
+pub use page::render;
+pub use trace::{Step, Trace};
