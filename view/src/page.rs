@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use serde::Serialize;
+use switchboard_asl::StateMachine;
 
 use crate::graph::Graph;
 use crate::layout::{self, Layout};
@@ -22,6 +23,25 @@ pub struct Options {
     /// `workflows/src/…`). Opened from a file, the page turns its links into absolute
     /// `vscode://file/…` links with it; without it they keep the path as written.
     pub source_root: Option<String>,
+}
+
+/// The page of a compiled definition, as `compile` writes it beside `<name>.asl.json`:
+/// `(file name, page)`. A definition the graph cannot draw (a transition to a state it does
+/// not have, which the compiler's checks refuse first) gets a page saying so.
+pub fn for_definition(
+    name: &str,
+    machine: &StateMachine,
+    source_root: Option<String>,
+) -> (String, String) {
+    let html = match Graph::from_machine(name, machine) {
+        Ok(graph) => render_with(&graph, None, &Options { source_root }),
+        Err(e) => format!(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{0}</title></head><body><p>{0} cannot be drawn: {1}</p></body></html>\n",
+            esc(name),
+            esc(&e.to_string())
+        ),
+    };
+    (format!("{name}.html"), html)
 }
 
 /// The page of `graph`, with `trace` on it if given.
