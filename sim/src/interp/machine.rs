@@ -91,6 +91,21 @@ impl Execution {
         &self.info.id
     }
 
+    /// When it started, in simulated epoch milliseconds.
+    pub fn start_ms(&self) -> i64 {
+        self.info.start_ms
+    }
+
+    /// Its input.
+    pub fn input(&self) -> &Value {
+        &self.info.input
+    }
+
+    /// The role it runs as (`$$.Execution.RoleArn`).
+    pub fn role_arn(&self) -> &str {
+        &self.info.role_arn
+    }
+
     /// What the execution has cost so far.
     pub fn cost(&self) -> Cost {
         self.cost
@@ -240,7 +255,7 @@ impl Execution {
                     "the execution ran longer than the state machine's TimeoutSeconds ({} s)",
                     machine.timeout_seconds.unwrap_or(0)
                 );
-                self.end_execution(now, Err(StateError::new(TIMEOUT, cause)));
+                self.time_out(now, cause);
                 continue;
             }
             if self.cost.state_transitions > MAX_TRANSITIONS {
@@ -314,7 +329,9 @@ impl Execution {
                 at_ms: now,
                 kind: EventKind::StateEntered {
                     state: frame.state.clone(),
+                    kind: state.type_name(),
                     depth: frame.path.len(),
+                    input: frame.input.clone(),
                 },
             });
         }
@@ -371,7 +388,17 @@ impl Execution {
                 ))
             }
             (Phase::Completed { token, result }, State::Task(s)) => match result {
-                Ok(v) => cx.finish_result(task_fields(s), v, Some(&token)),
+                Ok(v) => {
+                    cx.history.push(HistoryEvent {
+                        at_ms: now,
+                        kind: EventKind::TaskSucceeded {
+                            state: cx.frame.state.clone(),
+                            resource: s.resource.clone(),
+                            output: v.clone(),
+                        },
+                    });
+                    cx.finish_result(task_fields(s), v, Some(&token))
+                }
                 Err(e) => Step::Error(e),
             },
             (

@@ -33,7 +33,7 @@ use std::sync::Arc;
 use serde_json::Value;
 use switchboard_asl::StateMachine;
 
-use crate::expr::{Clock, JsonataEngine};
+use crate::expr::{Clock, JsonataEngine, Vars};
 
 pub use crate::integration::{Integrations, TaskFailure, TaskRequest};
 pub use errors::{error_matches, retry_delay_ms, StateError};
@@ -148,22 +148,35 @@ pub struct HistoryEvent {
     pub kind: EventKind,
 }
 
-/// What a [`HistoryEvent`] records.
+/// What a [`HistoryEvent`] records: enough to write the execution as Step Functions'
+/// `GetExecutionHistory` reports it ([`crate::history`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventKind {
     /// A state was entered (counted as a transition).
     StateEntered {
         /// State name.
         state: String,
+        /// Its `Type` (`Task`, `Choice`, …).
+        kind: &'static str,
         /// Nesting depth: 0 at top level, 1 in a branch or iteration, …
         depth: usize,
+        /// The state's input.
+        input: Value,
     },
-    /// A state finished and the execution moved on (or ended).
+    /// A state finished and the execution moved on (or its scope ended): after its normal
+    /// end, or after a catcher handled its error. A state whose error nothing catches, and a
+    /// `Fail` state, have no exit.
     StateExited {
         /// State name.
         state: String,
+        /// Its `Type`.
+        kind: &'static str,
         /// Nesting depth.
         depth: usize,
+        /// The state's output.
+        output: Value,
+        /// The variables its `Assign` (or its catcher's) set, if any.
+        assigned: Option<Vars>,
     },
     /// A Task called its resource.
     TaskScheduled {
@@ -171,13 +184,43 @@ pub enum EventKind {
         state: String,
         /// The resource.
         resource: String,
+        /// `Arguments` (JSONata) or `Parameters` (JSONPath) as evaluated: what was sent.
+        parameters: Value,
+        /// `TimeoutSeconds`, as evaluated.
+        timeout_seconds: Option<u64>,
+        /// `HeartbeatSeconds`, as evaluated.
+        heartbeat_seconds: Option<u64>,
     },
-    /// A Task's call or wait failed.
-    TaskFailed {
+    /// A Task that waits for its token sent its request (`….waitForTaskToken`); `output` is the
+    /// service's answer to the request itself.
+    TaskSubmitted {
         /// State name.
         state: String,
+        /// The resource.
+        resource: String,
+        /// What the service answered.
+        output: Value,
+    },
+    /// A Task's call (or its token) succeeded with `output`.
+    TaskSucceeded {
+        /// State name.
+        state: String,
+        /// The resource.
+        resource: String,
+        /// The result: the service's answer, or what `SendTaskSuccess` gave.
+        output: Value,
+    },
+    /// A state failed: its Task's call or wait (a Task scheduled since it was entered or last
+    /// retried), an expression, or anything else that raised `error`.
+    Failed {
+        /// State name.
+        state: String,
+        /// Its `Type`.
+        kind: &'static str,
         /// Error name.
         error: String,
+        /// The cause.
+        cause: String,
     },
     /// A state is retried after `delay_ms`.
     Retry {
@@ -199,12 +242,51 @@ pub enum EventKind {
         /// The catcher's `Next`.
         next: String,
     },
+    /// A Parallel starts its branches, or a Map its iterations.
+    ChildrenStarted {
+        /// The Parallel or Map state.
+        state: String,
+        /// Its `Type`.
+        kind: &'static str,
+        /// How many branches or iterations.
+        count: usize,
+    },
+    /// One branch or iteration starts.
+    ChildStarted {
+        /// The Parallel or Map state.
+        state: String,
+        /// Its `Type`.
+        kind: &'static str,
+        /// The branch's or iteration's index.
+        index: usize,
+    },
+    /// One branch or iteration ended: `ok` says whether it succeeded.
+    ChildEnded {
+        /// The Parallel or Map state.
+        state: String,
+        /// Its `Type`.
+        kind: &'static str,
+        /// The branch's or iteration's index.
+        index: usize,
+        /// Whether it succeeded.
+        ok: bool,
+    },
     /// The execution ended.
-    ExecutionSucceeded,
+    ExecutionSucceeded {
+        /// Its output.
+        output: Value,
+    },
     /// The execution failed.
     ExecutionFailed {
         /// Error name.
         error: String,
+        /// The cause.
+        cause: String,
+    },
+    /// The execution ran past the state machine's `TimeoutSeconds`.
+    ExecutionTimedOut {
+        /// Why.
+        cause: String,
     },
 }
 

@@ -10,7 +10,8 @@ use super::machine::{visible_vars, Execution};
 use super::run::{handlers, scope_states, AfterSleep, Frame, Phase, ScopeStep, Step};
 use super::states::StateCx;
 use super::{Env, EventKind, HistoryEvent, Integrations, Status};
-use switchboard_asl::errors::any_matches;
+use crate::expr::Vars;
+use switchboard_asl::errors::{any_matches, TIMEOUT};
 
 impl Execution {
     pub(super) fn apply<S: Integrations>(
@@ -27,24 +28,30 @@ impl Execution {
                 output,
                 assign,
             } => {
+                self.exited(&frame, state, now, &output, assign.as_ref());
                 apply_assign(&mut frame.vars, assign);
-                self.exited(&frame, now);
                 frame.transition(next, output, now);
                 self.stack.push(frame);
             }
             Step::End { output, assign } => {
+                self.exited(&frame, state, now, &output, assign.as_ref());
                 apply_assign(&mut frame.vars, assign);
-                self.exited(&frame, now);
                 self.scope_done(env, frame, Ok(output));
             }
-            Step::Fail(e) => {
-                self.exited(&frame, now);
-                self.scope_done(env, frame, Err(e));
-            }
+            // A `Fail` state has no exit: the execution (or its branch) fails there.
+            Step::Fail(e) => self.scope_done(env, frame, Err(e)),
             Step::Block(Phase::Children(ch)) if ch.next > 0 => {
                 // Start child number `ch.next - 1` above its parent.
                 let index = ch.next - 1;
                 let input = ch.inputs[index].clone();
+                self.history.push(HistoryEvent {
+                    at_ms: now,
+                    kind: EventKind::ChildStarted {
+                        state: frame.state.clone(),
+                        kind: state.type_name(),
+                        index,
+                    },
+                });
                 let child = child_frame(state, &frame, index, input, now);
                 frame.phase = Phase::Children(ch);
                 self.stack.push(frame);
@@ -60,6 +67,16 @@ impl Execution {
                 }
             }
             Step::Block(phase) => {
+                if let Phase::Children(ch) = &phase {
+                    self.history.push(HistoryEvent {
+                        at_ms: now,
+                        kind: EventKind::ChildrenStarted {
+                            state: frame.state.clone(),
+                            kind: state.type_name(),
+                            count: ch.inputs.len(),
+                        },
+                    });
+                }
                 frame.phase = phase;
                 self.stack.push(frame);
             }
@@ -67,12 +84,22 @@ impl Execution {
         }
     }
 
-    fn exited(&mut self, frame: &Frame, now: i64) {
+    fn exited(
+        &mut self,
+        frame: &Frame,
+        state: &State,
+        now: i64,
+        output: &Value,
+        assigned: Option<&Vars>,
+    ) {
         self.history.push(HistoryEvent {
             at_ms: now,
             kind: EventKind::StateExited {
                 state: frame.state.clone(),
+                kind: state.type_name(),
                 depth: frame.path.len(),
+                output: output.clone(),
+                assigned: assigned.cloned(),
             },
         });
     }
@@ -86,17 +113,16 @@ impl Execution {
         e: StateError,
     ) {
         let now = env.clock.now_millis();
-        if matches!(state, State::Task(_)) {
-            self.history.push(HistoryEvent {
-                at_ms: now,
-                kind: EventKind::TaskFailed {
-                    state: frame.state.clone(),
-                    error: e.error.clone(),
-                },
-            });
-        }
+        self.history.push(HistoryEvent {
+            at_ms: now,
+            kind: EventKind::Failed {
+                state: frame.state.clone(),
+                kind: state.type_name(),
+                error: e.error.clone(),
+                cause: e.cause.clone(),
+            },
+        });
         if e.is_terminal() {
-            self.exited(&frame, now);
             if let Some(root) = self.stack.first() {
                 self.final_vars = root.vars.clone();
             } else {
@@ -164,19 +190,15 @@ impl Execution {
                             next: c.next.clone(),
                         },
                     });
+                    self.exited(&frame, state, now, &output, assign.as_ref());
                     apply_assign(&mut frame.vars, assign);
-                    self.exited(&frame, now);
                     frame.transition(c.next.clone(), output, now);
                     self.stack.push(frame);
                 }
-                Err(e2) => {
-                    self.exited(&frame, now);
-                    self.scope_done(env, frame, Err(e2));
-                }
+                Err(e2) => self.scope_done(env, frame, Err(e2)),
             }
             return;
         }
-        self.exited(&frame, now);
         self.scope_done(env, frame, Err(e));
     }
 
@@ -195,6 +217,19 @@ impl Execution {
             self.end_execution(now, result);
             return;
         };
+        let machine = self.machine.clone();
+        let parent_state = scope_states(&machine, &parent.path).and_then(|s| s.get(&parent.state));
+        if let (Some(st), Phase::Children(ch)) = (parent_state, &parent.phase) {
+            self.history.push(HistoryEvent {
+                at_ms: now,
+                kind: EventKind::ChildEnded {
+                    state: parent.state.clone(),
+                    kind: st.type_name(),
+                    index: ch.next.saturating_sub(1),
+                    ok: result.is_ok(),
+                },
+            });
+        }
         match result {
             Ok(output) => {
                 if let Phase::Children(ch) = &mut parent.phase {
@@ -202,13 +237,10 @@ impl Execution {
                 }
                 self.stack.push(parent);
             }
-            Err(e) => {
-                let machine = self.machine.clone();
-                match scope_states(&machine, &parent.path).and_then(|s| s.get(&parent.state)) {
-                    Some(state) => self.fail_state(env, parent, state, e),
-                    None => self.end_execution(now, Err(e)),
-                }
-            }
+            Err(e) => match parent_state {
+                Some(state) => self.fail_state(env, parent, state, e),
+                None => self.end_execution(now, Err(e)),
+            },
         }
     }
 
@@ -218,17 +250,42 @@ impl Execution {
         }
         self.stack.clear();
         let (status, kind) = match result {
-            Ok(output) => (Status::Succeeded(output), EventKind::ExecutionSucceeded),
+            Ok(output) => (
+                Status::Succeeded(output.clone()),
+                EventKind::ExecutionSucceeded { output },
+            ),
             Err(e) => (
                 Status::Failed {
                     error: e.error.clone(),
+                    cause: e.cause.clone(),
+                },
+                EventKind::ExecutionFailed {
+                    error: e.error,
                     cause: e.cause,
                 },
-                EventKind::ExecutionFailed { error: e.error },
             ),
         };
         self.history.push(HistoryEvent { at_ms: now, kind });
         self.finished = Some(status);
+    }
+
+    /// The execution ran past the state machine's `TimeoutSeconds`: it fails with
+    /// `States.Timeout`, recorded as `ExecutionTimedOut`.
+    pub(super) fn time_out(&mut self, now: i64, cause: String) {
+        if let Some(root) = self.stack.first() {
+            self.final_vars = root.vars.clone();
+        }
+        self.stack.clear();
+        self.history.push(HistoryEvent {
+            at_ms: now,
+            kind: EventKind::ExecutionTimedOut {
+                cause: cause.clone(),
+            },
+        });
+        self.finished = Some(Status::Failed {
+            error: TIMEOUT.to_owned(),
+            cause,
+        });
     }
 }
 

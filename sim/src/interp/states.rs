@@ -395,6 +395,9 @@ impl<'a, S: Integrations> StateCx<'a, S> {
             kind: EventKind::TaskScheduled {
                 state: name.to_string(),
                 resource: s.resource.clone(),
+                parameters: arguments.clone(),
+                timeout_seconds: timeout,
+                heartbeat_seconds: heartbeat,
             },
         });
         let request = TaskRequest {
@@ -405,7 +408,30 @@ impl<'a, S: Integrations> StateCx<'a, S> {
             task_token: token.as_deref(),
         };
         let env = &mut *self.env;
-        match env.services.invoke(request, &mut env.clock) {
+        let answer = env.services.invoke(request, &mut env.clock);
+        let kind = |output: &Value| {
+            let (state, resource, output) = (name.to_string(), s.resource.clone(), output.clone());
+            if waits {
+                EventKind::TaskSubmitted {
+                    state,
+                    resource,
+                    output,
+                }
+            } else {
+                EventKind::TaskSucceeded {
+                    state,
+                    resource,
+                    output,
+                }
+            }
+        };
+        if let Ok(output) = &answer {
+            self.history.push(HistoryEvent {
+                at_ms: self.env.clock.now_millis(),
+                kind: kind(output),
+            });
+        }
+        match answer {
             Err(f) => Step::Error(StateError::new(f.error, f.cause)),
             Ok(_) if waits => {
                 self.cost.task_tokens += 1;

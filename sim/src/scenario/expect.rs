@@ -222,15 +222,8 @@ pub fn check<Q: Outbox>(e: &Expect, sim: &Simulator<Q>, mark: Mark, problems: bo
         let created = v
             .runs
             .iter()
-            .flat_map(|r| {
-                let h = r.execution.history();
-                h.iter().enumerate().filter(move |(i, ev)| match &ev.kind {
-                    EventKind::TaskScheduled { state, resource } if resource.ends_with("scheduler:createSchedule") => {
-                        !matches!(h.get(i + 1).map(|x| &x.kind), Some(EventKind::TaskFailed { state: s, .. }) if s == state)
-                    }
-                    _ => false,
-                })
-            })
+            .flat_map(|r| r.execution.history())
+            .filter(|ev| matches!(&ev.kind, EventKind::TaskSucceeded { resource, .. } if resource.ends_with("scheduler:createSchedule")))
             .count();
         if created != n {
             fail.push(format!(
