@@ -21,7 +21,7 @@ use switchboard::Zone;
 
 use crate::pstn::{Direction, Seconds, Step};
 
-pub use run::{resolve_flow, Outcome};
+pub use run::{deploy_time_offline, resolve_flow, Outcome};
 pub use validate::ACTION_TYPES;
 
 /// A scenario file.

@@ -11,6 +11,7 @@ use switchboard_asl::StateMachine;
 
 use super::{expect, LambdaDef, Scenario, ScenarioError, DEFAULT_AT};
 use crate::expr::Clock;
+use crate::history::ExecutionHistory;
 use crate::pstn::{
     CallPlacer, CallSpec, Direction, Mark, Outbox, Setup, SimQueue, Simulator, Transcript,
 };
@@ -30,6 +31,10 @@ pub struct Outcome {
     pub transcript: Transcript,
     /// Expectations that did not hold (and script problems). Empty: the scenario passed.
     pub failures: Vec<String>,
+    /// Each execution as `GetExecutionHistory` reports it, in the order of
+    /// `transcript.executions`.
+    #[serde(skip)]
+    pub histories: Vec<ExecutionHistory>,
 }
 
 impl Outcome {
@@ -310,6 +315,12 @@ impl Scenario {
             flow,
             transcript: sim.transcript().clone(),
             failures,
+            histories: sim
+                .world()
+                .runs
+                .iter()
+                .map(|r| r.execution.aws_history())
+                .collect(),
         })
     }
 }
