@@ -245,7 +245,9 @@ pub fn trace(history: &History, graph: &Graph, title: &str) -> Result<Trace, Str
 }
 
 /// The graph's name for a state a history names: the same, or one whose `${Name}`
-/// placeholders stand for the text the deploy step put there.
+/// placeholders stand for the text the deploy step put there. When several fit (a placeholder
+/// at the end could also swallow the ` (3)` of a numbered name), the one with the most text of
+/// its own is meant.
 fn state_name(graph: &Graph, name: &str) -> Option<String> {
     if graph.node_index(name).is_some() {
         return Some(name.to_owned());
@@ -253,8 +255,23 @@ fn state_name(graph: &Graph, name: &str) -> Option<String> {
     graph
         .nodes
         .iter()
-        .find(|n| n.name.contains("${") && matches_placeholders(&n.name, name))
+        .filter(|n| n.name.contains("${") && matches_placeholders(&n.name, name))
+        .max_by_key(|n| literal_len(&n.name))
         .map(|n| n.name.clone())
+}
+
+/// The characters of `pattern` outside its `${…}` placeholders.
+fn literal_len(pattern: &str) -> usize {
+    let mut len = 0;
+    let mut rest = pattern;
+    while let Some(start) = rest.find("${") {
+        len += rest[..start].chars().count();
+        match rest[start..].find('}') {
+            Some(end) => rest = &rest[start + end + 1..],
+            None => return len + rest[start..].chars().count(),
+        }
+    }
+    len + rest.chars().count()
 }
 
 /// Whether `text` is `pattern` with each `${…}` replaced by some non-empty text.
@@ -370,6 +387,7 @@ fn succeeded(step: &mut Step, output: &str) {
 mod tests {
     use super::*;
     use serde_json::json;
+    use switchboard_asl::StateMachine;
 
     #[test]
     fn placeholders_match_the_text_deploy_put_there() {
@@ -389,6 +407,28 @@ mod tests {
         ));
         assert!(m("${A} and ${B}", "x and y"));
         assert!(!m("${A} and ${B}", "x or y"));
+    }
+
+    #[test]
+    fn a_name_goes_to_the_most_specific_state_its_placeholders_allow() {
+        // `${T}` could stand for `acme-T-1A2B (3)`: the numbered state is the one meant.
+        let m = StateMachine::from_json(
+            &json!({"StartAt": "DynamoDB updateItem ${T}", "States": {
+                "DynamoDB updateItem ${T}": {"Type": "Pass", "Next": "DynamoDB updateItem ${T} (3)"},
+                "DynamoDB updateItem ${T} (3)": {"Type": "Pass", "End": true}}})
+            .to_string(),
+        )
+        .unwrap();
+        let g = Graph::from_machine("x", &m).unwrap();
+        let name = |n: &str| state_name(&g, n);
+        assert_eq!(
+            name("DynamoDB updateItem acme-T-1A2B (3)").as_deref(),
+            Some("DynamoDB updateItem ${T} (3)")
+        );
+        assert_eq!(
+            name("DynamoDB updateItem acme-T-1A2B").as_deref(),
+            Some("DynamoDB updateItem ${T}")
+        );
     }
 
     #[test]
