@@ -162,12 +162,8 @@ impl Engine for AwsEngine {
     }
 }
 
-/// Time allowed for a long poll's answer to come back after SQS's wait ends.
-pub const ROUND_TRIP: Duration = Duration::from_millis(100);
-/// Interval of the short polls that cover the last second of a wait.
-pub const SHORT_POLL_EVERY: Duration = Duration::from_millis(200);
-/// A short poll starts at least this long before the wait ends.
-pub const LAST_POLL: Duration = Duration::from_millis(40);
+use crate::polls;
+pub use crate::polls::{LAST_POLL, ROUND_TRIP, SHORT_POLL_EVERY};
 
 impl AwsQueue {
     /// One `ReceiveMessage` waiting `secs` seconds at most.
@@ -218,11 +214,10 @@ impl ActionQueue for AwsQueue {
         })
     }
 
-    /// Waits no longer than `wait`. SQS long polls last whole seconds, 0 to 20
-    /// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html>),
-    /// so the wait is rounded down, leaving [`ROUND_TRIP`] for the answer to come back; less than
-    /// a second plus that is covered by short polls every [`SHORT_POLL_EVERY`], the last one
-    /// starting at least [`LAST_POLL`] before the end. Every request is cut at the end of `wait`
+    /// Waits no longer than `wait`, as [`crate::polls`] says: one long poll of whole seconds
+    /// (rounded down, leaving [`ROUND_TRIP`] for the answer to come back), then short polls every
+    /// [`SHORT_POLL_EVERY`], the last one starting at least [`LAST_POLL`] before the end. Every
+    /// request is cut at the end of `wait`
     /// (harmless: messages are received with visibility timeout 0, so a cut receive takes none).
     async fn receive(&self, url: &str, wait: Duration) -> BackendResult<Option<QueueMessage>> {
         if wait.is_zero() {
@@ -231,19 +226,18 @@ impl ActionQueue for AwsQueue {
         let until = tokio::time::Instant::now() + wait;
         loop {
             let left = until.saturating_duration_since(tokio::time::Instant::now());
-            let secs = left.saturating_sub(ROUND_TRIP).as_secs().min(20) as i32;
-            match tokio::time::timeout_at(until, self.receive_once(url, secs)).await {
+            let secs = polls::wait_seconds(left);
+            match tokio::time::timeout_at(until, self.receive_once(url, secs as i32)).await {
                 Ok(Ok(Some(msg))) => return Ok(Some(msg)),
                 Ok(Ok(None)) => {}
                 Ok(Err(e)) => return Err(e),
                 Err(_elapsed) => return Ok(None),
             }
             let left = until.saturating_duration_since(tokio::time::Instant::now());
-            if left < LAST_POLL {
-                return Ok(None);
-            }
-            if secs == 0 {
-                tokio::time::sleep(SHORT_POLL_EVERY.min(left - LAST_POLL)).await;
+            match polls::pause_after(secs, left) {
+                None => return Ok(None),
+                Some(pause) if !pause.is_zero() => tokio::time::sleep(pause).await,
+                Some(_) => {}
             }
         }
     }

@@ -38,6 +38,7 @@ pub mod incident;
 pub mod lambda;
 pub mod memory;
 pub mod names;
+pub mod polls;
 pub mod response;
 pub mod router;
 pub mod tokens;
