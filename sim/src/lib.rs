@@ -6,6 +6,7 @@
 //! (SQS, DynamoDB, Scheduler, S3, Lambda) their Tasks call; [`history`] writes an execution as
 //! Step Functions' `GetExecutionHistory` reports it.
 
+pub mod cost;
 pub mod expr;
 pub mod history;
 pub mod integration;

@@ -10,17 +10,18 @@
 //! there, as it would be a few milliseconds later on AWS.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{json, Value};
 use switchboard_asl::StateMachine;
 use switchboard_router::memory::MemoryQueue;
 use switchboard_router::{
-    ActionQueue, BackendError, BackendResult, Engine, ErrorKind, QueueMessage,
+    polls, ActionQueue, BackendError, BackendResult, Engine, ErrorKind, QueueMessage,
 };
 use tokio::sync::{mpsc, oneshot};
 
+use crate::cost::{sqs_chunks, SqsRequests};
 use crate::expr::Clock;
 use crate::interp::{Env, Execution, Integrations, Status, TaskFailure, TaskRequest, TokenError};
 use crate::services::scheduler::Firing;
@@ -59,8 +60,17 @@ pub enum Command {
     /// there or the response budget is spent.
     Idle {
         url: String,
-        reply: oneshot::Sender<()>,
+        reply: oneshot::Sender<Idled>,
     },
+}
+
+/// How long an idle poll let simulated time pass, and the most it could have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Idled {
+    /// Simulated milliseconds that passed.
+    pub elapsed_ms: i64,
+    /// The wait the router had: its response budget.
+    pub budget_ms: i64,
 }
 
 fn gone_world() -> BackendError {
@@ -146,6 +156,9 @@ pub trait Outbox: ActionQueue + Clone + 'static {
     fn pending_len(&self, url: &str) -> usize;
     /// Build the queue the router polls, given the channel to the world.
     fn for_router(&self, tx: mpsc::UnboundedSender<Command>) -> Self;
+    /// The SQS requests the router's side has made so far (`CreateQueue`, `ReceiveMessage`,
+    /// `DeleteMessage`, `DeleteQueue`), as SQS bills them.
+    fn requests(&self) -> SqsRequests;
 }
 
 impl Outbox for MemoryQueue {
@@ -161,15 +174,27 @@ impl Outbox for MemoryQueue {
     fn for_router(&self, _tx: mpsc::UnboundedSender<Command>) -> Self {
         self.clone()
     }
+    /// The router crate's queue waits in real time and counts nothing: runs on it (the parity
+    /// test compares transcripts only) show no SQS requests.
+    fn requests(&self) -> SqsRequests {
+        SqsRequests::default()
+    }
 }
 
 /// The router crate's [`MemoryQueue`], except that a long poll of an empty queue asks the
 /// [`World`] to let simulated time pass (firing `Wait` states, retries, timeouts and schedules)
 /// instead of sleeping in real time.
+///
+/// It counts the SQS requests the production queue (`switchboard_router::aws`) would make: each
+/// receive that finds a message at once, or a zero-length one, is one `ReceiveMessage`; a wait
+/// is the long poll and short polls of [`polls::requests`] up to the moment the message arrived
+/// (or the end of the response budget); a message over 64 KB counts a request per chunk.
 #[derive(Debug, Clone, Default)]
 pub struct SimQueue {
     inner: MemoryQueue,
     tx: Option<mpsc::UnboundedSender<Command>>,
+    /// Shared by every clone: the router's and the world's.
+    meter: Arc<Mutex<SqsRequests>>,
 }
 
 impl SimQueue {
@@ -182,40 +207,73 @@ impl SimQueue {
     fn ready(&self, url: &str) -> bool {
         !self.inner.exists(url) || !self.inner.pending(url).is_empty()
     }
+
+    fn count(&self, f: impl FnOnce(&mut SqsRequests)) {
+        if let Ok(mut m) = self.meter.lock() {
+            f(&mut m);
+        }
+    }
+
+    /// Receives at once, counting `polls` requests, plus a request per further 64 KB chunk of
+    /// the message received.
+    async fn take(&self, url: &str, polls: u64) -> BackendResult<Option<QueueMessage>> {
+        let exists = self.inner.exists(url);
+        let got = self.inner.receive(url, Duration::ZERO).await;
+        if exists {
+            let extra = match &got {
+                Ok(Some(m)) => sqs_chunks(m.body.len()) - 1,
+                _ => 0,
+            };
+            self.count(|m| m.receive_message += polls + extra);
+        }
+        got
+    }
 }
 
 impl ActionQueue for SimQueue {
     async fn create(&self, name: &str) -> BackendResult<String> {
+        self.count(|m| m.create_queue += 1);
         self.inner.create(name).await
     }
 
     async fn receive(&self, url: &str, wait: Duration) -> BackendResult<Option<QueueMessage>> {
         if self.ready(url) {
-            return self.inner.receive(url, Duration::ZERO).await;
+            return self.take(url, 1).await;
         }
         // A zero-length receive (the router failing what a call that is over left queued) waits
         // for nothing: no simulated time passes.
-        if wait.is_zero() {
-            return Ok(None);
-        }
-        if let Some(tx) = &self.tx {
-            let url = url.to_owned();
-            ask(tx, |reply| Command::Idle { url, reply }).await;
-        }
+        let idled = match &self.tx {
+            Some(tx) if !wait.is_zero() => {
+                let url = url.to_owned();
+                ask(tx, |reply| Command::Idle { url, reply }).await
+            }
+            _ => None,
+        };
+        let polls = |arrival: Option<i64>| match idled {
+            Some(i) => polls::requests(
+                Duration::from_millis(i.budget_ms.max(0) as u64),
+                arrival.map(|a| Duration::from_millis(a.max(0) as u64)),
+            ),
+            None => 1,
+        };
         // An empty queue answers at once: the inner queue's zero-length wait would arm a tokio
         // timer, which parks the thread until the next millisecond tick (~1 ms of real time per
         // empty poll) while nothing else can send.
         if self.ready(url) {
-            return self.inner.receive(url, Duration::ZERO).await;
+            let arrival = idled.map(|i| i.elapsed_ms);
+            return self.take(url, polls(arrival.or(Some(0)))).await;
         }
+        self.count(|m| m.receive_message += polls(None));
         Ok(None)
     }
 
     async fn ack(&self, url: &str, receipt: &str) -> BackendResult<()> {
+        self.count(|m| m.delete_message += 1);
         self.inner.ack(url, receipt).await
     }
 
     async fn delete(&self, url: &str) -> BackendResult<()> {
+        self.count(|m| m.delete_queue += 1);
         self.inner.delete(url).await
     }
 }
@@ -234,7 +292,11 @@ impl Outbox for SimQueue {
         SimQueue {
             inner: self.inner.clone(),
             tx: Some(tx),
+            meter: self.meter.clone(),
         }
+    }
+    fn requests(&self) -> SqsRequests {
+        self.meter.lock().map(|m| *m).unwrap_or_default()
     }
 }
 
@@ -244,7 +306,7 @@ impl Outbox for SimQueue {
 pub struct CallServices<Q> {
     /// Tables, buckets, schedules, functions and other queues.
     pub services: Services,
-    outbox: Q,
+    pub(crate) outbox: Q,
 }
 
 impl<Q: Outbox> Integrations for CallServices<Q> {
@@ -385,8 +447,12 @@ impl<Q: Outbox> World<Q> {
                 });
             }
             Command::Idle { url, reply } => {
+                let before = self.env.clock.now_millis();
                 self.idle(&url);
-                let _ = reply.send(());
+                let _ = reply.send(Idled {
+                    elapsed_ms: self.env.clock.now_millis() - before,
+                    budget_ms: self.budget_ms,
+                });
             }
         }
     }

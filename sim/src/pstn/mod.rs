@@ -35,12 +35,14 @@ use switchboard_asl::StateMachine;
 use switchboard_router::{Config, Reply, Router};
 use tokio::sync::mpsc;
 
+use crate::cost::{sqs_chunks, Usage};
 use crate::expr::Clock;
-use crate::services::Services;
+use crate::interp::{EventKind, Execution};
+use crate::services::{parse_resource, Services};
 
 pub use backend::{Outbox, SimEngine, SimQueue, World};
 pub use script::{Answer, Bridge, BridgeOutcome, Ender, Record, Script, Seconds, Step};
-pub use transcript::{Entry, ExecutionReport, Transcript};
+pub use transcript::{CallUsage, Entry, ExecutionReport, Transcript};
 
 /// The ARN prefix of simulated state machines.
 pub const MACHINE_ARN_PREFIX: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:";
@@ -139,6 +141,8 @@ pub struct Simulator<Q: Outbox = SimQueue> {
     call_start: i64,
     /// Total simulated call time.
     call_ms: i64,
+    /// Each call's `TransactionId` (its execution's name) and what the router used for it.
+    calls_usage: Vec<(usize, String, Usage)>,
 }
 
 use backend::Command;
@@ -211,6 +215,7 @@ impl<Q: Outbox> Simulator<Q> {
             calls: 0,
             call_start: 0,
             call_ms: 0,
+            calls_usage: Vec::new(),
         })
     }
 
@@ -332,6 +337,7 @@ impl<Q: Outbox> Simulator<Q> {
         self.script = Script::default();
         self.audio_ms.clear();
         self.call_ms = 0;
+        self.calls_usage.clear();
     }
 
     /// The transcript so far.
@@ -373,6 +379,27 @@ impl<Q: Outbox> Simulator<Q> {
         t.executions.clear();
         t.state_transitions = 0;
         t.round_trips = 0;
+        t.usage = self
+            .calls_usage
+            .iter()
+            .map(|(call, transaction, router)| {
+                let mut usage = *router;
+                let run = self
+                    .world
+                    .runs
+                    .iter()
+                    .find(|r| r.execution.name() == transaction);
+                if let Some(run) = run {
+                    usage.state_transitions = run.execution.cost().state_transitions;
+                    usage.sqs.send_message = send_message_requests(&run.execution);
+                }
+                CallUsage {
+                    call: *call,
+                    execution: run.map(|r| r.execution.name().to_owned()),
+                    usage,
+                }
+            })
+            .collect();
         for run in &self.world.runs {
             let cost = run.execution.cost();
             let (status, error, cause) = match &run.status {
@@ -403,4 +430,32 @@ impl<Q: Outbox> Simulator<Q> {
         }
         t.call_duration_ms = self.call_ms;
     }
+}
+
+/// The `SendMessage` requests of an execution's Tasks, each 64 KB chunk of the message body
+/// one request.
+fn send_message_requests(execution: &Execution) -> u64 {
+    execution
+        .history()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::TaskScheduled {
+                resource,
+                parameters,
+                ..
+            } if matches!(
+                parse_resource(resource),
+                Some(("sqs", "sendMessage", false))
+            ) =>
+            {
+                let bytes = match parameters.get("MessageBody") {
+                    Some(Value::String(s)) => s.len(),
+                    Some(other) => other.to_string().len(),
+                    None => 0,
+                };
+                Some(sqs_chunks(bytes))
+            }
+            _ => None,
+        })
+        .sum()
 }

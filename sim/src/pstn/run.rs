@@ -9,6 +9,7 @@ use super::actions::Done;
 use super::call::{sip, Call, Leg};
 use super::script::{Answer, Moment, Step};
 use super::{CallSpec, Direction, Entry, Outbox, Simulator, PLACE_CALL_TARGET};
+use crate::cost::{SqsRequests, Usage};
 
 /// A call that goes on longer than this many events is stopped and reported.
 const MAX_EVENTS: u64 = 1000;
@@ -57,12 +58,43 @@ impl<Q: Outbox> Simulator<Q> {
             sip_code,
         });
         let event = serde_json::to_value(&event).expect("an invocation event serialises to JSON");
+        let (before_ms, before_sqs) = (
+            self.world.env.clock.now_millis(),
+            self.world.env.services.outbox.requests(),
+        );
         let reply = self.dispatch(&event);
+        self.bill_invocation(call, before_ms, before_sqs);
         for i in reply.incidents {
             let text = format!("router {:?} {}: {}", i.severity, i.kind, i.detail).to_lowercase();
             self.note(call.number, text);
         }
         reply.response
+    }
+
+    /// What the router's invocation for one of `call`'s events used: one Lambda request, its
+    /// simulated time rounded up to the millisecond (at least 1 ms), and the queue requests it
+    /// made.
+    fn bill_invocation(&mut self, call: &Call, before_ms: i64, before: SqsRequests) {
+        let ms = (self.world.env.clock.now_millis() - before_ms).max(1) as u64;
+        let after = self.world.env.services.outbox.requests();
+        let u = match self
+            .calls_usage
+            .iter_mut()
+            .find(|(n, ..)| *n == call.number)
+        {
+            Some((_, _, u)) => u,
+            None => {
+                self.calls_usage
+                    .push((call.number, call.transaction_id.clone(), Usage::default()));
+                &mut self.calls_usage.last_mut().expect("just pushed").2
+            }
+        };
+        u.lambda_invocations += 1;
+        u.lambda_billed_ms += ms;
+        u.sqs.create_queue += after.create_queue - before.create_queue;
+        u.sqs.receive_message += after.receive_message - before.receive_message;
+        u.sqs.delete_message += after.delete_message - before.delete_message;
+        u.sqs.delete_queue += after.delete_queue - before.delete_queue;
     }
 
     /// Check a response as PSTN audio does: schema 1.0, at most 10 actions, every action's

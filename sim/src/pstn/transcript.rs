@@ -6,6 +6,8 @@ use std::fmt::{self, Write as _};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::cost::Usage;
+
 /// One line of the transcript.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -88,6 +90,19 @@ pub struct ExecutionReport {
     pub variables: Value,
 }
 
+/// What one call used, as AWS bills it: its execution's state transitions and the responses
+/// it queued (`SendMessage`), and the router's invocations, billed time and queue requests for
+/// the call's events.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallUsage {
+    /// The call's number (from 1).
+    pub call: usize,
+    /// The execution the call started, if any (a number no flow answers starts none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution: Option<String>,
+    pub usage: Usage,
+}
+
 /// The whole report of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Transcript {
@@ -105,11 +120,22 @@ pub struct Transcript {
     pub call_duration_ms: i64,
     /// Recordings saved to S3 (`s3://bucket/key`).
     pub recordings: Vec<String>,
+    /// What each call used (see [`crate::cost`]).
+    pub usage: Vec<CallUsage>,
     /// Script steps that did not fit, steps never used, router errors.
     pub problems: Vec<String>,
 }
 
 impl Transcript {
+    /// What all the calls used.
+    pub fn total_usage(&self) -> Usage {
+        let mut u = Usage::default();
+        for c in &self.usage {
+            u += c.usage;
+        }
+        u
+    }
+
     /// The texts heard, in order.
     pub fn heard(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().filter_map(|e| match e {
@@ -231,12 +257,15 @@ impl fmt::Display for Transcript {
             )?;
             writeln!(f, "    states: {}", x.states.join(" > "))?;
         }
+        let u = self.total_usage();
         writeln!(
             f,
-            "  cost: {} state transitions, {} round trips to the caller, {} router invocations, {:.1} s of call",
+            "  cost: {} state transitions, {} round trips to the caller, {} router invocations ({} ms billed), {} SQS requests, {:.1} s of call",
             self.state_transitions,
             self.round_trips,
             self.invocations,
+            u.lambda_billed_ms,
+            u.sqs.total(),
             self.call_duration_ms as f64 / 1000.0
         )?;
         for p in &self.problems {
