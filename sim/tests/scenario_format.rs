@@ -25,7 +25,7 @@ fn run(text: &str) -> Outcome {
 fn failures(text: &str) -> Vec<String> {
     let o = run(text);
     assert!(!o.passed(), "expected a failure:\n{}", o.transcript);
-    o.failures
+    o.failures.iter().map(|f| f.to_string()).collect()
 }
 
 fn passes(text: &str) {

@@ -34,7 +34,7 @@ fn run(path: &Path) -> Run {
         transitions: o.transcript.state_transitions,
         round_trips: o.transcript.round_trips,
         passed: o.passed(),
-        failures: o.failures.clone(),
+        failures: o.failures.iter().map(|f| f.to_string()).collect(),
     }
 }
 

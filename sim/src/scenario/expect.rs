@@ -3,6 +3,7 @@
 use serde_json::{Map, Value};
 use switchboard::pstn::Action;
 
+use super::failure::{Failure, Site};
 use super::Expect;
 use crate::interp::EventKind;
 use crate::pstn::backend::Run;
@@ -62,6 +63,8 @@ fn in_order<'a>(wanted: &'a [String], seen: &[&str], contains: bool) -> Option<&
 
 /// What happened from `mark` on: transcript entries, executions, recordings.
 struct View<'a> {
+    /// The number of the first entry in `entries`.
+    first: usize,
     entries: &'a [Entry],
     executions: &'a [ExecutionReport],
     runs: &'a [Run],
@@ -69,63 +72,93 @@ struct View<'a> {
     problems: &'a [String],
 }
 
+/// Entry numbers with what they say.
+type Numbered<'a> = Vec<(usize, &'a str)>;
+
+fn texts<'a>(n: &'a Numbered<'a>) -> Vec<&'a str> {
+    n.iter().map(|(_, t)| *t).collect()
+}
+
 impl View<'_> {
-    /// Texts heard, in order, on `leg` (any leg when `None`).
-    fn heard(&self, leg: Option<&str>) -> Vec<&str> {
+    /// Texts heard, in order, on `leg` (any leg when `None`), with their entry numbers.
+    fn heard(&self, leg: Option<&str>) -> Numbered<'_> {
         self.entries
             .iter()
-            .filter_map(|e| match e {
+            .enumerate()
+            .filter_map(|(i, e)| match e {
                 Entry::Action {
                     text: Some(t),
                     leg: l,
                     ..
-                } if leg.is_none_or(|x| x == l) => Some(t.as_str()),
+                } if leg.is_none_or(|x| x == l) => Some((self.first + i, t.as_str())),
                 _ => None,
             })
             .collect()
     }
 
-    /// Action types run, in order, on `leg` (any leg when `None`).
-    fn actions(&self, leg: Option<&str>) -> Vec<&str> {
+    /// Action types run, in order, on `leg` (any leg when `None`), with their entry numbers.
+    fn actions(&self, leg: Option<&str>) -> Numbered<'_> {
         self.entries
             .iter()
-            .filter_map(|e| match e {
+            .enumerate()
+            .filter_map(|(i, e)| match e {
                 Entry::Action { action, leg: l, .. } if leg.is_none_or(|x| x == l) => {
-                    Some(action.as_str())
+                    Some((self.first + i, action.as_str()))
                 }
                 _ => None,
             })
             .collect()
     }
+
+    /// The call these expectations are about: the first to start since the mark.
+    fn call(&self) -> Option<usize> {
+        self.entries.iter().find_map(|e| match e {
+            Entry::Call { call, .. } => Some(*call),
+            _ => None,
+        })
+    }
 }
 
 fn check_heard(
-    fail: &mut Vec<String>,
+    fail: &mut Vec<Failure>,
+    whole: &Site,
     on: &str,
-    heard: &[&str],
+    heard: &Numbered<'_>,
     wanted: &[String],
     unwanted: &[String],
 ) {
-    if let Some(w) = in_order(wanted, heard, true) {
-        fail.push(format!(
-            "expected {on}to hear {w:?} (in this order); heard: {heard:?}"
+    let said = texts(heard);
+    if let Some(w) = in_order(wanted, &said, true) {
+        fail.push(Failure::at(
+            whole.clone(),
+            format!("expected {on}to hear {w:?} (in this order); heard: {said:?}"),
         ));
     }
     for w in unwanted {
-        if let Some(h) = heard.iter().find(|h| h.contains(w.as_str())) {
-            fail.push(format!(
-                "expected {on}never to hear {w:?}, but it was said: {h:?}"
+        if let Some((i, h)) = heard.iter().find(|(_, h)| h.contains(w.as_str())) {
+            fail.push(Failure::at(
+                Site::Entry(*i),
+                format!("expected {on}never to hear {w:?}, but it was said: {h:?}"),
             ));
         }
     }
 }
 
-fn check_not_run(fail: &mut Vec<String>, on: &str, ran: &[&str], unwanted: &[String]) {
+fn check_not_run(fail: &mut Vec<Failure>, on: &str, ran: &Numbered<'_>, unwanted: &[String]) {
+    let names = texts(ran);
     for a in unwanted {
-        let n = ran.iter().filter(|r| **r == a.as_str()).count();
-        if n > 0 {
-            fail.push(format!(
-                "expected no {a} {on}; it ran {n} time(s) (actions: {ran:?})"
+        let runs: Vec<usize> = ran
+            .iter()
+            .filter(|(_, r)| *r == a.as_str())
+            .map(|(i, _)| *i)
+            .collect();
+        if let Some(first) = runs.first() {
+            fail.push(Failure::at(
+                Site::Entry(*first),
+                format!(
+                    "expected no {a} {on}; it ran {} time(s) (actions: {names:?})",
+                    runs.len()
+                ),
             ));
         }
     }
@@ -148,49 +181,75 @@ fn all_items(table: &crate::services::dynamodb::Table) -> Value {
 }
 
 /// Every failed expectation of `e` about what happened from `mark` on (tables and objects as
-/// they are now), and, with `problems`, every script problem since, as a sentence.
-pub fn check<Q: Outbox>(e: &Expect, sim: &Simulator<Q>, mark: Mark, problems: bool) -> Vec<String> {
+/// they are now), and, with `problems`, every script problem since, as a sentence with what it
+/// concerns. `every_call` says that `e` is about every call of the scenario rather than the
+/// one that started at `mark`.
+pub fn check<Q: Outbox>(
+    e: &Expect,
+    sim: &Simulator<Q>,
+    mark: Mark,
+    problems: bool,
+    every_call: bool,
+) -> Vec<Failure> {
     let t = sim.transcript();
     let runs = &sim.world().runs;
     let v = View {
+        first: mark.entries,
         entries: t.entries.get(mark.entries..).unwrap_or_default(),
         executions: t.executions.get(mark.runs..).unwrap_or_default(),
         runs: runs.get(mark.runs..).unwrap_or_default(),
         recordings: t.recordings.get(mark.recordings..).unwrap_or_default(),
         problems: t.problems.get(mark.problems..).unwrap_or_default(),
     };
-    let mut fail: Vec<String> = if problems {
-        v.problems.to_vec()
-    } else {
-        Vec::new()
-    };
-    check_heard(&mut fail, "", &v.heard(None), &e.heard, &e.not_heard);
+    let whole = Site::Call(if every_call { None } else { v.call() });
+    let mut fail: Vec<Failure> = Vec::new();
+    if problems {
+        fail.extend(
+            v.problems
+                .iter()
+                .map(|p| Failure::at(whole.clone(), p.clone())),
+        );
+    }
+    check_heard(
+        &mut fail,
+        &whole,
+        "",
+        &v.heard(None),
+        &e.heard,
+        &e.not_heard,
+    );
     for (tag, leg) in e.legs.named() {
         let on = format!("{tag} ");
-        check_heard(
-            &mut fail,
-            &on,
-            &v.heard(Some(tag)),
-            &leg.heard,
-            &leg.not_heard,
-        );
+        let heard = v.heard(Some(tag));
+        check_heard(&mut fail, &whole, &on, &heard, &leg.heard, &leg.not_heard);
         let ran = v.actions(Some(tag));
-        if let Some(w) = in_order(&leg.actions, &ran, false) {
-            fail.push(format!(
-                "expected the actions {:?} on {tag} in this order; missing {w:?} in {ran:?}",
-                leg.actions
+        let names = texts(&ran);
+        if let Some(w) = in_order(&leg.actions, &names, false) {
+            fail.push(Failure::at(
+                whole.clone(),
+                format!(
+                    "expected the actions {:?} on {tag} in this order; missing {w:?} in {names:?}",
+                    leg.actions
+                ),
             ));
         }
         check_not_run(&mut fail, &format!("on {tag}"), &ran, &leg.actions_not_run);
     }
     let actions = v.actions(None);
-    if let Some(w) = in_order(&e.actions, &actions, false) {
-        fail.push(format!(
-            "expected the actions {:?} in this order; missing {w:?} in {actions:?}",
-            e.actions
+    let names = texts(&actions);
+    if let Some(w) = in_order(&e.actions, &names, false) {
+        fail.push(Failure::at(
+            whole.clone(),
+            format!(
+                "expected the actions {:?} in this order; missing {w:?} in {names:?}",
+                e.actions
+            ),
         ));
     }
     check_not_run(&mut fail, "on any leg", &actions, &e.actions_not_run);
+    // What follows reads as sentences about the call as a whole, up to how it ended.
+    let mut out = fail;
+    let mut fail: Vec<String> = Vec::new();
     if let Some(b) = &e.bridged_to {
         let targets: Vec<&str> = v
             .entries
@@ -239,7 +298,10 @@ pub fn check<Q: Outbox>(e: &Expect, sim: &Simulator<Q>, mark: Mark, problems: bo
             ));
         }
     }
+    out.extend(fail.drain(..).map(|m| Failure::at(whole.clone(), m)));
     let last = v.executions.last();
+    // How the last execution ended: its last step, or the call when there is none.
+    let end = last.map_or(whole.clone(), |x| Site::End(x.name.clone()));
     if let Some(want) = &e.status {
         let got = last.map_or("none", |x| x.status.as_str());
         if got != want {
@@ -250,29 +312,35 @@ pub fn check<Q: Outbox>(e: &Expect, sim: &Simulator<Q>, mark: Mark, problems: bo
                         .map(|e| format!(" ({e}: {})", x.cause.clone().unwrap_or_default()))
                 })
                 .unwrap_or_default();
-            fail.push(format!(
-                "expected the execution to be {want}; it is {got}{why}"
+            out.push(Failure::at(
+                end.clone(),
+                format!("expected the execution to be {want}; it is {got}{why}"),
             ));
         }
     }
     if let Some(want) = &e.error {
         let got = last.and_then(|x| x.error.as_deref());
         if got != Some(want.as_str()) {
-            fail.push(format!(
-                "expected the execution to fail with {want}; error: {got:?}"
+            out.push(Failure::at(
+                end.clone(),
+                format!("expected the execution to fail with {want}; error: {got:?}"),
             ));
         }
     }
     for (k, want) in &e.variables {
         let got = last.and_then(|x| x.variables.get(k));
         if !got.is_some_and(|g| same(want, g)) {
-            fail.push(format!(
-                "expected variable {k} = {want}; it is {}",
-                got.map_or("unset".into(), Value::to_string)
+            out.push(Failure::at(
+                end.clone(),
+                format!(
+                    "expected variable {k} = {want}; it is {}",
+                    got.map_or("unset".into(), Value::to_string)
+                ),
             ));
         }
     }
     let transitions: u64 = v.executions.iter().map(|x| x.state_transitions).sum();
+    let mut fail = Vec::new();
     if let Some(max) = e.max_transitions.filter(|m| transitions > *m) {
         fail.push(format!(
             "expected at most {max} state transitions; the run made {transitions}"
@@ -284,7 +352,8 @@ pub fn check<Q: Outbox>(e: &Expect, sim: &Simulator<Q>, mark: Mark, problems: bo
             "expected at most {max} round trips; the run made {round_trips}"
         ));
     }
-    fail
+    out.extend(fail.into_iter().map(|m| Failure::at(whole.clone(), m)));
+    out
 }
 
 fn check_tables<Q: Outbox>(fail: &mut Vec<String>, e: &Expect, sim: &Simulator<Q>) {

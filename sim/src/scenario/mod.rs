@@ -7,6 +7,7 @@
 //! [`crate::pstn::Simulator`] and checks the expectations.
 
 mod expect;
+mod failure;
 mod run;
 mod validate;
 mod yaml;
@@ -21,6 +22,7 @@ use switchboard::Zone;
 
 use crate::pstn::{Direction, Seconds, Step};
 
+pub use failure::{Failure, Site};
 pub use run::{deploy_time_offline, resolve_flow, Outcome};
 pub use validate::ACTION_TYPES;
 

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use switchboard::Zone;
 use switchboard_asl::StateMachine;
 
-use super::{expect, LambdaDef, Scenario, ScenarioError, DEFAULT_AT};
+use super::{expect, Failure, LambdaDef, Scenario, ScenarioError, DEFAULT_AT};
 use crate::expr::Clock;
 use crate::history::ExecutionHistory;
 use crate::pstn::{
@@ -29,8 +29,9 @@ pub struct Outcome {
     pub flow: PathBuf,
     /// What happened.
     pub transcript: Transcript,
-    /// Expectations that did not hold (and script problems). Empty: the scenario passed.
-    pub failures: Vec<String>,
+    /// Expectations that did not hold (and script problems), each with what it concerns.
+    /// Empty: the scenario passed.
+    pub failures: Vec<Failure>,
     /// Each execution as `GetExecutionHistory` reports it, in the order of
     /// `transcript.executions`.
     #[serde(skip)]
@@ -301,14 +302,20 @@ impl Scenario {
                 (None, false) => String::new(),
             };
             failures.extend(
-                expect::check(&run.expect, &sim, mark, several)
+                expect::check(&run.expect, &sim, mark, several, false)
                     .into_iter()
-                    .map(|f| format!("{prefix}{f}")),
+                    .map(|f| f.prefixed(&prefix)),
             );
         }
         // The scenario's own expectations cover every call (its script problems are already
         // reported, call by call).
-        failures.extend(expect::check(&self.expect, &sim, Mark::default(), !several));
+        failures.extend(expect::check(
+            &self.expect,
+            &sim,
+            Mark::default(),
+            !several,
+            several,
+        ));
         Ok(Outcome {
             scenario: self.path.clone(),
             name: self.title(),
