@@ -100,7 +100,7 @@ pub fn flow_name(path: &Path) -> String {
 /// The directory the states' source paths are relative to, from `out`'s directory: the first
 /// of the flow file's directory and its parents, then the current directory and its parents,
 /// that holds the first source file a state names.
-fn source_root(graph: &Graph, flow: &Path, out: &Path) -> Option<String> {
+pub fn source_root(graph: &Graph, flow: &Path, out: &Path) -> Option<String> {
     let file = graph
         .nodes
         .iter()

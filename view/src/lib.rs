@@ -6,9 +6,11 @@
 //! - [`graph`]: the definition as graph data (nodes in words, labelled edges, badges, groups);
 //! - [`words`] and [`describe`]: values and states in plain English;
 //! - [`layout`]: where every box, edge and file area goes;
-//! - [`page`]: the HTML page, [`trace`]: a call on it.
+//! - [`page`]: the HTML page, [`trace`]: a call on it;
+//! - [`coverage`]: what a set of calls went through, and its page.
 
 pub mod cli;
+pub mod coverage;
 pub mod describe;
 pub mod graph;
 pub mod history;

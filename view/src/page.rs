@@ -252,6 +252,9 @@ fn panel(page: &mut String, trace: &Trace, steps: &[StepData]) {
         let _ = write!(page, " — {}", esc(e));
     }
     page.push_str("</p>\n");
+    for f in &trace.facts {
+        let _ = writeln!(page, "<p class=\"facts\">{}</p>", esc(f));
+    }
     for f in &trace.failed {
         let _ = writeln!(page, "<p class=\"failed\">✗ {}</p>", esc(f));
     }

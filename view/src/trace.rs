@@ -26,6 +26,10 @@ pub struct Trace {
     /// Expectations that failed, not tied to one step.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failed: Vec<String>,
+    /// Other things to know about the call, one line each (what it cost, say), shown under
+    /// its status.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<String>,
 }
 
 /// One state the call went through.
