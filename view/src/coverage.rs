@@ -182,12 +182,26 @@ fn enclosing_edge(graph: &Graph, prev: &str, next: &str) -> Option<usize> {
 /// percentages, and the lists of what was not reached.
 pub fn render(graph: &Graph, coverage: &Coverage, options: &Options) -> String {
     let layout = layout::layout(graph, &Cards { graph });
-    let marks = Marks {
-        visits: layout
+    // An end state drawn near each use: a copy counts the calls that came along its edges, the
+    // state's own box the rest (those that came through a badge, or started there).
+    let mut visits = vec![0; layout.boxes.len()];
+    for r in &layout.routes {
+        if !layout.boxes[r.to_box].primary {
+            visits[r.to_box] += coverage.edges.get(r.edge).copied().unwrap_or(0);
+        }
+    }
+    for (b, nb) in layout.boxes.iter().enumerate().filter(|(_, nb)| nb.primary) {
+        let copies: usize = layout
             .boxes
             .iter()
-            .map(|b| coverage.states.get(b.node).copied().unwrap_or(0))
-            .collect(),
+            .enumerate()
+            .filter(|(_, c)| !c.primary && c.node == nb.node)
+            .map(|(c, _)| visits[c])
+            .sum();
+        visits[b] = coverage.states[nb.node].saturating_sub(copies);
+    }
+    let marks = Marks {
+        visits,
         taken: coverage.edges.clone(),
         failed: vec![false; layout.boxes.len()],
     };

@@ -73,7 +73,9 @@ fn the_page_dashes_what_no_call_reached() {
         "data-states=\"{s}/{st}\" data-transitions=\"{t}/{tt}\""
     )));
     assert!(page.contains("<body class=\"coverage\">"));
-    // Every box of a reached state is drawn visited, and no other.
+    // A state no call reached has no box drawn visited; a reached one has at least one (an end
+    // state's copy near a use counts the calls that came along its edges).
+    let mut visited = vec![0; g.nodes.len()];
     let mut boxes = 0;
     for line in page.lines().filter(|l| l.starts_with("<g class=\"node ")) {
         let name = line
@@ -83,10 +85,17 @@ fn the_page_dashes_what_no_call_reached() {
             .and_then(|r| r.split('"').next())
             .unwrap();
         let node = g.nodes.iter().position(|n| esc(&n.name) == name).unwrap();
-        assert_eq!(line.contains(" visited"), c.states[node] > 0, "{name}");
+        visited[node] += usize::from(line.contains(" visited"));
         boxes += 1;
     }
     assert!(boxes >= g.nodes.len());
+    for (n, v) in visited.iter().enumerate() {
+        assert_eq!(*v > 0, c.states[n] > 0, "{}", g.nodes[n].name);
+    }
+    // `Call ended`, drawn near each of its uses, is lit only where the call arrived.
+    let ended = g.node_index("Call ended").unwrap();
+    assert!(page.matches("data-copy-of=\"Call ended\"").count() > 1);
+    assert_eq!(visited[ended], 1);
     // Badges nobody left through are styled by id; the one the call took is not.
     let taken = c
         .badges
@@ -110,6 +119,54 @@ fn esc(s: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&#39;")
+}
+
+#[test]
+fn an_end_state_is_counted_at_the_copy_the_call_arrived_at() {
+    let g = business();
+    let layout = switchboard_view::layout::layout(&g, &Sizes);
+    // An edge into an end state drawn again near its use.
+    let route = layout
+        .routes
+        .iter()
+        .find(|r| !layout.boxes[r.to_box].primary)
+        .expect("an end state drawn near a use");
+    let e = &g.edges[route.edge];
+    let step = |s: &str| Step {
+        state: s.to_owned(),
+        ..Step::default()
+    };
+    let t = Trace {
+        steps: vec![step(&e.from), step(&e.to)],
+        ..Trace::default()
+    };
+    let mut c = Coverage::new(&g);
+    c.add(&g, &t);
+    let page = render(&g, &c, &Options::default());
+    let copy = format!("id=\"b{}\"", route.to_box);
+    let line = page.lines().find(|l| l.contains(&copy)).unwrap();
+    assert!(line.contains(" visited"), "{line}");
+    let primary = layout
+        .boxes
+        .iter()
+        .position(|b| b.primary && b.node == layout.boxes[route.to_box].node)
+        .unwrap();
+    let own = format!("id=\"b{primary}\"");
+    let line = page.lines().find(|l| l.contains(&own)).unwrap();
+    assert!(!line.contains(" visited"), "{line}");
+}
+
+/// Sizes as good as any: the layout's box and route numbering does not depend on them here,
+/// only on the graph, and the page uses its own.
+struct Sizes;
+
+impl switchboard_view::layout::Sizes for Sizes {
+    fn node(&self, _: usize, _: bool) -> (f64, f64) {
+        (250.0, 60.0)
+    }
+    fn label(&self, text: &str) -> (f64, f64) {
+        (text.len() as f64 * 6.0, 16.0)
+    }
 }
 
 #[test]

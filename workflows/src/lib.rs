@@ -2,6 +2,7 @@
 //! `compile` / `simulate` binaries.
 
 pub mod flows;
+pub mod simulate;
 
 use switchboard::FlowDef;
 
