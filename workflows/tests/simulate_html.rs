@@ -241,3 +241,31 @@ fn prices_come_from_a_file_and_a_bad_one_is_refused_with_its_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_router_s_memory_is_its_stack_s() {
+    let dir = out("memory");
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("switchboard.toml");
+    std::fs::write(
+        &config,
+        "[stack.acme]\nflows = [\"business-phone\"]\nrouter_memory_mb = 1024\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = simulate(&["--scenario", NO_ANSWER, "--config", str_dir(&config)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("router at 1024 MB"), "{stdout}");
+    // The repository's own configuration: the business stack's default, 256 MB.
+    let (_, stdout, _) = simulate(&["--scenario", NO_ANSWER]);
+    assert!(stdout.contains("router at 256 MB"), "{stdout}");
+
+    std::fs::write(
+        &config,
+        "[stack.acme]\nflows = [\"business-phone\"]\nrouter_memory_mb = 64\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = simulate(&["--scenario", NO_ANSWER, "--config", str_dir(&config)]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("router_memory_mb"), "{stderr}");
+    assert!(stderr.contains("128 to 10240 MB"), "{stderr}");
+}
