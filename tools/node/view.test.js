@@ -4,8 +4,10 @@
 // the → key. A screenshot of the business app is kept in target/view-test/.
 //
 // Run: node --test tools/node/view.test.js   (test.sh does, after `compile --check`)
-// Pages: dist/business-phone.html as compiled, and the call of
-// view/tests/fixtures/business-phone-voicemail.history.json written by `cargo run --bin view`.
+// Pages: dist/business-phone.html as compiled, the call of
+// view/tests/fixtures/business-phone-voicemail.history.json written by `cargo run --bin view`,
+// and a simulated call written by `cargo run --bin simulate -- --html`: the business app's
+// open-owner-no-answer scenario with two expectations it does not meet (target/view-test/sim/).
 // VIEW_TEST_PAGE=FILE checks FILE instead of dist/business-phone.html (to try a broken page).
 'use strict';
 const test = require('node:test');
@@ -13,7 +15,7 @@ const assert = require('node:assert/strict');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { execFileSync } = require('child_process');
+const { execFileSync, spawnSync } = require('child_process');
 const { chromium } = require('playwright-core');
 
 const root = path.resolve(__dirname, '..', '..');
@@ -24,6 +26,10 @@ const businessPage = process.env.VIEW_TEST_PAGE
   : path.join(root, 'dist', 'business-phone.html');
 const fixture = path.join(root, 'view', 'tests', 'fixtures', 'business-phone-voicemail.history.json');
 const callPage = path.join(out, 'business-phone-call.html');
+const simDir = path.join(out, 'sim');
+const simScenario = path.join(simDir, 'scenario', 'owner-no-answer-expected-otherwise.yaml');
+const simPage = path.join(simDir, 'pages', 'owner-no-answer-expected-otherwise.html');
+const simHistory = path.join(simDir, 'pages', 'owner-no-answer-expected-otherwise.history.json');
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -35,6 +41,17 @@ test.before(async () => {
   const cargo = process.env.CARGO || 'cargo';
   execFileSync(cargo, ['run', '--quiet', '--bin', 'view', '--', '--flow', definition,
     '--history', fixture, '--out', callPage], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  // A simulated call whose expectations fail: the voicemail apology must not be heard (it is,
+  // at the voicemail prompt's step) and the call must take one round trip (it takes four).
+  fs.rmSync(simDir, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(simScenario), { recursive: true });
+  const scenario = fs.readFileSync(path.join(root, 'workflows/scenarios/business-phone/open-owner-no-answer.yaml'), 'utf8')
+    .replace('flow: business-phone', `flow: ${definition}`)
+    .replace('  status: succeeded', '  status: succeeded\n  not_heard: ["Sorry, nobody can take"]\n  max_round_trips: 1');
+  fs.writeFileSync(simScenario, scenario);
+  const sim = spawnSync(cargo, ['run', '--quiet', '--bin', 'simulate', '--', '--scenario', simScenario,
+    '--html', path.join(simDir, 'pages')], { cwd: root, encoding: 'utf8' });
+  assert.equal(sim.status, 1, `simulate reports the failed expectations: ${sim.stdout}${sim.stderr}`);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-view-chromium-'));
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -177,5 +194,55 @@ test('stepping with → through a recorded call lights its states in order', asy
   assert.equal(visited, expected.length);
   assert.deepEqual(problems, []);
   await page.screenshot({ path: path.join(out, 'business-phone-call.png') });
+  await page.close();
+});
+
+test('a simulated call steps in the order of its history, its failed expectations in red', async () => {
+  const history = JSON.parse(fs.readFileSync(simHistory, 'utf8'));
+  const names = stateNames(asl.States);
+  const expected = history.events
+    .filter((e) => e.type.endsWith('StateEntered'))
+    .map((e) => graphName(e.stateEnteredEventDetails.name, names));
+  assert.ok(expected.length >= 5, `${expected.length} steps`);
+  assert.ok(expected.every((n) => n), 'every state of the history is in the definition');
+
+  const { page, problems } = await open(simPage);
+  const current = () => page.$$eval('.node.current', (els) =>
+    els.map((e) => e.getAttribute('data-state') || e.getAttribute('data-copy-of')));
+  const red = (selector) => page.$eval(selector, (e) => getComputedStyle(e).color);
+  const fail = await page.evaluate(() => {
+    const probe = document.createElement('span');
+    probe.style.color = 'var(--fail)';
+    document.body.appendChild(probe);
+    const c = getComputedStyle(probe).color;
+    probe.remove();
+    return c;
+  });
+  // The call as a whole: one round trip expected, four made.
+  assert.match(await page.textContent('#call p.failed'), /expected at most 1 round trips; the run made 4/);
+  assert.equal(await red('#call p.failed'), fail);
+  let apology = -1;
+  for (let i = 0; i < expected.length; i++) {
+    await page.keyboard.press('ArrowRight');
+    assert.deepEqual(await current(), [expected[i]], `step ${i + 1}`);
+    const failed = await page.$$eval('#step dd.failed', (els) => els.map((e) => e.textContent));
+    if (failed.some((f) => f.includes('expected never to hear "Sorry, nobody can take"'))) {
+      apology = i;
+      assert.equal(await red('#step dd.failed'), fail);
+      assert.match(await page.textContent('#step'), /The caller heard.*Sorry, nobody can take your call/s);
+    }
+  }
+  assert.ok(expected[apology] && expected[apology].startsWith('Speak Sorry, nobody can take'),
+    `the failed expectation sits at the voicemail prompt (step ${apology + 1})`);
+  // Once the step-through has moved on, that step is red in the list, and no other is.
+  const redSteps = await page.$$eval('#steps li', (els, c) =>
+    els.filter((e) => getComputedStyle(e).color === c).map((e) => Number(e.getAttribute('data-step'))), fail);
+  assert.deepEqual(redSteps, [apology]);
+  // The box of that state is drawn failed.
+  const failedBoxes = await page.$$eval('.node.failed', (els) => els.map((e) => e.getAttribute('data-state')));
+  assert.deepEqual(failedBoxes, [expected[apology]]);
+  assert.match(await page.textContent('#call'), /On AWS: \$0\.000/);
+  assert.deepEqual(problems, []);
+  await page.screenshot({ path: path.join(out, 'business-phone-simulated-call.png') });
   await page.close();
 });
