@@ -271,15 +271,18 @@ impl Writer {
         match &ev.kind {
             EventKind::StateEntered {
                 state, kind, input, ..
-            } => self.push(
-                at,
-                &format!("{kind}StateEntered"),
-                Some(Details::StateEnteredEventDetails(StateEntered {
-                    name: state.clone(),
-                    input: json(input),
-                    input_details: WHOLE,
-                })),
-            ),
+            } => {
+                let input = json(input);
+                self.push(
+                    at,
+                    &format!("{kind}StateEntered"),
+                    Some(Details::StateEnteredEventDetails(StateEntered {
+                        name: state.clone(),
+                        input,
+                        input_details: WHOLE,
+                    })),
+                )
+            }
             EventKind::StateExited {
                 state,
                 kind,
@@ -287,6 +290,7 @@ impl Writer {
                 assigned,
                 ..
             } => {
+                let output = json(output);
                 if matches!(*kind, "Parallel" | "Map") {
                     match self.failed.iter().position(|f| f == state) {
                         Some(i) => {
@@ -305,7 +309,7 @@ impl Writer {
                     &format!("{kind}StateExited"),
                     Some(Details::StateExitedEventDetails(StateExited {
                         name: state.clone(),
-                        output: json(output),
+                        output,
                         output_details: WHOLE,
                         assigned_variables_details: assigned_variables.as_ref().map(|_| WHOLE),
                         assigned_variables,

@@ -17,7 +17,7 @@ pub struct TaskRequest<'a> {
     /// The execution's ARN.
     pub execution: &'a str,
     /// `Parameters` (JSONPath) or `Arguments` (JSONata) after evaluation.
-    pub arguments: Value,
+    pub arguments: &'a Value,
     /// The task token, for `….waitForTaskToken` resources.
     pub task_token: Option<&'a str>,
 }

@@ -143,6 +143,16 @@ fn a_waiting_task_answered_then_a_choice_and_the_end() {
     );
     let exited = &find(&h, "TaskStateExited")["stateExitedEventDetails"];
     assert_eq!(exited["name"], "Ask");
+    // A state's input is what the state before it output.
+    assert_eq!(parsed(&exited["output"]), event);
+    assert_eq!(
+        find(&h, "ChoiceStateEntered")["stateEnteredEventDetails"]["input"],
+        exited["output"]
+    );
+    assert_eq!(
+        parsed(&h[1]["stateEnteredEventDetails"]["input"]),
+        json!({"QueueUrl": queue()})
+    );
     assert_eq!(exited["assignedVariables"], json!({"digits": "\"1\""}));
     assert_eq!(
         find(&h, "SucceedStateEntered")["stateEnteredEventDetails"]["name"],
@@ -319,6 +329,9 @@ fn parallel_branches_and_map_iterations_are_announced() {
         h[15]["mapIterationStartedEventDetails"],
         json!({"name": "Each", "index": 1})
     );
+    // Each iteration's first state gets its item.
+    assert_eq!(h[12]["stateEnteredEventDetails"]["input"], "1");
+    assert_eq!(h[16]["stateEnteredEventDetails"]["input"], "2");
 }
 
 #[test]

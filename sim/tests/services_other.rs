@@ -138,17 +138,19 @@ fn s3_objects_and_their_errors() {
         "S3.NoSuchBucket"
     );
     let mut clock = Clock::new(0, 0);
-    let req = |resource, arguments| TaskRequest {
-        resource,
-        state: "S",
-        execution: "e",
-        arguments,
-        task_token: None,
-    };
+    fn req<'a>(resource: &'a str, arguments: &'a serde_json::Value) -> TaskRequest<'a> {
+        TaskRequest {
+            resource,
+            state: "S",
+            execution: "e",
+            arguments,
+            task_token: None,
+        }
+    }
     let out = services.invoke(
         req(
             "arn:aws:states:::aws-sdk:s3:getObject",
-            json!({"Bucket": "media", "Key": "vm/1.wav"}),
+            &json!({"Bucket": "media", "Key": "vm/1.wav"}),
         ),
         &mut clock,
     );
@@ -162,15 +164,17 @@ fn lambda_closures_by_name_or_arn_and_unknown_functions() {
         .lambdas
         .register("double", |v| Ok(json!(v["n"].as_i64().unwrap_or(0) * 2)));
     let mut clock = Clock::new(0, 0);
-    let req = |resource, arguments| TaskRequest {
-        resource,
-        state: "L",
-        execution: "e",
-        arguments,
-        task_token: None,
-    };
+    fn req<'a>(resource: &'a str, arguments: &'a serde_json::Value) -> TaskRequest<'a> {
+        TaskRequest {
+            resource,
+            state: "L",
+            execution: "e",
+            arguments,
+            task_token: None,
+        }
+    }
     let out = services.invoke(req("arn:aws:states:::lambda:invoke",
-        json!({"FunctionName": "arn:aws:lambda:us-east-1:1:function:double:$LATEST", "Payload": {"n": 4}})), &mut clock).unwrap();
+        &json!({"FunctionName": "arn:aws:lambda:us-east-1:1:function:double:$LATEST", "Payload": {"n": 4}})), &mut clock).unwrap();
     assert_eq!(
         out,
         json!({"ExecutedVersion": "$LATEST", "Payload": 8, "StatusCode": 200})
@@ -179,7 +183,7 @@ fn lambda_closures_by_name_or_arn_and_unknown_functions() {
         .invoke(
             req(
                 "arn:aws:lambda:us-east-1:1:function:double",
-                json!({"n": 5}),
+                &json!({"n": 5}),
             ),
             &mut clock,
         )
@@ -189,7 +193,7 @@ fn lambda_closures_by_name_or_arn_and_unknown_functions() {
         .invoke(
             req(
                 "arn:aws:states:::lambda:invoke",
-                json!({"FunctionName": "ghost"}),
+                &json!({"FunctionName": "ghost"}),
             ),
             &mut clock,
         )

@@ -394,7 +394,7 @@ impl Execution {
                         kind: EventKind::TaskSucceeded {
                             state: cx.frame.state.clone(),
                             resource: s.resource.clone(),
-                            output: v.clone(),
+                            output: Arc::new(v.clone()),
                         },
                     });
                     cx.finish_result(task_fields(s), v, Some(&token))

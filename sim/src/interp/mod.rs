@@ -149,7 +149,8 @@ pub struct HistoryEvent {
 }
 
 /// What a [`HistoryEvent`] records: enough to write the execution as Step Functions'
-/// `GetExecutionHistory` reports it ([`crate::history`]).
+/// `GetExecutionHistory` reports it ([`crate::history`]). A state's input and output are shared
+/// with the interpreter, not copied.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventKind {
     /// A state was entered (counted as a transition).
@@ -161,7 +162,7 @@ pub enum EventKind {
         /// Nesting depth: 0 at top level, 1 in a branch or iteration, …
         depth: usize,
         /// The state's input.
-        input: Value,
+        input: Arc<Value>,
     },
     /// A state finished and the execution moved on (or its scope ended): after its normal
     /// end, or after a catcher handled its error. A state whose error nothing catches, and a
@@ -174,7 +175,7 @@ pub enum EventKind {
         /// Nesting depth.
         depth: usize,
         /// The state's output.
-        output: Value,
+        output: Arc<Value>,
         /// The variables its `Assign` (or its catcher's) set, if any.
         assigned: Option<Vars>,
     },
@@ -199,7 +200,7 @@ pub enum EventKind {
         /// The resource.
         resource: String,
         /// What the service answered.
-        output: Value,
+        output: Arc<Value>,
     },
     /// A Task's call (or its token) succeeded with `output`.
     TaskSucceeded {
@@ -208,7 +209,7 @@ pub enum EventKind {
         /// The resource.
         resource: String,
         /// The result: the service's answer, or what `SendTaskSuccess` gave.
-        output: Value,
+        output: Arc<Value>,
     },
     /// A state failed: its Task's call or wait (a Task scheduled since it was entered or last
     /// retried), an expression, or anything else that raised `error`.

@@ -1,6 +1,8 @@
 //! What happens after a state ran: transitions, retries, catchers, and the end of a scope
 //! (the machine, a Parallel branch, a Map iteration).
 
+use std::sync::Arc;
+
 use serde_json::Value;
 use switchboard_asl::State;
 
@@ -28,14 +30,17 @@ impl Execution {
                 output,
                 assign,
             } => {
+                let output = Arc::new(output);
                 self.exited(&frame, state, now, &output, assign.as_ref());
                 apply_assign(&mut frame.vars, assign);
                 frame.transition(next, output, now);
                 self.stack.push(frame);
             }
             Step::End { output, assign } => {
-                self.exited(&frame, state, now, &output, assign.as_ref());
+                let shared = Arc::new(output);
+                self.exited(&frame, state, now, &shared, assign.as_ref());
                 apply_assign(&mut frame.vars, assign);
+                let output = Arc::try_unwrap(shared).unwrap_or_else(|s| (*s).clone());
                 self.scope_done(env, frame, Ok(output));
             }
             // A `Fail` state has no exit: the execution (or its branch) fails there.
@@ -89,7 +94,7 @@ impl Execution {
         frame: &Frame,
         state: &State,
         now: i64,
-        output: &Value,
+        output: &Arc<Value>,
         assigned: Option<&Vars>,
     ) {
         self.history.push(HistoryEvent {
@@ -182,6 +187,7 @@ impl Execution {
             drop(vars);
             match caught {
                 Ok((output, assign)) => {
+                    let output = Arc::new(output);
                     self.history.push(HistoryEvent {
                         at_ms: now,
                         kind: EventKind::Caught {

@@ -1,6 +1,8 @@
 //! The pieces of a running execution: frames (one per running scope: the machine, a Parallel
 //! branch, a Map iteration), what a frame is doing, and what running a state produced.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 use switchboard_asl::{Catcher, QueryLanguage, Retrier, State, StateMachine, States};
 
@@ -24,8 +26,8 @@ pub(crate) struct Frame {
     pub lang: QueryLanguage,
     /// The current state.
     pub state: String,
-    /// The current state's raw input.
-    pub input: Value,
+    /// The current state's raw input (shared with the history, which records it).
+    pub input: Arc<Value>,
     /// This scope's own variables (outer scopes' are read through the stack).
     pub vars: Vars,
     /// When the current state was entered.
@@ -52,7 +54,7 @@ impl Frame {
             path,
             lang,
             state,
-            input,
+            input: Arc::new(input),
             vars: Vars::new(),
             entered_ms: now,
             fresh: true,
@@ -63,7 +65,7 @@ impl Frame {
     }
 
     /// Move to `next` with `input`: a new state, with fresh retry counters.
-    pub fn transition(&mut self, next: String, input: Value, now: i64) {
+    pub fn transition(&mut self, next: String, input: Arc<Value>, now: i64) {
         self.state = next;
         self.input = input;
         self.entered_ms = now;

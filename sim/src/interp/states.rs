@@ -8,6 +8,7 @@
 //! output in a catcher, and the effective input (after `InputPath`) in Choice and Wait states.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use chrono::DateTime;
 use serde_json::Value;
@@ -122,7 +123,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
 
     pub fn pass(&mut self, s: &Pass) -> Step {
         let ctx = self.context(None, None);
-        let (input, name) = (&self.frame.input, self.name());
+        let (input, name) = (&*self.frame.input, self.name());
         let mut ev = eval!(self, &ctx);
         let (output, assign) = match self.lang {
             QueryLanguage::JsonPath => {
@@ -154,7 +155,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
 
     pub fn succeed(&mut self, s: &Succeed) -> Step {
         let ctx = self.context(None, None);
-        let input = &self.frame.input;
+        let input = &*self.frame.input;
         let mut ev = eval!(self, &ctx);
         let output = match self.lang {
             QueryLanguage::JsonPath => {
@@ -174,7 +175,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
 
     pub fn fail(&mut self, s: &Fail) -> Step {
         let ctx = self.context(None, None);
-        let input = &self.frame.input;
+        let input = &*self.frame.input;
         let vars = self.vars;
         let mut ev = eval!(self, &ctx);
         let mut field = |name: &str, literal: &Option<String>, path: &Option<String>| {
@@ -203,7 +204,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
 
     pub fn choice(&mut self, s: &Choice) -> Step {
         let ctx = self.context(None, None);
-        let (input, name, lang, vars) = (&self.frame.input, self.name(), self.lang, self.vars);
+        let (input, name, lang, vars) = (&*self.frame.input, self.name(), self.lang, self.vars);
         let mut ev = eval!(self, &ctx);
         let eff = match lang {
             QueryLanguage::JsonPath => tri!(ev.select_input(s.io.input_path.as_ref(), input)),
@@ -269,7 +270,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
 
     pub fn wait(&mut self, s: &Wait) -> Step {
         let ctx = self.context(None, None);
-        let (input, name, vars) = (&self.frame.input, self.name(), self.vars);
+        let (input, name, vars) = (&*self.frame.input, self.name(), self.vars);
         let now = self.now();
         let mut ev = eval!(self, &ctx);
         let b = Bindings::new(input, &ctx, vars);
@@ -315,7 +316,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
 
     pub fn finish_wait(&mut self, s: &Wait) -> Step {
         let ctx = self.context(None, None);
-        let (input, name, vars) = (&self.frame.input, self.name(), self.vars);
+        let (input, name, vars) = (&*self.frame.input, self.name(), self.vars);
         let mut ev = eval!(self, &ctx);
         let (output, assign) = match self.lang {
             QueryLanguage::JsonPath => {
@@ -345,7 +346,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
             format!("{}#{}", self.info.name, self.token_seq)
         });
         let ctx = self.context(token.as_deref(), None);
-        let (input, name, vars, now) = (&self.frame.input, self.name(), self.vars, self.now());
+        let (input, name, vars, now) = (&*self.frame.input, self.name(), self.vars, self.now());
         let mut ev = eval!(self, &ctx);
         let b = Bindings::new(input, &ctx, vars);
         let (arguments, timeout, heartbeat) = match self.lang {
@@ -390,27 +391,31 @@ impl<'a, S: Integrations> StateCx<'a, S> {
             }
         };
         self.cost.task_calls += 1;
+        let request = TaskRequest {
+            resource: &s.resource,
+            state: name,
+            execution: &self.info.id,
+            arguments: &arguments,
+            task_token: token.as_deref(),
+        };
+        let env = &mut *self.env;
+        let answer = env.services.invoke(request, &mut env.clock);
         self.history.push(HistoryEvent {
             at_ms: now,
             kind: EventKind::TaskScheduled {
                 state: name.to_string(),
                 resource: s.resource.clone(),
-                parameters: arguments.clone(),
+                parameters: arguments,
                 timeout_seconds: timeout,
                 heartbeat_seconds: heartbeat,
             },
         });
-        let request = TaskRequest {
-            resource: &s.resource,
-            state: name,
-            execution: &self.info.id,
-            arguments,
-            task_token: token.as_deref(),
-        };
-        let env = &mut *self.env;
-        let answer = env.services.invoke(request, &mut env.clock);
         let kind = |output: &Value| {
-            let (state, resource, output) = (name.to_string(), s.resource.clone(), output.clone());
+            let (state, resource, output) = (
+                name.to_string(),
+                s.resource.clone(),
+                Arc::new(output.clone()),
+            );
             if waits {
                 EventKind::TaskSubmitted {
                     state,
@@ -453,7 +458,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         token: Option<&str>,
     ) -> Step {
         let ctx = self.context(token, None);
-        let (input, name, vars) = (&self.frame.input, self.name(), self.vars);
+        let (input, name, vars) = (&*self.frame.input, self.name(), self.vars);
         let mut ev = eval!(self, &ctx);
         let (output, assign) = match self.lang {
             QueryLanguage::JsonPath => {
@@ -490,7 +495,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
         error: &StateError,
     ) -> Result<(Value, Option<Vars>), StateError> {
         let ctx = self.context(None, None);
-        let (input, vars) = (&self.frame.input, self.vars);
+        let (input, vars) = (&*self.frame.input, self.vars);
         let error_output = error.output();
         let mut ev = eval!(self, &ctx);
         match self.lang {
@@ -515,7 +520,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
 
     pub fn parallel(&mut self, s: &Parallel) -> Step {
         let ctx = self.context(None, None);
-        let (input, vars) = (&self.frame.input, self.vars);
+        let (input, vars) = (&*self.frame.input, self.vars);
         let mut ev = eval!(self, &ctx);
         let branch_input = match self.lang {
             QueryLanguage::JsonPath => {
@@ -545,7 +550,7 @@ impl<'a, S: Integrations> StateCx<'a, S> {
             )));
         }
         let ctx = self.context(None, None);
-        let (input, vars) = (&self.frame.input, self.vars);
+        let (input, vars) = (&*self.frame.input, self.vars);
         let mut ev = eval!(self, &ctx);
         let b = Bindings::new(input, &ctx, vars);
         let (eff, items) = match self.lang {

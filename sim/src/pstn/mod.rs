@@ -450,7 +450,7 @@ fn send_message_requests(execution: &Execution) -> u64 {
             {
                 let bytes = match parameters.get("MessageBody") {
                     Some(Value::String(s)) => s.len(),
-                    Some(other) => other.to_string().len(),
+                    Some(other) => json_len(other),
                     None => 0,
                 };
                 Some(sqs_chunks(bytes))
@@ -458,4 +458,24 @@ fn send_message_requests(execution: &Execution) -> u64 {
             _ => None,
         })
         .sum()
+}
+
+/// The length of `v` written as compact JSON (Step Functions sends a `MessageBody` object so),
+/// without writing it out.
+fn json_len(v: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut c = Count(0);
+    match serde_json::to_writer(&mut c, v) {
+        Ok(()) => c.0,
+        Err(_) => v.to_string().len(),
+    }
 }

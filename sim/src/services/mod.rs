@@ -81,7 +81,7 @@ impl Integrations for Services {
         clock: &mut Clock,
     ) -> Result<Value, TaskFailure> {
         let resource = request.resource;
-        let args = &request.arguments;
+        let args = request.arguments;
         if resource.starts_with("arn:aws:lambda:") {
             return self.lambdas.invoke(resource, request.arguments.clone());
         }
