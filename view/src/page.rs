@@ -49,9 +49,15 @@ pub fn render(graph: &Graph, trace: Option<&Trace>) -> String {
     render_with(graph, trace, &Options::default())
 }
 
+/// Where the page draws everything: its size and edge crossings are the page's readability
+/// figures.
+pub fn layout_of(graph: &Graph) -> Layout {
+    layout::layout(graph, &Cards { graph })
+}
+
 /// [`render`] with [`Options`].
 pub fn render_with(graph: &Graph, trace: Option<&Trace>, options: &Options) -> String {
-    let layout = layout::layout(graph, &Cards { graph });
+    let layout = layout_of(graph);
     let steps = trace.map(|t| steps(graph, &layout, t));
     let marks = steps
         .as_ref()

@@ -152,3 +152,110 @@ fn a_traced_call_is_embedded_as_steps_on_the_drawing() {
     assert!(html.matches("class=\"edge").filter(|_| true).count() > 0);
     assert_eq!(html.matches(" taken\" id=\"e").count(), 5);
 }
+
+#[test]
+fn failed_expectations_are_red() {
+    let g = graph("hello");
+    let mut t = switchboard_view::Trace {
+        title: "sales is busy".into(),
+        status: "SUCCEEDED".into(),
+        failed: vec!["heard: \"Goodbye\" never said".into()],
+        ..Default::default()
+    };
+    for state in [
+        "Start call",
+        "Speak Thanks for calling Acme Plumbing. · Ask Press 1 for sales.",
+        "If choice.digits = '1'",
+    ] {
+        t.steps.push(switchboard_view::Step {
+            state: state.into(),
+            ..Default::default()
+        });
+    }
+    t.steps[2].failed = vec!["expected to be bridged to +12065550100".into()];
+    let html = page::render(&g, Some(&t));
+    // The step's state, its entry in the list and the trace's own failure are marked.
+    assert_eq!(
+        html.matches(" failed\" id=\"b").count(),
+        1,
+        "one box marked failed"
+    );
+    assert!(html.contains("<li data-step=\"2\" class=\"failed\">"));
+    assert!(html.contains("<p class=\"failed\">✗ heard: &quot;Goodbye&quot; never said</p>"));
+    assert!(html.contains("expected to be bridged to +12065550100"));
+    // A passing trace marks nothing.
+    t.steps[2].failed.clear();
+    t.failed.clear();
+    let html = page::render(&g, Some(&t));
+    assert!(!html.contains("class=\"failed\"") && !html.contains(" failed\" id="));
+}
+
+#[test]
+fn any_definition_draws_without_panicking() {
+    // Parallel branches and a Map's item processor (states nested in scopes), a state that
+    // catches its own failure (a loop onto itself), a state nothing reaches, a Pass that ends.
+    let text = r#"{
+      "StartAt": "Fan out",
+      "States": {
+        "Fan out": {"Type": "Parallel", "Branches": [
+          {"StartAt": "Left", "States": {"Left": {"Type": "Pass", "End": true}}},
+          {"StartAt": "Right", "States": {"Right": {"Type": "Wait", "Seconds": 90, "End": true}}}
+        ], "Next": "Each"},
+        "Each": {"Type": "Map", "ItemProcessor": {"StartAt": "Item", "States": {
+          "Item": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:notify"}, "End": true}}},
+          "Next": "Retry me"},
+        "Retry me": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish",
+          "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "Retry me"}], "Next": "Done"},
+        "Orphan": {"Type": "Pass", "Next": "Done"},
+        "Done": {"Type": "Pass", "End": true}
+      }
+    }"#;
+    let m = StateMachine::from_json(text).unwrap();
+    let g = Graph::from_machine("odd", &m).unwrap();
+    assert_eq!(g.nodes.len(), 8);
+    assert_eq!(
+        g.nodes
+            .iter()
+            .find(|n| n.name == "Item")
+            .unwrap()
+            .parent
+            .as_deref(),
+        Some("Each")
+    );
+    assert_eq!(
+        g.nodes.iter().find(|n| n.name == "Item").unwrap().label,
+        "Runs the function notify"
+    );
+    assert_eq!(
+        g.nodes.iter().find(|n| n.name == "Right").unwrap().label,
+        "Waits 1 min 30 s"
+    );
+    let html = page::render(&g, None);
+    let mut states = attrs(&html, "data-state");
+    states.sort();
+    assert_eq!(
+        states,
+        ["Done", "Each", "Fan out", "Item", "Left", "Orphan", "Retry me", "Right"]
+    );
+    let l = page::layout_of(&g);
+    for b in &l.boxes {
+        assert!(
+            b.x.is_finite() && b.y.is_finite() && b.x >= 0.0 && b.y >= 0.0,
+            "{b:?}"
+        );
+    }
+    assert_eq!(l.routes.len(), g.edges.len());
+}
+
+#[test]
+fn a_transition_to_a_missing_state_is_refused_by_name() {
+    let m = StateMachine::from_json(
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}"#,
+    )
+    .unwrap();
+    let e = Graph::from_machine("x", &m).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "state `A`: Next names `B`, which is not a state of this definition: correct the name or add the state"
+    );
+}

@@ -31,6 +31,8 @@ pub const GROUP_PAD: f64 = 10.0;
 const ROW_GAP: f64 = 22.0;
 /// The drawing's margin.
 const MARGIN: f64 = 24.0;
+/// Rounds of moving vertices between layers to shorten edges.
+const RANK_ROUNDS: usize = 8;
 /// Rounds of placement (each a pass down and a pass up).
 const PLACE_ROUNDS: usize = 8;
 
@@ -404,8 +406,7 @@ fn break_cycles(n: usize, links: &[Link], start: usize) -> Vec<bool> {
     back
 }
 
-/// Longest-path layers, two apart (the layer between holds labels and bends); then each vertex
-/// nothing leads to (but `start`) moves down next to what it leads to.
+/// Longest-path layers, two apart (the layer between holds labels and bends), then shortened.
 fn rank(verts: &mut [Vert], links: &[Link], back: &[bool], start: usize) {
     let n = verts.len();
     let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -435,13 +436,38 @@ fn rank(verts: &mut [Vert], links: &[Link], back: &[bool], start: usize) {
             r[w] = r[w].max(r[v] + 2);
         }
     }
-    for &v in sources.iter().rev() {
-        if v != start {
-            if let Some(min) = succ[v].iter().map(|&w| r[w]).min() {
-                r[v] = min.saturating_sub(2);
-            }
+    // Then each vertex moves, within what its neighbours allow, to the end of its range that
+    // shortens more edges than it lengthens: down when more edges leave it than enter it (a
+    // vertex nothing leads to sits just above what it leads to), up in the opposite case.
+    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (v, ws) in succ.iter().enumerate() {
+        for &w in ws {
+            pred[w].push(v);
         }
     }
+    for _ in 0..RANK_ROUNDS {
+        let mut moved = false;
+        for &v in topo.iter().rev() {
+            if v == start {
+                continue;
+            }
+            let lo = pred[v].iter().map(|&p| r[p] + 2).max().unwrap_or(0);
+            let hi = succ[v].iter().map(|&w| r[w] - 2).min();
+            let target = match (pred[v].len().cmp(&succ[v].len()), hi) {
+                (std::cmp::Ordering::Less, Some(hi)) => hi,
+                (std::cmp::Ordering::Greater, _) => lo,
+                _ => r[v],
+            };
+            if target != r[v] {
+                r[v] = target;
+                moved = true;
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+    let _ = sources;
     for (v, vert) in verts.iter_mut().enumerate() {
         vert.rank = r[v];
     }
