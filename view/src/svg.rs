@@ -31,10 +31,10 @@ pub struct Cards<'a> {
 }
 
 impl Sizes for Cards<'_> {
-    fn node(&self, node: usize, copy: bool) -> (f64, f64) {
+    fn node(&self, node: usize, _copy: bool) -> (f64, f64) {
+        // An end state's copies are the same pill as the state.
         let n = &self.graph.nodes[node];
         if n.end {
-            let _ = copy;
             return (pill_width(n), PILL_H);
         }
         let lines = wrap(&n.label, LINE_CHARS, MAX_LINES).len() as f64;

@@ -259,3 +259,20 @@ fn a_transition_to_a_missing_state_is_refused_by_name() {
         "state `A`: Next names `B`, which is not a state of this definition: correct the name or add the state"
     );
 }
+
+#[test]
+fn a_graph_built_by_hand_with_mistakes_still_draws() {
+    // No states at all; an edge naming states that are not there.
+    let mut g = graph("hello");
+    g.edges.push(switchboard_view::graph::Edge {
+        from: "Nowhere".into(),
+        to: "Start call".into(),
+        kind: switchboard_view::graph::EdgeKind::Next,
+        label: None,
+        errors: Vec::new(),
+    });
+    assert!(page::render(&g, None).contains("data-state=\"Start call\""));
+    g.nodes.clear();
+    g.edges.clear();
+    assert!(page::render(&g, None).contains("<svg"));
+}

@@ -51,8 +51,8 @@ pub struct Layout {
     pub height: f64,
     /// One box per drawn state: every state once, end states once per use.
     pub boxes: Vec<NodeBox>,
-    /// One route per graph edge, in the graph's order (`None`: an edge from a state to itself,
-    /// drawn beside it).
+    /// One route per graph edge, in the graph's order (an edge from a state to itself is drawn
+    /// as a loop beside it).
     pub routes: Vec<Route>,
     /// Each Rust file's area, as rectangles (one per layer band it spans).
     pub groups: Vec<Vec<Rect>>,
@@ -169,7 +169,11 @@ pub fn layout(graph: &Graph, sizes: &dyn Sizes) -> Layout {
     let mut self_loops = Vec::new();
     let mut has_primary = vec![false; graph.nodes.len()];
     for (j, e) in graph.edges.iter().enumerate() {
-        let (from, to) = (index[e.from.as_str()], index[e.to.as_str()]);
+        // A graph built by hand may name a state it lacks: that edge is not drawn.
+        let (Some(&from), Some(&to)) = (index.get(e.from.as_str()), index.get(e.to.as_str()))
+        else {
+            continue;
+        };
         if from == to {
             self_loops.push(j);
             continue;
@@ -219,6 +223,17 @@ pub fn layout(graph: &Graph, sizes: &dyn Sizes) -> Layout {
         if n.end && !has_primary[i] {
             own[i] = Some(new_box(&mut verts, &mut boxes, i, None, true, n.group));
         }
+    }
+    if verts.is_empty() {
+        let side = 2.0 * (MARGIN + GROUP_PAD);
+        return Layout {
+            width: side,
+            height: side,
+            boxes,
+            routes: Vec::new(),
+            groups: vec![Vec::new(); graph.groups.len()],
+            crossings: 0,
+        };
     }
     let start = graph
         .node_index(&graph.start)
@@ -329,7 +344,10 @@ pub fn layout(graph: &Graph, sizes: &dyn Sizes) -> Layout {
         });
     }
     for &j in &self_loops {
-        let v = own[index[graph.edges[j].from.as_str()]].unwrap_or(start);
+        let v = index
+            .get(graph.edges[j].from.as_str())
+            .and_then(|&i| own[i])
+            .unwrap_or(start);
         let (x, y, h) = (xs[v] + verts[v].w / 2.0, center_y(v), verts[v].h);
         let to_box = match verts[v].kind {
             Kind::Box(b) => b,
