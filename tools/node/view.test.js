@@ -93,6 +93,15 @@ test('the business app page loads with no console error and no request', async (
   assert.deepEqual(problems, []);
   fs.mkdirSync(out, { recursive: true });
   await page.screenshot({ path: path.join(out, 'business-phone.png'), fullPage: true });
+  // "Fit to window" shows the whole drawing in the window's width, and back.
+  const width = () => page.$eval('#drawing', (svg) => svg.getBoundingClientRect().width);
+  const natural = await width();
+  assert.ok(natural > 1600, `the business app is wider than the window (${natural} px)`);
+  await page.click('#fit');
+  assert.ok(await width() <= 1600, 'fits the window');
+  await page.click('#fit');
+  assert.equal(await width(), natural);
+  assert.deepEqual(problems, []);
   await page.close();
 });
 

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use serde::Serialize;
 use switchboard_asl::StateMachine;
 
-use crate::graph::Graph;
+use crate::graph::{BadgeKind, Graph};
 use crate::layout::{self, Layout};
 use crate::svg::{self, esc, Cards, Marks};
 use crate::trace::{Passage, Trace};
@@ -230,15 +230,24 @@ fn header(page: &mut String, graph: &Graph, layout: &Layout) {
         layout.crossings
     );
     page.push_str("<ul class=\"legend\"><li class=\"talk\">talks with the caller</li><li class=\"decide\">decides</li><li class=\"service\">calls a service</li><li class=\"step\">other step</li><li class=\"succeed\">ends</li><li class=\"fail\">fails</li>");
-    page.push_str("<li class=\"b-hangup\"><span>hang-up → end</span> the call ends if the caller hangs up</li>");
-    if let Some(h) = &graph.error_handler {
+    let has = |kind: BadgeKind| {
+        graph
+            .nodes
+            .iter()
+            .flat_map(|n| &n.badges)
+            .any(|b| b.kind == kind)
+    };
+    if has(BadgeKind::Hangup) {
+        page.push_str("<li class=\"b-hangup\"><span>hang-up → end</span> the call ends if the caller hangs up</li>");
+    }
+    if let (Some(h), true) = (&graph.error_handler, has(BadgeKind::Error)) {
         let _ = write!(
             page,
             "<li class=\"b-error\"><span>error → ⚠</span> any other error goes to “{}”</li>",
             esc(h)
         );
     }
-    page.push_str("</ul>\n</header>\n");
+    page.push_str("</ul>\n<p class=\"tools\"><button id=\"fit\" type=\"button\" aria-pressed=\"false\">Fit to window</button> <small>hover a state for its name and type; its Rust line opens in VS Code</small></p>\n</header>\n");
 }
 
 fn panel(page: &mut String, trace: &Trace, steps: &[StepData]) {

@@ -64,7 +64,8 @@ pub struct Layout {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeBox {
     pub node: usize,
-    /// The graph edge this end-state copy stands at the end of; `None` for a state's own box.
+    /// The first graph edge this end-state copy stands at the end of (a copy serves every edge
+    /// from one state); `None` for a state's own box.
     pub copy_for: Option<usize>,
     /// The box that carries the state's name and link (a state's own box, or the first copy of
     /// an end state).
@@ -168,6 +169,7 @@ pub fn layout(graph: &Graph, sizes: &dyn Sizes) -> Layout {
     let mut links = Vec::new();
     let mut self_loops = Vec::new();
     let mut has_primary = vec![false; graph.nodes.len()];
+    let mut copies: std::collections::HashMap<(usize, usize), usize> = Default::default();
     for (j, e) in graph.edges.iter().enumerate() {
         // A graph built by hand may name a state it lacks: that edge is not drawn.
         let (Some(&from), Some(&to)) = (index.get(e.from.as_str()), index.get(e.to.as_str()))
@@ -195,9 +197,10 @@ pub fn layout(graph: &Graph, sizes: &dyn Sizes) -> Layout {
                 v
             }
         };
-        let b = match own[to] {
-            Some(v) => v,
-            None => {
+        let b = match (own[to], copies.get(&(from, to))) {
+            (Some(v), _) | (None, Some(&v)) => v,
+            // An end state, drawn again beside this state (once for all its edges there).
+            (None, None) => {
                 let v = new_box(
                     &mut verts,
                     &mut boxes,
@@ -207,6 +210,7 @@ pub fn layout(graph: &Graph, sizes: &dyn Sizes) -> Layout {
                     graph.nodes[from].group,
                 );
                 has_primary[to] = true;
+                copies.insert((from, to), v);
                 v
             }
         };
