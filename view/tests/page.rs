@@ -276,3 +276,55 @@ fn a_graph_built_by_hand_with_mistakes_still_draws() {
     g.edges.clear();
     assert!(page::render(&g, None).contains("<svg"));
 }
+
+#[test]
+fn the_areas_of_two_files_never_overlap() {
+    // A decision whose three branches alternate between two files, drawn with no crossing.
+    let text = r#"{"StartAt": "S", "States": {
+      "S": {"Type": "Choice", "Comment": "a.rs:1 — match", "Choices": [
+        {"Condition": "{% $x = 1 %}", "Next": "X"}, {"Condition": "{% $x = 2 %}", "Next": "Y"}], "Default": "Z"},
+      "X": {"Type": "Pass", "Comment": "b.rs:1 — let", "Assign": {"y": 1}, "End": true},
+      "Y": {"Type": "Pass", "Comment": "a.rs:2 — let", "Assign": {"y": 2}, "End": true},
+      "Z": {"Type": "Pass", "Comment": "b.rs:2 — let", "Assign": {"y": 3}, "End": true}}}"#;
+    let alternating =
+        Graph::from_machine("alternating", &StateMachine::from_json(text).unwrap()).unwrap();
+    let flows = [
+        "business-phone",
+        "front-desk",
+        "transfer",
+        "voicemail",
+        "hello",
+    ];
+    for (name, g) in flows
+        .iter()
+        .map(|f| (*f, graph(f)))
+        .chain([("alternating", alternating)])
+    {
+        let l = page::layout_of(&g);
+        for (a, ra) in l.groups.iter().enumerate() {
+            for (b, rb) in l.groups.iter().enumerate().skip(a + 1) {
+                for x in ra {
+                    for y in rb {
+                        let overlap = x.x < y.x + y.w - 0.01
+                            && y.x < x.x + x.w - 0.01
+                            && x.y < y.y + y.h - 0.01
+                            && y.y < x.y + x.h - 0.01;
+                        assert!(
+                            !overlap,
+                            "{name}: {} and {} overlap: {x:?} {y:?}",
+                            g.groups[a], g.groups[b]
+                        );
+                    }
+                }
+            }
+        }
+        // And no two boxes overlap.
+        for (i, p) in l.boxes.iter().enumerate() {
+            for q in &l.boxes[i + 1..] {
+                let overlap =
+                    p.x < q.x + q.w && q.x < p.x + p.w && p.y < q.y + q.h && q.y < p.y + p.h;
+                assert!(!overlap, "{name}: boxes overlap: {p:?} {q:?}");
+            }
+        }
+    }
+}

@@ -26,6 +26,12 @@ pub fn order(layers: &mut [Vec<usize>], verts: &[Vert], down: &[Vec<usize>], up:
         }
     };
     reindex(layers, &mut pos);
+    // Each file's vertices together from the start: the order kept may be this one.
+    let none: Vec<Vec<usize>> = vec![Vec::new(); verts.len()];
+    for layer in layers.iter_mut() {
+        sort_layer(layer, verts, &none, &pos);
+    }
+    reindex(layers, &mut pos);
     let mut best = layers.to_vec();
     let mut best_crossings = crossings(layers, down, &pos);
     for sweep in 0..SWEEPS {
