@@ -286,15 +286,24 @@ pub fn layout(graph: &Graph, sizes: &dyn Sizes) -> Layout {
         }
     }
     let ranks = verts.iter().map(|v| v.rank).max().unwrap_or(0) + 1;
-    let mut layers = initial_order(&verts, &down, start, ranks);
-    order::order(&mut layers, &verts, &down, &up);
-    let mut pos = vec![0usize; n];
-    for layer in &layers {
-        for (i, &v) in layer.iter().enumerate() {
-            pos[v] = i;
+    // Two starting orders (children first to last, and last to first): the one that ends
+    // with fewer crossings is kept.
+    let mut best: Option<(usize, Vec<Vec<usize>>, Vec<usize>)> = None;
+    for reversed in [false, true] {
+        let mut layers = initial_order(&verts, &down, start, ranks, reversed);
+        order::order(&mut layers, &verts, &down, &up);
+        let mut pos = vec![0usize; n];
+        for layer in &layers {
+            for (i, &v) in layer.iter().enumerate() {
+                pos[v] = i;
+            }
+        }
+        let c = order::crossings(&layers, &down, &pos);
+        if best.as_ref().is_none_or(|b| c < b.0) {
+            best = Some((c, layers, pos));
         }
     }
-    let crossings = order::crossings(&layers, &down, &pos);
+    let (crossings, layers, pos) = best.expect("two orders were tried");
     let xs = place::place(&layers, &verts, &down, &up);
     let (row_top, row_h, height) = rows(&layers, &verts);
 
@@ -501,6 +510,7 @@ fn initial_order(
     down: &[Vec<usize>],
     start: usize,
     ranks: usize,
+    reversed: bool,
 ) -> Vec<Vec<usize>> {
     let n = verts.len();
     let mut seen = vec![false; n];
@@ -516,11 +526,11 @@ fn initial_order(
             }
             seen[v] = true;
             layers[verts[v].rank].push(v);
-            for &w in down[v].iter().rev() {
-                if !seen[w] {
-                    stack.push(w);
-                }
+            let mut next: Vec<usize> = down[v].iter().copied().filter(|&w| !seen[w]).collect();
+            if !reversed {
+                next.reverse();
             }
+            stack.extend(next);
         }
     }
     layers
