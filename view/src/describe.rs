@@ -255,7 +255,7 @@ fn keys(p: &Value) -> String {
     let min = field(p, "MinNumberOfDigits").and_then(Field::number);
     let max = field(p, "MaxNumberOfDigits").and_then(Field::number);
     match (min, max) {
-        (_, Some(max)) if max == 1.0 => " (1 key)".to_owned(),
+        (_, Some(1.0)) => " (1 key)".to_owned(),
         (Some(min), Some(max)) if min == max => format!(" ({max} keys)"),
         (Some(min), Some(max)) => format!(" ({min}–{max} keys)"),
         (None, Some(max)) => format!(" (up to {max} keys)"),

@@ -122,9 +122,9 @@ pub struct Marks {
 /// The whole drawing.
 pub fn drawing(graph: &Graph, layout: &Layout, marks: &Marks) -> String {
     let mut s = String::with_capacity(64 * 1024);
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"drawing\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\">\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"drawing\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\">",
         w = layout.width.ceil(),
         h = layout.height.ceil()
     );
@@ -153,9 +153,9 @@ pub fn drawing(graph: &Graph, layout: &Layout, marks: &Marks) -> String {
                 r.x, r.y, r.w, r.h
             );
         }
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<text x=\"{:.1}\" y=\"{:.1}\">{}</text></g>\n",
+            "<text x=\"{:.1}\" y=\"{:.1}\">{}</text></g>",
             first.x + 4.0,
             first.y + 9.0,
             esc(&graph.groups[g])

@@ -305,7 +305,7 @@ pub fn layout(graph: &Graph, sizes: &dyn Sizes) -> Layout {
     }
     let (crossings, layers, pos) = best.expect("two orders were tried");
     let xs = place::place(&layers, &verts, &down, &up);
-    let (row_top, row_h, height) = rows(&layers, &verts);
+    let (row_top, row_h, height) = place::rows(&layers, &verts);
 
     for (v, vert) in verts.iter().enumerate() {
         if let Kind::Box(b) = vert.kind {
@@ -381,7 +381,7 @@ pub fn layout(graph: &Graph, sizes: &dyn Sizes) -> Layout {
     }
     routes.sort_by_key(|r| r.edge);
 
-    let groups = group_areas(graph.groups.len(), &layers, &verts, &xs, &row_top, &row_h);
+    let groups = place::group_areas(graph.groups.len(), &layers, &verts, &xs, &row_top, &row_h);
     let width = verts
         .iter()
         .enumerate()
@@ -534,56 +534,6 @@ fn initial_order(
         }
     }
     layers
-}
-
-/// Each layer's top and height, and the drawing's height.
-fn rows(layers: &[Vec<usize>], verts: &[Vert]) -> (Vec<f64>, Vec<f64>, f64) {
-    let mut top = Vec::with_capacity(layers.len());
-    let mut heights = Vec::with_capacity(layers.len());
-    let mut y = MARGIN + GROUP_PAD;
-    for layer in layers {
-        let h = layer.iter().map(|&v| verts[v].h).fold(0.0, f64::max);
-        top.push(y);
-        heights.push(h);
-        y += h + ROW_GAP;
-    }
-    (top, heights, y - ROW_GAP + MARGIN + GROUP_PAD)
-}
-
-/// Each Rust file's area: per layer, the span of its vertices, reaching half way to the layers
-/// around it.
-fn group_areas(
-    count: usize,
-    layers: &[Vec<usize>],
-    verts: &[Vert],
-    xs: &[f64],
-    top: &[f64],
-    heights: &[f64],
-) -> Vec<Vec<Rect>> {
-    let mut areas = vec![Vec::new(); count];
-    for (r, layer) in layers.iter().enumerate() {
-        let mut spans: Vec<(usize, f64, f64)> = Vec::new();
-        for &v in layer {
-            let Some(g) = verts[v].group else { continue };
-            let (l, rt) = (xs[v] - verts[v].w / 2.0, xs[v] + verts[v].w / 2.0);
-            match spans.iter_mut().find(|s| s.0 == g) {
-                Some(s) => {
-                    s.1 = s.1.min(l);
-                    s.2 = s.2.max(rt);
-                }
-                None => spans.push((g, l, rt)),
-            }
-        }
-        for (g, l, rt) in spans {
-            areas[g].push(Rect {
-                x: l - GROUP_PAD,
-                y: top[r] - ROW_GAP / 2.0,
-                w: rt - l + 2.0 * GROUP_PAD,
-                h: heights[r] + ROW_GAP,
-            });
-        }
-    }
-    areas
 }
 
 /// Where an edge leaves (or enters) a box: its ends spread along the side in the order of the

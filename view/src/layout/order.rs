@@ -164,9 +164,8 @@ fn bilayer_crossings(
     ends.sort_unstable();
     // Count pairs (i < j) with ends[i].1 > ends[j].1.
     let mut tree = vec![0usize; lower_len + 1];
-    let mut seen = 0;
     let mut count = 0;
-    for &(_, p) in &ends {
+    for (seen, &(_, p)) in ends.iter().enumerate() {
         // Seen so far at positions <= p.
         let mut i = p + 1;
         let mut le = 0;
@@ -180,7 +179,6 @@ fn bilayer_crossings(
             tree[i] += 1;
             i += i & i.wrapping_neg();
         }
-        seen += 1;
     }
     count
 }
