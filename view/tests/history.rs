@@ -133,3 +133,39 @@ fn a_file_that_is_not_a_history_is_refused_with_its_line() {
     );
     assert!(Path::new(&fixture()).exists());
 }
+
+#[test]
+fn a_history_is_written_back_as_it_was_read() {
+    // What a simulator records in this model serialises to the shape it reads: every field of
+    // the fixture's events that the model holds comes back unchanged.
+    let text = std::fs::read_to_string(fixture()).unwrap();
+    let h: History = serde_json::from_str(&text).unwrap();
+    let back: serde_json::Value = serde_json::to_value(&h).unwrap();
+    let original: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for (i, (a, b)) in back["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(original["events"].as_array().unwrap())
+        .enumerate()
+    {
+        for (k, v) in a.as_object().unwrap() {
+            if let Some(o) = v.as_object() {
+                for (field, value) in o {
+                    assert_eq!(Some(value), b[k].get(field), "event {}: {k}.{field}", i + 1);
+                }
+            } else {
+                assert_eq!(v, &b[k], "event {}: {k}", i + 1);
+            }
+        }
+        // Every details object of the fixture is modelled.
+        for k in b
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| k.ends_with("EventDetails"))
+        {
+            assert!(a.get(k).is_some(), "event {}: {k} is not modelled", i + 1);
+        }
+    }
+}

@@ -328,3 +328,60 @@ fn the_areas_of_two_files_never_overlap() {
         }
     }
 }
+
+#[test]
+fn loops_are_counted() {
+    // The owner presses a wrong key, hears the menu again, then gives up.
+    let g = graph("business-phone");
+    let menu = "Ask …Press 1 to hear your messages, 2 to call a customer, or 3 to schedule a ca…";
+    let mut t = switchboard_view::Trace {
+        title: "wrong key".into(),
+        status: "SUCCEEDED".into(),
+        ..Default::default()
+    };
+    for state in [
+        menu,
+        "Match choice.digits",
+        menu,
+        "Match choice.digits",
+        "Speak I did not get a choice. Goodbye.",
+    ] {
+        t.steps.push(switchboard_view::Step {
+            state: state.into(),
+            ..Default::default()
+        });
+    }
+    let html = page::render(&g, Some(&t));
+    let node = |name: &str| {
+        let at = html
+            .find(&format!("data-state=\"{}\"", name.replace('\'', "&#39;")))
+            .unwrap();
+        let end = at + html[at..].find("</g>\n").unwrap();
+        html[at..end].to_owned()
+    };
+    assert!(
+        node(menu).contains(">×2</text>"),
+        "the menu was entered twice"
+    );
+    assert!(node("Match choice.digits").contains(">×2</text>"));
+    assert!(!node("Speak I did not get a choice. Goodbye.").contains('×'));
+    let edge = |from: &str, to: &str| {
+        let key = format!("data-from=\"{from}\" data-to=\"{to}\"");
+        let at = html
+            .find(&key)
+            .unwrap_or_else(|| panic!("no edge {from} → {to}"));
+        let start = html[..at].rfind("<g class=\"edge").unwrap();
+        let end = at + html[at..].find("</g>\n").unwrap();
+        html[start..end].to_owned()
+    };
+    let into_match = edge(menu, "Match choice.digits");
+    assert!(
+        into_match.contains(" taken\"") && into_match.contains(">×2</text>"),
+        "{into_match}"
+    );
+    let back = edge("Match choice.digits", menu);
+    assert!(
+        back.contains(" back taken\"") && !back.contains('×'),
+        "{back}"
+    );
+}
