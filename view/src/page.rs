@@ -160,12 +160,19 @@ fn steps<'a>(graph: &'a Graph, layout: &Layout, trace: &'a Trace) -> Vec<StepDat
                     (Some(j), None, to.or_else(|| node.and_then(primary)))
                 }
                 Passage::Badge(k) => {
-                    let prev = graph.node_index(&trace.steps[i - 1].state);
+                    let prev_name = &trace.steps[i - 1].state;
+                    let prev = graph.node_index(prev_name);
                     let badge = prev.map(|p| {
                         let kind = format!("{:?}", graph.nodes[p].badges[k].kind).to_lowercase();
                         format!("n{p}-{kind}")
                     });
-                    (None, badge, node.and_then(primary))
+                    // An end state drawn beside the state the badge is on, if it is drawn there.
+                    let beside = layout.boxes.iter().position(|b| {
+                        Some(b.node) == node
+                            && b.copy_for
+                                .is_some_and(|e| graph.edges[e].from == *prev_name)
+                    });
+                    (None, badge, beside.or_else(|| node.and_then(primary)))
                 }
                 Passage::None => (None, None, node.and_then(primary)),
             };

@@ -146,8 +146,16 @@ fn a_traced_call_is_embedded_as_steps_on_the_drawing() {
             );
         }
     }
-    // The caller's hang-up at the goodbye ends the call through the badge.
+    // The caller's hang-up at the goodbye ends the call through the badge, at the end drawn
+    // beside the goodbye.
     assert!(steps[6]["badge"].as_str().unwrap().ends_with("-hangup"));
+    let layout = page::layout_of(&g);
+    let end = &layout.boxes[steps[6]["box"].as_u64().unwrap() as usize];
+    assert_eq!(g.nodes[end.node].name, "Call ended");
+    assert_eq!(
+        g.edges[end.copy_for.unwrap()].from,
+        "Speak Thank you, your message has been saved. Goodbye."
+    );
     // The path taken is drawn.
     assert!(html.matches("class=\"edge").filter(|_| true).count() > 0);
     assert_eq!(html.matches(" taken\" id=\"e").count(), 5);
