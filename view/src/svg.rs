@@ -138,6 +138,7 @@ pub fn drawing(graph: &Graph, layout: &Layout, marks: &Marks) -> String {
     }
     s.push_str("</defs>\n");
     s.push_str("<g class=\"groups\">\n");
+    let mut labels = String::new();
     for (g, rects) in layout.groups.iter().enumerate() {
         let Some(first) = rects.first() else { continue };
         let _ = write!(
@@ -153,9 +154,11 @@ pub fn drawing(graph: &Graph, layout: &Layout, marks: &Marks) -> String {
                 r.x, r.y, r.w, r.h
             );
         }
-        let _ = writeln!(
-            s,
-            "<text x=\"{:.1}\" y=\"{:.1}\">{}</text></g>",
+        s.push_str("</g>\n");
+        // The file's name goes over everything else (written last), haloed.
+        let _ = write!(
+            labels,
+            "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
             first.x + 4.0,
             first.y + 9.0,
             esc(&graph.groups[g])
@@ -248,7 +251,7 @@ pub fn drawing(graph: &Graph, layout: &Layout, marks: &Marks) -> String {
         }
         s.push_str("</g>\n");
     }
-    s.push_str("</g>\n</svg>");
+    let _ = write!(s, "</g>\n<g class=\"group-labels\">{labels}</g>\n</svg>");
     s
 }
 
