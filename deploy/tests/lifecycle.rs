@@ -6,8 +6,10 @@
 //!
 //! deploy (orders a number) → the stacks hold the compiled definitions with the substitutions
 //! applied, the router its flow map and queue prefix, the roles the derived policies, the fake
-//! the number, the application and the rule → a call through the deployed router → deploy again
-//! changes nothing → destroy → nothing is left, in any service, and the number is released.
+//! the number, the application and the rule → a call through the deployed router → the owner's
+//! PIN, missing until given, then written hashed → deploy again changes nothing (the PIN kept) →
+//! `--set-secret` replaces it → destroy → nothing is left, in any service, and the number is
+//! released.
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -15,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use aws_config::BehaviorVersion;
+use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::{json, Value};
 
 const STACK: &str = "business";
@@ -36,7 +39,19 @@ fn zip_lambda(binary: &Path, out: &Path) {
 }
 
 fn command(bin: &str, args: &[&str], url: &str) -> Output {
-    let out = Command::new(bin)
+    command_with(bin, args, url, None)
+}
+
+/// `command`, with the owner's PIN in `SWITCHBOARD_SECRET_OWNER_PIN` when `pin` is given (and
+/// never from the test's own environment otherwise). Its stdin is not a terminal, so deploy
+/// never asks.
+fn command_with(bin: &str, args: &[&str], url: &str, pin: Option<&str>) -> Output {
+    let mut cmd = Command::new(bin);
+    cmd.env_remove("SWITCHBOARD_SECRET_OWNER_PIN");
+    if let Some(pin) = pin {
+        cmd.env("SWITCHBOARD_SECRET_OWNER_PIN", pin);
+    }
+    let out = cmd
         .args(args)
         .env("AWS_ENDPOINT_URL", url)
         .env("SWITCHBOARD_S3_PATH_STYLE", "1")
@@ -391,13 +406,76 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
     let last = invoke(event("HANGUP", &number, 2, "Disconnected")).await;
     assert_eq!(last["Actions"], json!([]), "{last}");
 
-    // Nothing changed: nothing uploaded, no change set executed.
+    // The owner's PIN: the first deploy had none to write and said how to set it; the next one
+    // writes its hash where the owner's call reads it, and never the PIN itself.
+    assert!(
+        stdout.contains(
+            "Still to do: the owner's PIN is not set, and the flows that check it refuse until it is."
+        ),
+        "{stdout}"
+    );
+    let dynamodb = aws_sdk_dynamodb::Client::new(&config);
+    let table = app_resources(&cfn).await["TableBusinessPhoneMessages"].clone();
+    let pin_item = || async {
+        let item = dynamodb
+            .get_item()
+            .table_name(&table)
+            .key("mailbox", AttributeValue::S(format!("{number}#owner")))
+            .key("at", AttributeValue::N("0".into()))
+            .send()
+            .await
+            .unwrap();
+        item.item().cloned()
+    };
+    assert_eq!(
+        pin_item().await,
+        None,
+        "a PIN item before any PIN was given"
+    );
     let args: Vec<&str> = common.iter().chain(&zips).copied().collect();
-    let out = command(deploy, &args, &url);
+    let out = command_with(deploy, &args, &url, Some("2468"));
+    assert!(out.status.success(), "deploy with the PIN failed");
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(said.contains("  the owner's PIN: set\n"), "{said}");
+    assert!(
+        !said.contains("2468") && !said.contains("Still to do"),
+        "{said}"
+    );
+    let hash_of = |pin: &str| {
+        use sha2::{Digest, Sha256};
+        format!("{:x}", Sha256::digest(format!("{number}:{pin}").as_bytes()))
+    };
+    let item = pin_item().await.expect("the PIN item");
+    assert_eq!(item["pin_hash"], AttributeValue::S(hash_of("2468")));
+    assert_eq!(
+        item.len(),
+        3,
+        "mailbox, at, pin_hash and nothing else: {item:?}"
+    );
+
+    // Nothing changed: nothing uploaded, no change set executed, and a PIN already set is kept
+    // even when another is in the environment.
+    let out = command_with(deploy, &args, &url, Some("9999"));
     assert!(out.status.success(), "second deploy failed");
     assert!(
         String::from_utf8_lossy(&out.stdout).starts_with("Nothing changed"),
         "the second deploy changed something"
+    );
+    assert_eq!(
+        pin_item().await.unwrap()["pin_hash"],
+        AttributeValue::S(hash_of("2468"))
+    );
+    // --set-secret replaces it.
+    let replace: Vec<&str> = args
+        .iter()
+        .chain(&["--set-secret", "owner-pin"])
+        .copied()
+        .collect();
+    let out = command_with(deploy, &replace, &url, Some("1357"));
+    assert!(out.status.success(), "deploy --set-secret failed");
+    assert_eq!(
+        pin_item().await.unwrap()["pin_hash"],
+        AttributeValue::S(hash_of("1357"))
     );
 
     // Destroy, and nothing is left.
@@ -521,7 +599,6 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
         report.contains(&format!("kept AWS::S3::Bucket {bucket}")),
         "{report}"
     );
-    let dynamodb = aws_sdk_dynamodb::Client::new(&config);
     let tables = dynamodb.list_tables().send().await.unwrap();
     assert_eq!(tables.table_names(), [table.clone()], "the kept table");
     let beep = s3
