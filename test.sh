@@ -47,7 +47,9 @@ step "Running the Rust test suite"
 CI=true INSTA_UPDATE=no cargo test --workspace --quiet
 
 step "Linting the stack templates with cfn-lint in every PSTN audio region (installs it in target/ministack-venv)"
-deploy/emulator/run.sh cargo test --quiet -p switchboard-stack --test cfn_lint
+# Every cargo step after the test step selects --workspace, as it does: the same features and
+# profile, so none of them builds the AWS SDK again.
+deploy/emulator/run.sh cargo test --quiet --workspace --test cfn_lint
 
 step "Deploying, calling, redeploying and destroying the business app against ministack and a fake of Chime SDK Voice"
 deploy/emulator/lifecycle.sh

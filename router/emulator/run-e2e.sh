@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the router against moto 5.2.5 on 127.0.0.1: installs the emulator in
 # target/moto-venv, starts router/emulator/launcher.py on a free port, runs
-# `cargo test -p switchboard-router --test e2e_moto`, and stops the server.
+# `cargo test --workspace --test e2e_moto`, and stops the server.
 # The emulator's clock starts at `clock` below (a Tuesday noon in New York, when every dist/ flow is
 # open): router/tests/e2e/dist.rs scripts the calls for that time and checks it.
 set -euo pipefail
@@ -40,4 +40,5 @@ export SWITCHBOARD_MOTO_URL="http://127.0.0.1:$port"
 export SWITCHBOARD_MOTO_PYTHON="$venv/bin/python"
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
 cd "$root"
-cargo test -p switchboard-router --test e2e_moto -- --test-threads=2 "$@"
+# --workspace, as test.sh's test step: the same features, so nothing is built again.
+cargo test --workspace --test e2e_moto -- --test-threads=2 "$@"
