@@ -4,12 +4,14 @@
 //! reaches a fake of Chime SDK Voice. `deploy/emulator/lifecycle.sh` sets it up (test.sh runs
 //! it); without `SWITCHBOARD_CFN_URL` the test says it skipped.
 //!
-//! deploy (orders a number) → the stacks hold the compiled definitions with the substitutions
+//! deploy in an area code without numbers, then with an order the service fails (both fail
+//! saying why) → deploy (orders a number) → the stacks hold the compiled definitions with the substitutions
 //! applied, the router its flow map and queue prefix, the roles the derived policies, the fake
 //! the number, the application and the rule → a call through the deployed router → the owner's
 //! PIN, missing until given, then written hashed → deploy again changes nothing (the PIN kept) →
 //! `--set-secret` replaces it → destroy → nothing is left, in any service, and the number is
-//! released.
+//! released → a deploy with a slow order, and a second deploy beside it that refuses to touch the
+//! stack being created → destroy --keep-data keeps the table and the bucket, nothing else.
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -70,15 +72,26 @@ fn command_with(bin: &str, args: &[&str], url: &str, pin: Option<&str>) -> Outpu
     out
 }
 
-/// GET on the fake of Chime SDK Voice: everything it holds. The fake keeps connections alive, so
-/// the body is read by its `Content-Length`.
+/// GET on the fake of Chime SDK Voice: everything it holds.
 fn fake_state(url: &str) -> Value {
+    fake_request(url, "GET", "/_fake/state", "")
+}
+
+/// How the fake's phone number orders go from now on (`POST /_fake/orders`).
+fn fake_orders(url: &str, orders: Value) -> Value {
+    fake_request(url, "POST", "/_fake/orders", &orders.to_string())
+}
+
+/// One request to the fake's own endpoints. The fake keeps connections alive, so the body is
+/// read by its `Content-Length`.
+fn fake_request(url: &str, method: &str, path: &str, body: &str) -> Value {
     use std::io::BufRead;
     let addr = url.trim_start_matches("http://");
     let mut s = std::net::TcpStream::connect(addr).expect("connect to the fake");
     write!(
         s,
-        "GET /_fake/state HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
     )
     .unwrap();
     let mut reader = std::io::BufReader::new(s);
@@ -196,6 +209,28 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
         "the error does not say what to do: {err}"
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("Call +1"));
+
+    // An order the service fails: deploy fails with the order's own words, tells no one to call,
+    // and the number stack it rolled back is recreated by the next deploy.
+    fake_orders(&fake, json!({"End": "Failed"}));
+    let args: Vec<&str> = common
+        .iter()
+        .chain(&["--area-code", "212"])
+        .chain(&zips)
+        .copied()
+        .collect();
+    let out = command(deploy, &args, &url);
+    assert!(
+        !out.status.success(),
+        "deploy succeeded with a failed order"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Failed"),
+        "the order's failure is not reported: {err}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Call +1"));
+    fake_orders(&fake, json!({"End": "Successful"}));
 
     // The first deploy orders a number in 212.
     let args: Vec<&str> = common
@@ -570,18 +605,74 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
         .collect();
     assert!(calls.contains(&"DeletePhoneNumber"), "{calls:?}");
 
-    // Once more, destroyed with --keep-data: the table and the bucket stay, with what they hold;
-    // everything else goes.
+    // Once more, while a second deploy tries to run beside it: its order is slow, so the number
+    // stack is still being created when the second deploy reaches it, and the second deploy
+    // refuses to touch it, saying why; the first one finishes as if alone.
     let args: Vec<&str> = common
         .iter()
         .chain(&["--area-code", "212"])
         .chain(&zips)
         .copied()
         .collect();
-    assert!(
-        command(deploy, &args, &url).status.success(),
-        "deploy again failed"
+    fake_orders(&fake, json!({"Polls": 3}));
+    let first = Command::new(deploy)
+        .args(&args)
+        .env_remove("SWITCHBOARD_SECRET_OWNER_PIN")
+        .env("AWS_ENDPOINT_URL", &url)
+        .env("SWITCHBOARD_S3_PATH_STYLE", "1")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env_remove("AWS_PROFILE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let number_stack = format!("{STACK}-number");
+    let started = std::time::Instant::now();
+    loop {
+        let status = cfn
+            .describe_stacks()
+            .stack_name(&number_stack)
+            .send()
+            .await
+            .ok()
+            .and_then(|d| d.stacks().first()?.stack_status().cloned());
+        if status.as_ref().map(|s| s.as_str()) == Some("CREATE_IN_PROGRESS") {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the number stack never showed CREATE_IN_PROGRESS (last: {status:?})"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let second = command(deploy, &args, &url);
+    let first = first.wait_with_output().unwrap();
+    eprintln!(
+        "$ deploy (the first of two)\n{}{}",
+        String::from_utf8_lossy(&first.stderr),
+        String::from_utf8_lossy(&first.stdout)
     );
+    fake_orders(&fake, json!({"Polls": 1}));
+    assert!(
+        !second.status.success(),
+        "the second deploy ran beside the first"
+    );
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        err.contains(&format!(
+            "stack {number_stack} is CREATE_IN_PROGRESS: another deploy or destroy is changing it"
+        )),
+        "{err}"
+    );
+    assert!(
+        first.status.success(),
+        "the first deploy failed beside the second"
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("Call +1 212 "));
+
+    // Destroyed with --keep-data: the table and the bucket stay, with what they hold; everything
+    // else goes.
     let resources = app_resources(&cfn).await;
     let (table, bucket) = (
         &resources["TableBusinessPhoneMessages"],
