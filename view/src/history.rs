@@ -16,10 +16,12 @@
 //! - `ExecutionSucceeded`, `ExecutionFailed`, `ExecutionTimedOut`, `ExecutionAborted`: the
 //!   trace's status.
 //!
-//! A deployed definition's state names have had their `${Name}` placeholders replaced by
-//! CloudFormation's `DefinitionSubstitutions`, so a history names `DynamoDB putItem
-//! acme-Messages-1A2B` where `dist/` has `DynamoDB putItem ${Messages}`: a history's name
-//! matches a state whose placeholders stand for any text.
+//! CloudFormation's `DefinitionSubstitutions` replace `${Name}` placeholders anywhere in a
+//! definition, state names included. Our compiler keeps them out of names
+//! (`switchboard_asl::names`), but a definition written elsewhere may hold them, and its
+//! history then names `DynamoDB putItem acme-Messages-1A2B` where the file has `DynamoDB
+//! putItem ${Messages}`: a history's name matches a state whose placeholders stand for any
+//! text.
 
 use std::path::Path;
 

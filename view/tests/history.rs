@@ -28,11 +28,10 @@ fn a_recorded_call_becomes_its_steps() {
         states,
         [
             "If call.Direction = 'Outbound'",
-            "Speak Thank you for calling Acme Plumbing. Please hold while I connect you. · B…",
-            "Speak Sorry, nobody can take your call right now. Please leave a message after …",
-            "Record message · Stop recording",
-            // Deployed as `DynamoDB putItem acme-business-BusinessPhoneMessages-…`.
-            "DynamoDB putItem ${BusinessPhoneMessages}",
+            "Speak Thank you for calling Acme Plumbing. Please hold while I connect you. -...",
+            "Speak Sorry, nobody can take your call right now. Please leave a message afte...",
+            "Record message - Stop recording",
+            "DynamoDB putItem BusinessPhoneMessages",
             "Speak Thank you, your message has been saved. Goodbye.",
             "Call ended",
         ]
@@ -66,7 +65,7 @@ fn a_recorded_call_becomes_its_steps() {
 fn keys_pressed_come_from_the_event_that_completed_the_wait() {
     // A digit prompt answered with `1`: the output of TaskSucceeded is the PSTN audio event.
     let g = business();
-    let menu = "Ask …Press 1 to hear your messages, 2 to call a customer, or 3 to schedule a ca…";
+    let menu = "Ask ...Press 1 to hear your messages, 2 to call a customer, or 3 to schedule...";
     let event = r#"{"SchemaVersion":"1.0","Sequence":5,"InvocationEventType":"ACTION_SUCCESSFUL","ActionData":{"Type":"SpeakAndGetDigits","ReceivedDigits":"1"}}"#;
     let h: History = serde_json::from_value(serde_json::json!({"events": [
         {"timestamp": 1749564000.0, "type": "ExecutionStarted", "id": 1, "previousEventId": 0},

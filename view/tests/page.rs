@@ -172,7 +172,7 @@ fn failed_expectations_are_red() {
     };
     for state in [
         "Start call",
-        "Speak Thanks for calling Acme Plumbing. · Ask Press 1 for sales.",
+        "Speak Thanks for calling Acme Plumbing. - Ask Press 1 for sales.",
         "If choice.digits = '1'",
     ] {
         t.steps.push(switchboard_view::Step {
@@ -341,7 +341,7 @@ fn the_areas_of_two_files_never_overlap() {
 fn loops_are_counted() {
     // The owner presses a wrong key, hears the menu again, then gives up.
     let g = graph("business-phone");
-    let menu = "Ask …Press 1 to hear your messages, 2 to call a customer, or 3 to schedule a ca…";
+    let menu = "Ask ...Press 1 to hear your messages, 2 to call a customer, or 3 to schedule...";
     let mut t = switchboard_view::Trace {
         title: "wrong key".into(),
         status: "SUCCEEDED".into(),
