@@ -60,7 +60,9 @@ step "Testing the flow pages in headless Chromium (tools/node/view.test.js; scre
 node --test tools/node/view.test.js
 
 step "Linting the stack templates with cfn-lint in every PSTN audio region (installs it in target/ministack-venv)"
-deploy/emulator/run.sh cargo test --quiet -p switchboard-stack --test cfn_lint
+# Every cargo step after the test step selects --workspace, as it does: the same features and
+# profile, so none of them builds the AWS SDK again.
+deploy/emulator/run.sh cargo test --quiet --workspace --test cfn_lint
 
 step "Deploying, calling, redeploying and destroying the business app against ministack and a fake of Chime SDK Voice"
 deploy/emulator/lifecycle.sh

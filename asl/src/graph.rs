@@ -46,8 +46,9 @@ pub fn size_warning(bytes: usize) -> Option<String> {
 }
 
 /// "State names MUST have length of less than or equal to 80 Unicode characters."
-/// <https://states-language.net/spec.html#states-fields>
-pub const MAX_STATE_NAME_CHARS: usize = 80;
+/// <https://states-language.net/spec.html#states-fields> ([`crate::names`] has the rules of the
+/// names we make.)
+pub const MAX_STATE_NAME_CHARS: usize = crate::names::MAX_CHARS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GraphErrorKind {

@@ -40,6 +40,7 @@ pub mod fail;
 pub mod graph;
 mod language;
 pub mod map;
+pub mod names;
 pub mod parallel;
 pub mod pass;
 pub mod succeed;

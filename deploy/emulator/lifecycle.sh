@@ -8,8 +8,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
 cd "$root"
-cargo build --quiet -p switchboard-router --bin bootstrap
-cargo build --quiet -p switchboard-provider --features fake --bin provider --bin fake-chime
+# The router, the provider and the fake as `cargo test --workspace` builds them (into
+# target/debug/): after test.sh's test step this builds nothing. `-p` or `cargo build` would
+# resolve other features or another profile, and so build the whole AWS SDK again (minutes).
+cargo test --quiet --workspace --no-run
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 log="$target/fake-chime-$port.log"
 # No numbers in area code 907: the test's failed order.
@@ -24,4 +26,5 @@ done
 export AWS_ENDPOINT_URL_CHIME_SDK_VOICE="http://127.0.0.1:$port"
 export SWITCHBOARD_FAKE_CHIME_URL="http://127.0.0.1:$port"
 export SWITCHBOARD_LAMBDA_BINARIES="$target/debug"
-"$here/run.sh" cargo test --quiet -p switchboard-deploy --test lifecycle -- --nocapture "$@"
+"$here/run.sh" cargo test --quiet --workspace --test lifecycle -- --nocapture \
+  deploy_call_redeploy_destroy_leaves_nothing "$@"

@@ -19,14 +19,10 @@ if [ "$#" -eq 0 ]; then
   exit 2
 fi
 # (Re)install when the venv is missing or was installed from other requirements.
-stamp="$venv/requirements.txt"
-if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$stamp"; then
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-  cp "$here/requirements.txt" "$stamp"
-fi
-port="$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+# shellcheck source=../../tools/emulator/lib.sh
+. "$root/tools/emulator/lib.sh"
+ensure_venv "$venv" "$here/requirements.txt"
+port="$(free_port "$venv/bin/python")"
 log="$target/ministack-$port.log"
 # Its own working directory: ministack writes scratch files (provided-runtime code, pid file)
 # under TMPDIR, kept apart per run.
@@ -40,19 +36,7 @@ stop() {
   rm -rf "$scratch"
 }
 trap stop EXIT
-ready=""
-for _ in $(seq 1 150); do
-  if "$venv/bin/python" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/_ministack/health', timeout=1)" 2>/dev/null; then
-    ready=1; break
-  fi
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "ministack exited before answering; log ($log):" >&2; cat "$log" >&2; exit 1
-  fi
-  sleep 0.2
-done
-if [ -z "$ready" ]; then
-  echo "ministack did not answer on 127.0.0.1:$port within 30 s; log ($log):" >&2; cat "$log" >&2; exit 1
-fi
+wait_until_ready ministack "$server_pid" "$log" "http://127.0.0.1:$port/_ministack/health" 30 "$venv/bin/python"
 export SWITCHBOARD_CFN_URL="http://127.0.0.1:$port"
 export SWITCHBOARD_CFN_PYTHON="$venv/bin/python"
 export SWITCHBOARD_CFN_LINT="$venv/bin/cfn-lint"

@@ -36,6 +36,8 @@ pub struct DeployArgs {
     /// `cargo run -p … --bin package`).
     pub router_zip: Option<PathBuf>,
     pub provider_zip: Option<PathBuf>,
+    /// Secrets to write even if they are set (`--set-secret ID`, repeatable).
+    pub set_secrets: Vec<String>,
 }
 
 /// `destroy`'s options.
@@ -48,10 +50,11 @@ pub struct DestroyArgs {
 
 pub const DEPLOY_USAGE: &str =
     "usage: deploy --region REGION [--profile P] [--stack NAME] [--area-code 212 | --number +1…]
-              [--config FILE] [--router-zip FILE] [--provider-zip FILE]
+              [--config FILE] [--router-zip FILE] [--provider-zip FILE] [--set-secret ID]…
   orders (--area-code) or adopts (--number) the business number on the first deploy, compiles the
   flows with it, uploads what the stacks need and creates or updates them; a second run with
-  nothing changed changes nothing";
+  nothing changed changes nothing. A secret the stack declares (e.g. owner-pin) is written once,
+  from SWITCHBOARD_SECRET_<ID> or asked for at the terminal; --set-secret ID replaces it";
 
 pub const DESTROY_USAGE: &str =
     "usage: destroy --region REGION [--profile P] [--stack NAME] [--keep-data] [--config FILE]
@@ -126,6 +129,7 @@ pub fn deploy(args: impl IntoIterator<Item = String>) -> Result<DeployArgs, Stri
             "--number",
             "--router-zip",
             "--provider-zip",
+            "--set-secret",
         ],
         &[],
         DEPLOY_USAGE,
@@ -158,6 +162,11 @@ pub fn deploy(args: impl IntoIterator<Item = String>) -> Result<DeployArgs, Stri
         number,
         router_zip: get("--router-zip").map(PathBuf::from),
         provider_zip: get("--provider-zip").map(PathBuf::from),
+        set_secrets: p
+            .iter()
+            .filter(|(a, _)| a == "--set-secret")
+            .filter_map(|(_, v)| v.clone())
+            .collect(),
     })
 }
 

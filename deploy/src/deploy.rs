@@ -13,20 +13,29 @@ use crate::args::{DeployArgs, NumberChoice};
 use crate::artifacts::{self, Object};
 use crate::cfn::{self, Applied, TemplateSource};
 use crate::progress::{clock, Progress};
+use crate::secrets;
 use crate::{spoken, stack_names, target, Aws, Error};
 
 /// What a deploy did.
 #[derive(Debug, Clone)]
 pub struct Summary {
+    pub stack: String,
+    pub region: String,
     pub number: String,
     pub stacks: Vec<(String, Applied)>,
     pub uploaded: Vec<String>,
+    pub secrets: Vec<secrets::Report>,
 }
 
 impl Summary {
     /// Whether the run changed nothing at all.
     pub fn unchanged(&self) -> bool {
-        self.uploaded.is_empty() && self.stacks.iter().all(|(_, a)| *a == Applied::Unchanged)
+        self.uploaded.is_empty()
+            && self.stacks.iter().all(|(_, a)| *a == Applied::Unchanged)
+            && self
+                .secrets
+                .iter()
+                .all(|s| s.outcome != secrets::Outcome::Set)
     }
 
     /// The closing lines: what changed, and what to do.
@@ -42,6 +51,9 @@ impl Summary {
                 out.push_str(&format!("  uploaded {key}\n"));
             }
         }
+        for s in &self.secrets {
+            out.extend(s.line(&self.stack, &self.region));
+        }
         out.push_str(&format!("Call {}\n", spoken(&self.number)));
         out
     }
@@ -51,6 +63,7 @@ impl Summary {
 pub async fn run(args: &DeployArgs, progress: &mut Progress) -> Result<Summary, Error> {
     let started = Instant::now();
     let t = target(&args.common)?;
+    let known = secrets::values_from_env(&t, &args.set_secrets, |v| std::env::var(v).ok())?;
     let aws = Aws::connect(&args.common).await?;
     progress.note(&format!(
         "deploying stack {} to account {} in {}",
@@ -60,9 +73,12 @@ pub async fn run(args: &DeployArgs, progress: &mut Progress) -> Result<Summary, 
     let s3 = aws.s3();
     let [artifacts_stack, number_stack, app_stack] = stack_names(&t.name);
     let mut summary = Summary {
+        stack: t.name.clone(),
+        region: aws.region.clone(),
         number: String::new(),
         stacks: Vec::new(),
         uploaded: Vec::new(),
+        secrets: Vec::new(),
     };
 
     // 1. The bucket everything else is uploaded to.
@@ -183,6 +199,26 @@ pub async fn run(args: &DeployArgs, progress: &mut Progress) -> Result<Summary, 
             }
         }
     }
+
+    // 7. The secrets the flows check, into the tables the stack made.
+    let tables = t
+        .stack
+        .tables
+        .keys()
+        .filter_map(|name| {
+            let id = format!("Table{}", switchboard_stack::policy::logical(name));
+            Some((name.clone(), resources.get(&id)?.1.clone()))
+        })
+        .collect();
+    summary.secrets = secrets::apply(
+        &aws.dynamodb(),
+        &t,
+        &tables,
+        &phone,
+        &args.set_secrets,
+        known,
+    )
+    .await?;
     progress.note(&format!("done in {}", clock(started.elapsed())));
     Ok(summary)
 }

@@ -16,6 +16,7 @@ pub mod cfn;
 pub mod deploy;
 pub mod destroy;
 pub mod progress;
+pub mod secrets;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! The real `deploy` and `destroy` binaries refuse bad input before creating anything, and say
 //! what to do: a Region without PSTN audio, no credentials, a stack the configuration does not
-//! declare, conflicting number options.
+//! declare, conflicting number options, a secret that does not fit its pattern.
 
 use std::process::{Command, Output};
 
@@ -105,5 +105,40 @@ fn ordering_and_adopting_at_once_is_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("give --area-code (order a number) or --number (adopt one), not both")
+    );
+}
+
+#[test]
+fn a_secret_that_does_not_fit_or_is_not_declared_stops_deploy_before_it_asks_aws_anything() {
+    // The value is checked before the credentials: the error is about the PIN, never about
+    // credentials, and the value itself is not echoed.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_deploy"));
+    cmd.args(["--region", "us-east-1", "--stack", "business"])
+        .env("SWITCHBOARD_SECRET_OWNER_PIN", "12ab")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    let o = cmd.output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert_eq!(
+        e,
+        "error: SWITCHBOARD_SECRET_OWNER_PIN: the owner's PIN must match [0-9]{4,8} (the value is \
+         not shown); nothing was written\n"
+    );
+    let o = run(
+        env!("CARGO_BIN_EXE_deploy"),
+        &[
+            "--region",
+            "us-east-1",
+            "--stack",
+            "front-desk",
+            "--set-secret",
+            "owner-pin",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: --set-secret owner-pin: [stack.front-desk] declares no secret `owner-pin`\n"
     );
 }

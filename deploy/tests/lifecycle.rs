@@ -4,10 +4,14 @@
 //! reaches a fake of Chime SDK Voice. `deploy/emulator/lifecycle.sh` sets it up (test.sh runs
 //! it); without `SWITCHBOARD_CFN_URL` the test says it skipped.
 //!
-//! deploy (orders a number) → the stacks hold the compiled definitions with the substitutions
+//! deploy in an area code without numbers, then with an order the service fails (both fail
+//! saying why) → deploy (orders a number) → the stacks hold the compiled definitions with the substitutions
 //! applied, the router its flow map and queue prefix, the roles the derived policies, the fake
-//! the number, the application and the rule → a call through the deployed router → deploy again
-//! changes nothing → destroy → nothing is left, in any service, and the number is released.
+//! the number, the application and the rule → a call through the deployed router → the owner's
+//! PIN, missing until given, then written hashed → deploy again changes nothing (the PIN kept) →
+//! `--set-secret` replaces it → destroy → nothing is left, in any service, and the number is
+//! released → a deploy with a slow order, and a second deploy beside it that refuses to touch the
+//! stack being created → destroy --keep-data keeps the table and the bucket, nothing else.
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -15,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use aws_config::BehaviorVersion;
+use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::{json, Value};
 
 const STACK: &str = "business";
@@ -36,7 +41,19 @@ fn zip_lambda(binary: &Path, out: &Path) {
 }
 
 fn command(bin: &str, args: &[&str], url: &str) -> Output {
-    let out = Command::new(bin)
+    command_with(bin, args, url, None)
+}
+
+/// `command`, with the owner's PIN in `SWITCHBOARD_SECRET_OWNER_PIN` when `pin` is given (and
+/// never from the test's own environment otherwise). Its stdin is not a terminal, so deploy
+/// never asks.
+fn command_with(bin: &str, args: &[&str], url: &str, pin: Option<&str>) -> Output {
+    let mut cmd = Command::new(bin);
+    cmd.env_remove("SWITCHBOARD_SECRET_OWNER_PIN");
+    if let Some(pin) = pin {
+        cmd.env("SWITCHBOARD_SECRET_OWNER_PIN", pin);
+    }
+    let out = cmd
         .args(args)
         .env("AWS_ENDPOINT_URL", url)
         .env("SWITCHBOARD_S3_PATH_STYLE", "1")
@@ -55,15 +72,26 @@ fn command(bin: &str, args: &[&str], url: &str) -> Output {
     out
 }
 
-/// GET on the fake of Chime SDK Voice: everything it holds. The fake keeps connections alive, so
-/// the body is read by its `Content-Length`.
+/// GET on the fake of Chime SDK Voice: everything it holds.
 fn fake_state(url: &str) -> Value {
+    fake_request(url, "GET", "/_fake/state", "")
+}
+
+/// How the fake's phone number orders go from now on (`POST /_fake/orders`).
+fn fake_orders(url: &str, orders: Value) -> Value {
+    fake_request(url, "POST", "/_fake/orders", &orders.to_string())
+}
+
+/// One request to the fake's own endpoints. The fake keeps connections alive, so the body is
+/// read by its `Content-Length`.
+fn fake_request(url: &str, method: &str, path: &str, body: &str) -> Value {
     use std::io::BufRead;
     let addr = url.trim_start_matches("http://");
     let mut s = std::net::TcpStream::connect(addr).expect("connect to the fake");
     write!(
         s,
-        "GET /_fake/state HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
     )
     .unwrap();
     let mut reader = std::io::BufReader::new(s);
@@ -181,6 +209,28 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
         "the error does not say what to do: {err}"
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("Call +1"));
+
+    // An order the service fails: deploy fails with the order's own words, tells no one to call,
+    // and the number stack it rolled back is recreated by the next deploy.
+    fake_orders(&fake, json!({"End": "Failed"}));
+    let args: Vec<&str> = common
+        .iter()
+        .chain(&["--area-code", "212"])
+        .chain(&zips)
+        .copied()
+        .collect();
+    let out = command(deploy, &args, &url);
+    assert!(
+        !out.status.success(),
+        "deploy succeeded with a failed order"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Failed"),
+        "the order's failure is not reported: {err}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Call +1"));
+    fake_orders(&fake, json!({"End": "Successful"}));
 
     // The first deploy orders a number in 212.
     let args: Vec<&str> = common
@@ -391,13 +441,76 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
     let last = invoke(event("HANGUP", &number, 2, "Disconnected")).await;
     assert_eq!(last["Actions"], json!([]), "{last}");
 
-    // Nothing changed: nothing uploaded, no change set executed.
+    // The owner's PIN: the first deploy had none to write and said how to set it; the next one
+    // writes its hash where the owner's call reads it, and never the PIN itself.
+    assert!(
+        stdout.contains(
+            "Still to do: the owner's PIN is not set, and the flows that check it refuse until it is."
+        ),
+        "{stdout}"
+    );
+    let dynamodb = aws_sdk_dynamodb::Client::new(&config);
+    let table = app_resources(&cfn).await["TableBusinessPhoneMessages"].clone();
+    let pin_item = || async {
+        let item = dynamodb
+            .get_item()
+            .table_name(&table)
+            .key("mailbox", AttributeValue::S(format!("{number}#owner")))
+            .key("at", AttributeValue::N("0".into()))
+            .send()
+            .await
+            .unwrap();
+        item.item().cloned()
+    };
+    assert_eq!(
+        pin_item().await,
+        None,
+        "a PIN item before any PIN was given"
+    );
     let args: Vec<&str> = common.iter().chain(&zips).copied().collect();
-    let out = command(deploy, &args, &url);
+    let out = command_with(deploy, &args, &url, Some("2468"));
+    assert!(out.status.success(), "deploy with the PIN failed");
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(said.contains("  the owner's PIN: set\n"), "{said}");
+    assert!(
+        !said.contains("2468") && !said.contains("Still to do"),
+        "{said}"
+    );
+    let hash_of = |pin: &str| {
+        use sha2::{Digest, Sha256};
+        format!("{:x}", Sha256::digest(format!("{number}:{pin}").as_bytes()))
+    };
+    let item = pin_item().await.expect("the PIN item");
+    assert_eq!(item["pin_hash"], AttributeValue::S(hash_of("2468")));
+    assert_eq!(
+        item.len(),
+        3,
+        "mailbox, at, pin_hash and nothing else: {item:?}"
+    );
+
+    // Nothing changed: nothing uploaded, no change set executed, and a PIN already set is kept
+    // even when another is in the environment.
+    let out = command_with(deploy, &args, &url, Some("9999"));
     assert!(out.status.success(), "second deploy failed");
     assert!(
         String::from_utf8_lossy(&out.stdout).starts_with("Nothing changed"),
         "the second deploy changed something"
+    );
+    assert_eq!(
+        pin_item().await.unwrap()["pin_hash"],
+        AttributeValue::S(hash_of("2468"))
+    );
+    // --set-secret replaces it.
+    let replace: Vec<&str> = args
+        .iter()
+        .chain(&["--set-secret", "owner-pin"])
+        .copied()
+        .collect();
+    let out = command_with(deploy, &replace, &url, Some("1357"));
+    assert!(out.status.success(), "deploy --set-secret failed");
+    assert_eq!(
+        pin_item().await.unwrap()["pin_hash"],
+        AttributeValue::S(hash_of("1357"))
     );
 
     // Destroy, and nothing is left.
@@ -492,18 +605,74 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
         .collect();
     assert!(calls.contains(&"DeletePhoneNumber"), "{calls:?}");
 
-    // Once more, destroyed with --keep-data: the table and the bucket stay, with what they hold;
-    // everything else goes.
+    // Once more, while a second deploy tries to run beside it: its order is slow, so the number
+    // stack is still being created when the second deploy reaches it, and the second deploy
+    // refuses to touch it, saying why; the first one finishes as if alone.
     let args: Vec<&str> = common
         .iter()
         .chain(&["--area-code", "212"])
         .chain(&zips)
         .copied()
         .collect();
-    assert!(
-        command(deploy, &args, &url).status.success(),
-        "deploy again failed"
+    fake_orders(&fake, json!({"Polls": 3}));
+    let first = Command::new(deploy)
+        .args(&args)
+        .env_remove("SWITCHBOARD_SECRET_OWNER_PIN")
+        .env("AWS_ENDPOINT_URL", &url)
+        .env("SWITCHBOARD_S3_PATH_STYLE", "1")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env_remove("AWS_PROFILE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let number_stack = format!("{STACK}-number");
+    let started = std::time::Instant::now();
+    loop {
+        let status = cfn
+            .describe_stacks()
+            .stack_name(&number_stack)
+            .send()
+            .await
+            .ok()
+            .and_then(|d| d.stacks().first()?.stack_status().cloned());
+        if status.as_ref().map(|s| s.as_str()) == Some("CREATE_IN_PROGRESS") {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the number stack never showed CREATE_IN_PROGRESS (last: {status:?})"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let second = command(deploy, &args, &url);
+    let first = first.wait_with_output().unwrap();
+    eprintln!(
+        "$ deploy (the first of two)\n{}{}",
+        String::from_utf8_lossy(&first.stderr),
+        String::from_utf8_lossy(&first.stdout)
     );
+    fake_orders(&fake, json!({"Polls": 1}));
+    assert!(
+        !second.status.success(),
+        "the second deploy ran beside the first"
+    );
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        err.contains(&format!(
+            "stack {number_stack} is CREATE_IN_PROGRESS: another deploy or destroy is changing it"
+        )),
+        "{err}"
+    );
+    assert!(
+        first.status.success(),
+        "the first deploy failed beside the second"
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("Call +1 212 "));
+
+    // Destroyed with --keep-data: the table and the bucket stay, with what they hold; everything
+    // else goes.
     let resources = app_resources(&cfn).await;
     let (table, bucket) = (
         &resources["TableBusinessPhoneMessages"],
@@ -521,7 +690,6 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
         report.contains(&format!("kept AWS::S3::Bucket {bucket}")),
         "{report}"
     );
-    let dynamodb = aws_sdk_dynamodb::Client::new(&config);
     let tables = dynamodb.list_tables().send().await.unwrap();
     assert_eq!(tables.table_names(), [table.clone()], "the kept table");
     let beep = s3

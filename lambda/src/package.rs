@@ -50,6 +50,23 @@ pub fn workspace_root() -> PathBuf {
     here.parent().unwrap_or(here).to_path_buf()
 }
 
+/// Where [`build`] finds the binary `bin` it built: `<target dir>/`[`TARGET`]`/`[`PROFILE`]`/<bin>`,
+/// the target dir being `CARGO_TARGET_DIR` or the workspace's `target/`.
+pub fn packaged_binary(bin: &str) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+        .join(TARGET)
+        .join(PROFILE)
+        .join(bin)
+}
+
+/// The newest glibc version the ELF binary `elf` needs, after checking none is newer than
+/// [`MAX_GLIBC`] ([`version_needs`], [`check_glibc`]).
+pub fn newest_glibc(elf: &[u8]) -> Result<Option<(u32, u32)>, PackageError> {
+    check_glibc(&version_needs(elf)?)
+}
+
 /// Builds `lambda` with the [`PROFILE`] profile for [`TARGET`] (with the cargo that runs this, in
 /// `CARGO_TARGET_DIR` or `target/`), refuses a binary that needs glibc newer than [`MAX_GLIBC`] or
 /// exceeds [`MAX_BINARY_BYTES`], and writes the zip to `out`.
@@ -65,14 +82,10 @@ pub fn build(lambda: Lambda<'_>, out: &Path) -> Result<Packaged, String> {
     if !status.success() {
         return Err(format!("cargo build failed ({status})"));
     }
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let binary_path = target_dir.join(TARGET).join(PROFILE).join(lambda.bin);
+    let binary_path = packaged_binary(lambda.bin);
     let binary = std::fs::read(&binary_path)
         .map_err(|e| format!("reading {}: {e}", binary_path.display()))?;
-    let needs = version_needs(&binary).map_err(|e| e.to_string())?;
-    let newest_glibc = check_glibc(&needs).map_err(|e| e.to_string())?;
+    let newest_glibc = newest_glibc(&binary).map_err(|e| e.to_string())?;
     if binary.len() as u64 > MAX_BINARY_BYTES {
         return Err(format!(
             "{} is {} bytes, over the {} byte budget",

@@ -22,7 +22,8 @@
 //! ends as the scenario says; a number in an enabled or disabled SIP rule cannot be deleted; a SIP
 //! rule must be disabled before it is deleted
 //! (<https://docs.aws.amazon.com/chime-sdk/latest/ag/delete-sip-rule.html>); unknown ids are
-//! `NotFoundException`. `GET /_fake/state` returns everything as JSON for assertions.
+//! `NotFoundException`. `GET /_fake/state` returns everything as JSON for assertions;
+//! `POST /_fake/orders` (`{"Polls": n, "End": "Failed"}`) changes how orders go.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -188,6 +189,7 @@ fn op_name(method: &str, segments: &[&str]) -> Option<&'static str> {
         ("DELETE", ["sip-rules", _]) => "DeleteSipRule",
         ("POST", ["2015-03-31", "functions", _, "invocations"]) => "Invoke",
         ("GET", ["_fake", "state"]) => "State",
+        ("POST", ["_fake", "orders"]) => "Orders",
         _ => return None,
     })
 }
@@ -205,6 +207,9 @@ fn handle(state: &Mutex<State>, req: Request) -> Reply {
     };
     if op == "State" {
         return ok(200, s.snapshot());
+    }
+    if op == "Orders" {
+        return s.set_orders(&req.body);
     }
     s.calls.push(op.to_owned());
     if let Some(n) = s.throttle.get_mut(op).filter(|n| **n > 0) {
@@ -419,6 +424,38 @@ impl State {
             }
         }
         ok(200, json!({"PhoneNumberOrder": out}))
+    }
+
+    /// `POST /_fake/orders` with `{"Polls": 3, "End": "Failed"}`: how orders answer their polls
+    /// from now on (each field optional), so one test can make an order slow, or fail.
+    fn set_orders(&mut self, body: &[u8]) -> Reply {
+        let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        let polls = match &body["Polls"] {
+            Value::Null => None,
+            v => match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                Some(n) => Some(n),
+                None => return error(400, "BadRequestException", "Polls must be a count"),
+            },
+        };
+        let end = match body["End"].as_str() {
+            None if body["End"].is_null() => None,
+            Some("Successful") => Some(OrderEnd::Successful),
+            Some("Failed") => Some(OrderEnd::Failed),
+            _ => {
+                return error(
+                    400,
+                    "BadRequestException",
+                    "End must be \"Successful\" or \"Failed\"",
+                )
+            }
+        };
+        if let Some(n) = polls {
+            self.order_polls = n;
+        }
+        if let Some(e) = end {
+            self.order_end = Some(e);
+        }
+        ok(200, self.snapshot())
     }
 
     /// Everything, as JSON (`GET /_fake/state`).

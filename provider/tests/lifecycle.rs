@@ -703,3 +703,78 @@ async fn a_region_without_pstn_audio_fails_listing_the_regions() {
     assert_eq!(h.run(&del).await, success(&del, "failed:req-1", json!({})));
     assert!(h.calls().is_empty());
 }
+
+/// The provider's role in the number stack (`switchboard_stack::number`) grants exactly the Chime
+/// SDK Voice actions a whole life of its three resource types calls: no action it needs is
+/// missing (the stack would fail in a real account, where the fake enforces nothing), and none is
+/// granted that it never calls. Each API operation is authorised by the `chime:` action of the
+/// same name (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonchime.html>).
+#[tokio::test]
+async fn the_provider_role_grants_exactly_the_chime_actions_a_whole_life_calls() {
+    let mut h = Harness::new();
+    let number = json!({"AreaCode": "212"});
+    let req = h.event("Create", PN, number.clone(), None, None);
+    assert_eq!(h.run(&req).await["Status"], "SUCCESS");
+    let named = json!({"AreaCode": "212", "Name": "Acme"});
+    let req = h.event(
+        "Update",
+        PN,
+        named.clone(),
+        Some("ordered:+12125550100"),
+        Some(number),
+    );
+    assert_eq!(h.run(&req).await["Status"], "SUCCESS");
+    let app = json!({"Name": "app", "AwsRegion": "us-east-1", "LambdaArn": ROUTER});
+    let req = h.event("Create", SMA, app.clone(), None, None);
+    let sma = h.run(&req).await["PhysicalResourceId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let renamed = json!({"Name": "app2", "AwsRegion": "us-east-1", "LambdaArn": ROUTER});
+    let req = h.event("Update", SMA, renamed.clone(), Some(&sma), Some(app));
+    assert_eq!(h.run(&req).await["Status"], "SUCCESS");
+    let rule = json!({"Name": "rule", "TriggerValue": "+12125550100",
+                      "SipMediaApplicationId": sma, "AwsRegion": "us-east-1"});
+    let req = h.event("Create", RULE, rule.clone(), None, None);
+    let rule_id = h.run(&req).await["PhysicalResourceId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reprioritised = json!({"Name": "rule", "TriggerValue": "+12125550100",
+                               "SipMediaApplicationId": sma, "AwsRegion": "us-east-1",
+                               "Priority": "2"});
+    let req = h.event(
+        "Update",
+        RULE,
+        reprioritised.clone(),
+        Some(&rule_id),
+        Some(rule),
+    );
+    assert_eq!(h.run(&req).await["Status"], "SUCCESS");
+    for (kind, props, id) in [
+        (RULE, reprioritised, rule_id.as_str()),
+        (SMA, renamed, sma.as_str()),
+        (PN, named, "ordered:+12125550100"),
+    ] {
+        let req = h.event("Delete", kind, props, Some(id), None);
+        assert_eq!(h.run(&req).await["Status"], "SUCCESS", "{kind}");
+    }
+    own(&h, "+12125550111", "SipMediaApplicationDialIn");
+    let req = h.event("Create", PN, json!({"Number": "+12125550111"}), None, None);
+    assert_eq!(h.run(&req).await["Status"], "SUCCESS");
+
+    let called: std::collections::BTreeSet<String> =
+        h.calls().iter().map(|op| format!("chime:{op}")).collect();
+    let template = switchboard_stack::number::number();
+    let statements = template["Resources"]["ProviderRole"]["Properties"]["Policies"][0]
+        ["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap();
+    let granted: std::collections::BTreeSet<String> = statements
+        .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap())
+        .map(|a| a.as_str().unwrap().to_owned())
+        .filter(|a| a.starts_with("chime:"))
+        .collect();
+    assert_eq!(granted, called);
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the router against moto 5.2.5 on 127.0.0.1: installs the emulator in
 # target/moto-venv, starts router/emulator/launcher.py on a free port, runs
-# `cargo test -p switchboard-router --test e2e_moto`, and stops the server.
+# `cargo test --workspace --test e2e_moto`, and stops the server.
 # The emulator's clock starts at `clock` below (a Tuesday noon in New York, when every dist/ flow is
 # open): router/tests/e2e/dist.rs scripts the calls for that time and checks it.
 set -euo pipefail
@@ -10,34 +10,20 @@ root="$(cd "$here/../.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
 venv="$target/moto-venv"
 # (Re)install when the venv is missing or was installed from other requirements.
-stamp="$venv/requirements.txt"
-if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$stamp"; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-  cp "$here/requirements.txt" "$stamp"
-fi
-port="$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+# shellcheck source=../../tools/emulator/lib.sh
+. "$root/tools/emulator/lib.sh"
+ensure_venv "$venv" "$here/requirements.txt"
+port="$(free_port "$venv/bin/python")"
 log="$target/moto-e2e.log"
 clock="2026-03-03T12:00:00-05:00"
 "$venv/bin/python" "$here/launcher.py" "$port" --clock "$clock" >"$log" 2>&1 &
 moto_pid=$!
 trap 'kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true' EXIT
-ready=""
-for _ in $(seq 1 100); do
-  if "$venv/bin/python" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/data.json', timeout=1)" 2>/dev/null; then
-    ready=1; break
-  fi
-  if ! kill -0 "$moto_pid" 2>/dev/null; then
-    echo "moto exited; log:" >&2; cat "$log" >&2; exit 1
-  fi
-  sleep 0.2
-done
-if [ -z "$ready" ]; then
-  echo "moto did not answer on 127.0.0.1:$port within 20 s; log:" >&2; cat "$log" >&2; exit 1
-fi
+wait_until_ready moto "$moto_pid" "$log" "http://127.0.0.1:$port/moto-api/data.json" 20 "$venv/bin/python"
 export SWITCHBOARD_MOTO_URL="http://127.0.0.1:$port"
 # The tests set up tables and functions, and read items back, with this Python's boto3.
 export SWITCHBOARD_MOTO_PYTHON="$venv/bin/python"
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
 cd "$root"
-cargo test -p switchboard-router --test e2e_moto -- --test-threads=2 "$@"
+# --workspace, as test.sh's test step: the same features, so nothing is built again.
+cargo test --workspace --test e2e_moto -- --test-threads=2 "$@"

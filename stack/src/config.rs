@@ -13,6 +13,13 @@
 //!
 //! [stack.business.buckets.acme-business-phone]
 //! play = ["voicemail/"]   # what PSTN audio may play where the flow computes the key at run time
+//!
+//! [stack.business.secrets.owner-pin]  # asked for by deploy, stored hashed (crate::secret)
+//! what = "the owner's PIN"
+//! pattern = "[0-9]{4,8}"
+//! table = "BusinessPhoneMessages"
+//! item = { mailbox = "{number}#owner", at = 0 }
+//! hash = { attribute = "pin_hash", of = "{number}:{secret}" }
 //! ```
 //!
 //! A flow names a declared table or bucket either as written (`"BusinessPhoneMessages"`: the
@@ -24,6 +31,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use switchboard::ConfigProblem;
 use switchboard_compiler::config::Config;
+
+use crate::secret::SecretConfig;
 
 /// The top-level section holding the stacks.
 pub const SECTION: &str = "stack";
@@ -49,6 +58,9 @@ pub struct StackConfig {
     /// Memory of the router Lambda, in MB.
     #[serde(default = "default_router_memory")]
     pub router_memory_mb: u32,
+    /// Secrets `deploy` asks for and stores hashed in a table ([`crate::secret`]), by id.
+    #[serde(default)]
+    pub secrets: BTreeMap<String, SecretConfig>,
 }
 
 fn default_retention() -> u32 {
@@ -213,6 +225,13 @@ fn check(name: &str, stack: &StackConfig) -> Vec<ConfigProblem> {
                     format!("`{key}` is not an S3 key or prefix: write it without a leading /"),
                 );
             }
+        }
+    }
+    for (id, secret) in &stack.secrets {
+        for (path, message) in secret.problems(&stack.tables) {
+            let mut full = vec!["secrets", id.as_str()];
+            full.extend(path.iter().map(String::as_str));
+            problem(&full, message);
         }
     }
     problems

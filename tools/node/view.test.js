@@ -1,7 +1,9 @@
 // The flow pages in a real headless Chromium (Debian's `chromium`, driven by playwright-core):
 // the business app's page loads with no console error and no request, has one node per state,
 // links each to its Rust file:line, and a recorded call steps through its states in order with
-// the → key. A screenshot of the business app is kept in target/view-test/.
+// the → key. Screenshots are kept in target/view-test/: the business app at its own size
+// (business-phone.png) and fitted to a 1600 px window (business-phone-fit.png), and a step of
+// the recorded call (business-phone-call.png).
 //
 // Run: node --test tools/node/view.test.js   (test.sh does, after `compile --check`)
 // Pages: dist/business-phone.html as compiled, the call of
@@ -109,7 +111,19 @@ test('the business app page loads with no console error and no request', async (
   await page.waitForTimeout(200);
   assert.deepEqual(problems, []);
   fs.mkdirSync(out, { recursive: true });
+  // "Fit to window" shows the whole drawing in the window's width, and back.
+  const width = () => page.$eval('#drawing', (svg) => svg.getBoundingClientRect().width);
+  const natural = await width();
+  assert.ok(natural > 1600, `the business app is wider than the window (${natural} px)`);
+  await page.click('#fit');
+  assert.ok(await width() <= 1600, 'fits the window');
+  await page.screenshot({ path: path.join(out, 'business-phone-fit.png'), fullPage: true });
+  await page.click('#fit');
+  assert.equal(await width(), natural);
+  // The whole drawing at its own size: a window as wide as it.
+  await page.setViewportSize({ width: Math.ceil(natural) + 40, height: 1000 });
   await page.screenshot({ path: path.join(out, 'business-phone.png'), fullPage: true });
+  assert.deepEqual(problems, []);
   await page.close();
 });
 

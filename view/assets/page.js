@@ -21,6 +21,16 @@
     return "/" + out.join("/");
   }
 
+  // The whole drawing in the window, or at its own size.
+  var fit = document.getElementById("fit");
+  if (fit) {
+    fit.addEventListener("click", function () {
+      var on = body.classList.toggle("fit");
+      fit.setAttribute("aria-pressed", on ? "true" : "false");
+      fit.textContent = on ? "Actual size" : "Fit to window";
+    });
+  }
+
   var data = document.getElementById("trace");
   if (!data) return;
   var trace = JSON.parse(data.textContent);

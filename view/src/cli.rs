@@ -43,9 +43,31 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String
     Ok(a)
 }
 
-/// Runs the command: the line to print, or the error.
-pub fn run(args: impl IntoIterator<Item = String>) -> Result<String, String> {
-    let args = parse_args(args)?;
+/// Why the command stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The arguments are wrong: the message ends with the usage (exit status 2).
+    Usage(String),
+    /// A file could not be read, drawn or written (exit status 1).
+    Error(String),
+}
+
+impl Failure {
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::Usage(m) | Failure::Error(m) => m,
+        }
+    }
+}
+
+/// Runs the command: the line to print, or why it stopped.
+pub fn run(args: impl IntoIterator<Item = String>) -> Result<String, Failure> {
+    let args = parse_args(args).map_err(Failure::Usage)?;
+    write(&args).map_err(Failure::Error)
+}
+
+/// Writes the page `args` ask for: the line to print, or the error.
+fn write(args: &Args) -> Result<String, String> {
     let text = std::fs::read_to_string(&args.flow)
         .map_err(|e| format!("error: cannot read {}: {e}", args.flow.display()))?;
     let machine = StateMachine::from_json(&text).map_err(|e| {

@@ -255,7 +255,7 @@ fn keys(p: &Value) -> String {
     let min = field(p, "MinNumberOfDigits").and_then(Field::number);
     let max = field(p, "MaxNumberOfDigits").and_then(Field::number);
     match (min, max) {
-        (_, Some(max)) if max == 1.0 => " (1 key)".to_owned(),
+        (_, Some(1.0)) => " (1 key)".to_owned(),
         (Some(min), Some(max)) if min == max => format!(" ({max} keys)"),
         (Some(min), Some(max)) => format!(" ({min}–{max} keys)"),
         (None, Some(max)) => format!(" (up to {max} keys)"),
@@ -263,45 +263,66 @@ fn keys(p: &Value) -> String {
     }
 }
 
+/// `Which key? 1, 2, 3` when rules compare the keys pressed (`…, and 2 more checks` for the
+/// others), else the conditions.
 fn choice(c: &Choice) -> String {
-    let keys: Option<Vec<String>> = c.choices.iter().map(|r| keypress(&r.test)).collect();
-    match keys {
-        Some(keys) if !keys.is_empty() => format!("Which key? {}", keys.join(", ")),
-        _ => {
-            let conds: Vec<String> = c.choices.iter().map(|r| condition(&r.test)).collect();
-            match conds.as_slice() {
-                [one] => format!("Checks {one}"),
-                _ => format!("Checks {}", cut(&conds.join("; "), 100)),
-            }
-        }
+    let keys: Vec<String> = c.choices.iter().filter_map(|r| keypress(&r.test)).collect();
+    let others = c.choices.len() - keys.len();
+    if !keys.is_empty() {
+        let more = match others {
+            0 => String::new(),
+            1 => ", and 1 more check".to_owned(),
+            n => format!(", and {n} more checks"),
+        };
+        return format!("Which key? {}{more}", keys.join(", "));
+    }
+    let conds: Vec<String> = c.choices.iter().map(|r| condition(&r.test)).collect();
+    match conds.as_slice() {
+        [one] => format!("Checks {one}"),
+        _ => format!("Checks {}", cut(&conds.join("; "), 100)),
     }
 }
 
-/// The key a test compares the caller's digits with, if that is all it does: a comparison of a
-/// field named `ReceivedDigits` (PSTN audio's `ActionData`) or `digits` with a string of keys.
+/// The keys a test compares the caller's digits with, if that is all it does: a field named
+/// `ReceivedDigits` (PSTN audio's `ActionData`) or `digits` equal to a string of keys, or (JSONata)
+/// `in` a list of them. Several keys read `1 or 2`.
 fn keypress(test: &Test) -> Option<String> {
-    let (path, value) = match test {
+    let (path, values): (String, Vec<String>) = match test {
         Test::Compare(c) if c.op == ComparisonOp::StringEquals => {
-            (c.variable.clone(), c.operand.as_str()?.to_owned())
+            (c.variable.clone(), vec![c.operand.as_str()?.to_owned()])
         }
         Test::Condition(Value::String(s)) => {
-            let inner = s.trim().strip_prefix("{%")?.strip_suffix("%}")?;
-            let (l, r) = inner.split_once('=')?;
-            let (l, r) = (l.trim(), r.trim());
-            if l.ends_with('!') || l.ends_with('<') || l.ends_with('>') {
-                return None;
+            let inner = s.trim().strip_prefix("{%")?.strip_suffix("%}")?.trim();
+            let quoted = |v: &str| {
+                let v = v.trim();
+                v.strip_prefix('"')
+                    .and_then(|r| r.strip_suffix('"'))
+                    .map(str::to_owned)
+            };
+            if let Some((l, r)) = inner.split_once(" in ") {
+                let list = r.trim().strip_prefix('[')?.strip_suffix(']')?;
+                let values: Option<Vec<String>> =
+                    split_top(list, ',').into_iter().map(quoted).collect();
+                (l.trim().to_owned(), values?)
+            } else {
+                let (l, r) = inner.split_once('=')?;
+                let l = l.trim();
+                if l.ends_with('!') || l.ends_with('<') || l.ends_with('>') {
+                    return None;
+                }
+                (l.to_owned(), vec![quoted(r)?])
             }
-            let value = r.strip_prefix('"').and_then(|r| r.strip_suffix('"'))?;
-            (l.to_owned(), value.to_owned())
         }
         _ => return None,
     };
     let last = path.rsplit('.').next()?;
-    let keys = !value.is_empty()
-        && value
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '*' || c == '#');
-    (keys && (last == "ReceivedDigits" || last == "digits")).then_some(value)
+    let keys = !values.is_empty()
+        && values.iter().all(|v| {
+            !v.is_empty()
+                && v.chars()
+                    .all(|c| c.is_ascii_digit() || c == '*' || c == '#')
+        });
+    (keys && (last == "ReceivedDigits" || last == "digits")).then(|| values.join(" or "))
 }
 
 /// A Choice test, shortened for an edge label: `pressed 1`, `Call.Direction = 'Outbound'`.
@@ -488,6 +509,10 @@ mod tests {
         assert_eq!(condition(&c), "pressed 3");
         let c = Test::Condition(json!("{% $choice.digits = \"1\" %}"));
         assert_eq!(condition(&c), "pressed 1");
+        let c = Test::Condition(json!("{% $choice.digits in [\"1\", \"2\"] %}"));
+        assert_eq!(condition(&c), "pressed 1 or 2");
+        let c = Test::Condition(json!("{% $choice.digits in [\"1\", $x] %}"));
+        assert_eq!(condition(&c), "choice.digits in [\"1\", x]");
         let c = Test::Condition(json!("{% $choice.digits != \"1\" %}"));
         assert_eq!(condition(&c), "choice.digits != \"1\"");
         let c = Test::Condition(json!(

@@ -355,7 +355,7 @@ fn error_handler<'a>(flat: &[(&'a str, &'a State, Option<&'a str>)]) -> Option<&
     // The most used, the first of equals in declaration order of first use; it must be used
     // more than any other.
     let mut ranked: Vec<(&str, usize)> = uses.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1)); // stable: ties keep their order
+    ranked.sort_by_key(|r| std::cmp::Reverse(r.1)); // stable: ties keep their order
     let (target, n) = *ranked.first()?;
     let runner_up = ranked.get(1).map_or(0, |r| r.1);
     (n >= MIN_HANDLER_USES && n > runner_up).then_some(target)

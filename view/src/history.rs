@@ -16,10 +16,12 @@
 //! - `ExecutionSucceeded`, `ExecutionFailed`, `ExecutionTimedOut`, `ExecutionAborted`: the
 //!   trace's status.
 //!
-//! A deployed definition's state names have had their `${Name}` placeholders replaced by
-//! CloudFormation's `DefinitionSubstitutions`, so a history names `DynamoDB putItem
-//! acme-Messages-1A2B` where `dist/` has `DynamoDB putItem ${Messages}`: a history's name
-//! matches a state whose placeholders stand for any text.
+//! CloudFormation's `DefinitionSubstitutions` replace `${Name}` placeholders anywhere in a
+//! definition, state names included. Our compiler keeps them out of names
+//! (`switchboard_asl::names`), but a definition written elsewhere may hold them, and its
+//! history then names `DynamoDB putItem acme-Messages-1A2B` where the file has `DynamoDB
+//! putItem ${Messages}`: a history's name matches a state whose placeholders stand for any
+//! text.
 
 use std::path::Path;
 
@@ -39,7 +41,8 @@ pub struct History {
     pub events: Vec<HistoryEvent>,
 }
 
-/// One `HistoryEvent`.
+/// One `HistoryEvent`, with the details objects of the event types a call's execution has
+/// (a simulator fills the same fields to record its executions in this shape).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEvent {
@@ -51,9 +54,19 @@ pub struct HistoryEvent {
     #[serde(default)]
     pub previous_event_id: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_started_event_details: Option<ExecutionStarted>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_succeeded_event_details: Option<Output>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_entered_event_details: Option<StateEntered>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_exited_event_details: Option<StateExited>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_scheduled_event_details: Option<TaskScheduled>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_started_event_details: Option<TaskOutput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_submitted_event_details: Option<TaskOutput>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_succeeded_event_details: Option<TaskOutput>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,6 +85,35 @@ pub struct HistoryEvent {
     pub execution_timed_out_event_details: Option<ErrorCause>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_aborted_event_details: Option<ErrorCause>,
+}
+
+/// `ExecutionStartedEventDetails`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionStarted {
+    /// The execution's input, as a JSON string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+}
+
+/// `ExecutionSucceededEventDetails`: the execution's output, as a JSON string.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Output {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+}
+
+/// `StateExitedEventDetails`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateExited {
+    pub name: String,
+    /// The state's output, as a JSON string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
 }
 
 /// `StateEnteredEventDetails`.
@@ -97,7 +139,8 @@ pub struct TaskScheduled {
     pub timeout_in_seconds: Option<i64>,
 }
 
-/// `TaskSucceededEventDetails`.
+/// `TaskSucceededEventDetails` (and, without `output`, `TaskStartedEventDetails`; with the
+/// queue's answer as `output`, `TaskSubmittedEventDetails`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskOutput {

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use serde::Serialize;
 use switchboard_asl::StateMachine;
 
-use crate::graph::Graph;
+use crate::graph::{BadgeKind, Graph};
 use crate::layout::{self, Layout};
 use crate::svg::{self, esc, Cards, Marks};
 use crate::trace::{Passage, Trace};
@@ -49,9 +49,15 @@ pub fn render(graph: &Graph, trace: Option<&Trace>) -> String {
     render_with(graph, trace, &Options::default())
 }
 
+/// Where the page draws everything: its size and edge crossings are the page's readability
+/// figures.
+pub fn layout_of(graph: &Graph) -> Layout {
+    layout::layout(graph, &Cards { graph })
+}
+
 /// [`render`] with [`Options`].
 pub fn render_with(graph: &Graph, trace: Option<&Trace>, options: &Options) -> String {
-    let layout = layout::layout(graph, &Cards { graph });
+    let layout = layout_of(graph);
     let steps = trace.map(|t| steps(graph, &layout, t));
     let marks = steps
         .as_ref()
@@ -154,12 +160,19 @@ fn steps<'a>(graph: &'a Graph, layout: &Layout, trace: &'a Trace) -> Vec<StepDat
                     (Some(j), None, to.or_else(|| node.and_then(primary)))
                 }
                 Passage::Badge(k) => {
-                    let prev = graph.node_index(&trace.steps[i - 1].state);
+                    let prev_name = &trace.steps[i - 1].state;
+                    let prev = graph.node_index(prev_name);
                     let badge = prev.map(|p| {
                         let kind = format!("{:?}", graph.nodes[p].badges[k].kind).to_lowercase();
                         format!("n{p}-{kind}")
                     });
-                    (None, badge, node.and_then(primary))
+                    // An end state drawn beside the state the badge is on, if it is drawn there.
+                    let beside = layout.boxes.iter().position(|b| {
+                        Some(b.node) == node
+                            && b.copy_for
+                                .is_some_and(|e| graph.edges[e].from == *prev_name)
+                    });
+                    (None, badge, beside.or_else(|| node.and_then(primary)))
                 }
                 Passage::None => (None, None, node.and_then(primary)),
             };
@@ -224,15 +237,24 @@ fn header(page: &mut String, graph: &Graph, layout: &Layout) {
         layout.crossings
     );
     page.push_str("<ul class=\"legend\"><li class=\"talk\">talks with the caller</li><li class=\"decide\">decides</li><li class=\"service\">calls a service</li><li class=\"step\">other step</li><li class=\"succeed\">ends</li><li class=\"fail\">fails</li>");
-    page.push_str("<li class=\"b-hangup\"><span>hang-up → end</span> the call ends if the caller hangs up</li>");
-    if let Some(h) = &graph.error_handler {
+    let has = |kind: BadgeKind| {
+        graph
+            .nodes
+            .iter()
+            .flat_map(|n| &n.badges)
+            .any(|b| b.kind == kind)
+    };
+    if has(BadgeKind::Hangup) {
+        page.push_str("<li class=\"b-hangup\"><span>hang-up → end</span> the call ends if the caller hangs up</li>");
+    }
+    if let (Some(h), true) = (&graph.error_handler, has(BadgeKind::Error)) {
         let _ = write!(
             page,
             "<li class=\"b-error\"><span>error → ⚠</span> any other error goes to “{}”</li>",
             esc(h)
         );
     }
-    page.push_str("</ul>\n</header>\n");
+    page.push_str("</ul>\n<p class=\"tools\"><button id=\"fit\" type=\"button\" aria-pressed=\"false\">Fit to window</button> <small>hover a state for its name and type; its Rust line opens in VS Code</small></p>\n</header>\n");
 }
 
 fn panel(page: &mut String, trace: &Trace, steps: &[StepData]) {

@@ -31,10 +31,10 @@ pub struct Cards<'a> {
 }
 
 impl Sizes for Cards<'_> {
-    fn node(&self, node: usize, copy: bool) -> (f64, f64) {
+    fn node(&self, node: usize, _copy: bool) -> (f64, f64) {
+        // An end state's copies are the same pill as the state.
         let n = &self.graph.nodes[node];
         if n.end {
-            let _ = copy;
             return (pill_width(n), PILL_H);
         }
         let lines = wrap(&n.label, LINE_CHARS, MAX_LINES).len() as f64;
@@ -122,9 +122,9 @@ pub struct Marks {
 /// The whole drawing.
 pub fn drawing(graph: &Graph, layout: &Layout, marks: &Marks) -> String {
     let mut s = String::with_capacity(64 * 1024);
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"drawing\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\">\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"drawing\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\">",
         w = layout.width.ceil(),
         h = layout.height.ceil()
     );
@@ -138,6 +138,7 @@ pub fn drawing(graph: &Graph, layout: &Layout, marks: &Marks) -> String {
     }
     s.push_str("</defs>\n");
     s.push_str("<g class=\"groups\">\n");
+    let mut labels = String::new();
     for (g, rects) in layout.groups.iter().enumerate() {
         let Some(first) = rects.first() else { continue };
         let _ = write!(
@@ -153,9 +154,11 @@ pub fn drawing(graph: &Graph, layout: &Layout, marks: &Marks) -> String {
                 r.x, r.y, r.w, r.h
             );
         }
+        s.push_str("</g>\n");
+        // The file's name goes over everything else (written last), haloed.
         let _ = write!(
-            s,
-            "<text x=\"{:.1}\" y=\"{:.1}\">{}</text></g>\n",
+            labels,
+            "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
             first.x + 4.0,
             first.y + 9.0,
             esc(&graph.groups[g])
@@ -248,7 +251,7 @@ pub fn drawing(graph: &Graph, layout: &Layout, marks: &Marks) -> String {
         }
         s.push_str("</g>\n");
     }
-    s.push_str("</g>\n</svg>");
+    let _ = write!(s, "</g>\n<g class=\"group-labels\">{labels}</g>\n</svg>");
     s
 }
 
@@ -373,18 +376,64 @@ fn edge_title(graph: &Graph, edge: usize) -> String {
     format!("{} → {}{how}", e.from, e.to)
 }
 
-/// A smooth curve through `points`: each stretch an S whose tangents are vertical at its ends.
+/// A smooth curve along `points` (a uniform B-spline, as d3's `curveBasis` that dagre's
+/// drawings use): it bends gently past the bends instead of wiggling through them, and leaves
+/// and enters the boxes vertically.
 fn path(points: &[(f64, f64)]) -> String {
     let mut d = String::new();
-    for (i, &(x, y)) in points.iter().enumerate() {
-        if i == 0 {
-            let _ = write!(d, "M{x:.1},{y:.1}");
-            continue;
-        }
-        let (px, py) = points[i - 1];
-        let my = (py + y) / 2.0;
-        let _ = write!(d, " C{px:.1},{my:.1} {x:.1},{my:.1} {x:.1},{y:.1}");
+    let (Some(&first), Some(&last)) = (points.first(), points.last()) else {
+        return d;
+    };
+    // Short vertical stubs at both ends.
+    let dir = |a: f64, b: f64| if b >= a { 1.0 } else { -1.0 };
+    let mut p: Vec<(f64, f64)> = Vec::with_capacity(points.len() + 2);
+    p.push(first);
+    if points.len() > 1 {
+        p.push((first.0, first.1 + 8.0 * dir(first.1, points[1].1)));
+        p.extend_from_slice(&points[1..points.len() - 1]);
+        let before = points[points.len() - 2];
+        p.push((last.0, last.1 - 8.0 * dir(before.1, last.1)));
     }
+    p.push(last);
+    let _ = write!(d, "M{:.1},{:.1}", p[0].0, p[0].1);
+    if p.len() == 2 {
+        let _ = write!(d, " L{:.1},{:.1}", p[1].0, p[1].1);
+        return d;
+    }
+    let (a, b) = (p[0], p[1]);
+    let _ = write!(
+        d,
+        " L{:.1},{:.1}",
+        (5.0 * a.0 + b.0) / 6.0,
+        (5.0 * a.1 + b.1) / 6.0
+    );
+    for w in p.windows(3) {
+        let (p0, p1, p2) = (w[0], w[1], w[2]);
+        let _ = write!(
+            d,
+            " C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
+            (2.0 * p0.0 + p1.0) / 3.0,
+            (2.0 * p0.1 + p1.1) / 3.0,
+            (p0.0 + 2.0 * p1.0) / 3.0,
+            (p0.1 + 2.0 * p1.1) / 3.0,
+            (p0.0 + 4.0 * p1.0 + p2.0) / 6.0,
+            (p0.1 + 4.0 * p1.1 + p2.1) / 6.0
+        );
+    }
+    // The last stretch, as curveBasis ends it: towards the last point, then onto it.
+    let (p0, p1) = (p[p.len() - 2], p[p.len() - 1]);
+    let _ = write!(
+        d,
+        " C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1} L{:.1},{:.1}",
+        (2.0 * p0.0 + p1.0) / 3.0,
+        (2.0 * p0.1 + p1.1) / 3.0,
+        (p0.0 + 2.0 * p1.0) / 3.0,
+        (p0.1 + 2.0 * p1.1) / 3.0,
+        (p0.0 + 5.0 * p1.0) / 6.0,
+        (p0.1 + 5.0 * p1.1) / 6.0,
+        p1.0,
+        p1.1
+    );
     d
 }
 

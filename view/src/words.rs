@@ -80,7 +80,7 @@ pub const DYNAMIC: &str = "…";
 
 fn is_jsonata(s: &str) -> bool {
     let t = s.trim();
-    t.starts_with("{%") && t.ends_with("%}")
+    t.len() >= 4 && t.starts_with("{%") && t.ends_with("%}")
 }
 
 fn inner_expr(s: &str) -> &str {
@@ -344,6 +344,8 @@ mod tests {
         assert_eq!(field(&v, "N").unwrap().value(), "‹y›");
         assert_eq!(field(&v, "T").unwrap().value(), "Table");
         assert!(field(&v, "Missing").is_none());
+        // Not an expression: too short to hold `{%` and `%}`.
+        assert_eq!(field(&json!({"T": "{%}"}), "T").unwrap().value(), "{%}");
         let f = json!({"Text.$": "States.Format('Hello {}, welcome', $.name)"});
         assert_eq!(field(&f, "Text").unwrap().speech(), "Hello …, welcome");
     }

@@ -72,7 +72,7 @@ fn one_node_per_state_and_every_transition_drawn_once() {
     }
     // A hang-up that files the message left is an edge, not a badge.
     assert!(g.edges.iter().any(|e| e.kind == EdgeKind::Catch
-        && e.from == "Record message · Stop recording"
+        && e.from == "Record message - Stop recording"
         && e.to == "If m.seconds >= 1"
         && e.label.as_deref() == Some("caller hung up")));
     // An error that goes back to the owner's menu is an edge.

@@ -303,3 +303,42 @@ fn a_hang_up_at_any_step_ends_in_succeed() {
     }
     assert!(waiting >= 20, "only {waiting} waiting states");
 }
+
+/// The item `deploy` writes for the owner's PIN (`[stack.business.secrets.owner-pin]`) is the one
+/// the owner's call reads: the same item the scenarios seed for PIN 2468, which they prove the
+/// flow accepts (owner-wrong-then-right-pin) — so a change to the flow's key or hash that the
+/// configuration does not follow fails here, not on the owner's first call.
+#[test]
+fn deploy_writes_the_pin_item_the_owner_scenarios_prove_the_flow_accepts() {
+    use switchboard_stack::secret::Attribute;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("switchboard.toml");
+    let config = Config::load(&path).unwrap();
+    let stacks = switchboard_stack::config::stacks(&config).unwrap();
+    let secret = &stacks["business"].secrets["owner-pin"];
+    let written: serde_json::Map<String, Json> = secret
+        .item("+12125550100", "2468")
+        .into_iter()
+        .map(|(name, value)| {
+            let v = match value {
+                Attribute::S(s) => serde_json::json!({ "S": s }),
+                Attribute::N(n) => serde_json::json!({ "N": n }),
+                Attribute::Bool(b) => serde_json::json!({ "BOOL": b }),
+            };
+            (name, v)
+        })
+        .collect();
+    let scenario = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/business-phone/owner-wrong-then-right-pin.yaml"),
+    )
+    .unwrap();
+    let line = scenario
+        .lines()
+        .find(|l| l.contains("#owner\"") && l.contains("pin_hash"))
+        .expect("the scenario seeds the PIN item");
+    let seeded = line.trim_start().trim_start_matches("- ");
+    let seeded = seeded.split("   #").next().unwrap();
+    let seeded: serde_json::Map<String, Json> = serde_json::from_str(seeded).unwrap();
+    assert_eq!(written, seeded);
+    assert!(secret.accepts("2468") && !secret.accepts("123") && !secret.accepts("123456789"));
+}

@@ -92,7 +92,7 @@ impl Caller {
                 .iter()
                 .map(|a| a.summary.as_str())
                 .collect::<Vec<_>>()
-                .join(" · "),
+                .join(switchboard_asl::names::JOIN),
         };
         (Some((first.loc, kinds.join(", "))), Name::Readable(base))
     }

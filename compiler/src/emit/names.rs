@@ -1,8 +1,9 @@
-//! Readable, unique state names (≤ 80 characters, as Step Functions requires).
+//! Readable, unique state names, made by the rules of [`switchboard_asl::names`] (printable
+//! ASCII, at most 80 characters).
 
 use std::collections::{HashMap, HashSet};
 
-pub const MAX: usize = 80;
+use switchboard_asl::names;
 
 #[derive(Default)]
 pub struct Names {
@@ -14,41 +15,16 @@ pub struct Names {
 }
 
 fn clean(base: &str) -> String {
-    let clean: String = base.split_whitespace().collect::<Vec<_>>().join(" ");
-    // Double quotes would need escaping wherever the name is quoted (console, CLI, JSONPath
-    // error messages): single quotes read the same.
-    let clean: String = clean
-        .chars()
-        .filter(|c| !c.is_control())
-        .map(|c| if c == '"' { '\'' } else { c })
-        .collect();
-    if clean.is_empty() {
-        "Step".to_owned()
-    } else {
-        clean
-    }
+    names::readable(base)
 }
 
 /// `base`, or `base (2)`, `base (3)`…, the first not in `taken` (which it joins), cut to 80
-/// characters with `…`. `tried` remembers, per base, the numbers found taken already (`taken`
-/// only grows), so a base used many times does not try them all again.
+/// characters ([`names::numbered`]). `tried` remembers, per base, the numbers found taken
+/// already (`taken` only grows), so a base used many times does not try them all again.
 fn unique(clean: &str, taken: &mut HashSet<String>, tried: &mut HashMap<String, usize>) -> String {
     let mut n = tried.get(clean).copied().unwrap_or(1);
     loop {
-        let suffix = if n == 1 {
-            String::new()
-        } else {
-            format!(" ({n})")
-        };
-        let room = MAX - suffix.chars().count();
-        let stem: String = if clean.chars().count() > room {
-            let mut s: String = clean.chars().take(room - 1).collect();
-            s.push('…');
-            s
-        } else {
-            clean.to_owned()
-        };
-        let name = format!("{stem}{suffix}");
+        let name = names::numbered(clean, n);
         if taken.insert(name.clone()) {
             tried.insert(clean.to_owned(), n + 1);
             return name;
@@ -62,7 +38,7 @@ impl Names {
         self.taken.insert(name.to_owned());
     }
 
-    /// A unique name from a readable base: whitespace collapsed, at most 80 characters,
+    /// A unique name from a readable base ([`names::readable`]), at most 80 characters,
     /// ` (2)`, ` (3)`… appended on collisions.
     pub fn fresh(&mut self, base: &str) -> String {
         let c = clean(base);
@@ -112,7 +88,11 @@ mod tests {
         let long = "x".repeat(200);
         let a = n.fresh(&long);
         let b = n.fresh(&long);
-        assert!(a.chars().count() <= MAX && b.chars().count() <= MAX && a != b);
+        assert!(
+            a.chars().count() <= names::MAX_CHARS
+                && b.chars().count() <= names::MAX_CHARS
+                && a != b
+        );
     }
 
     #[test]

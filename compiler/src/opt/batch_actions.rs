@@ -99,7 +99,7 @@ mod tests {
         assert!(a.get(second).is_none() && a.get(third).is_none());
         assert_eq!(
             a.meta(first).name,
-            crate::arena::Name::Readable("Speak 1 · Speak 2 · Speak 3".into())
+            crate::arena::Name::Readable("Speak 1 - Speak 2 - Speak 3".into())
         );
         assert_eq!(a.meta(first).origin.as_ref().unwrap().0.line, 1);
     }

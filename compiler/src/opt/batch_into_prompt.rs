@@ -330,30 +330,15 @@ fn decide(c: &Choice, consts: &Map<String, Value>, parsed: &mut jsonata::Parsed)
     c.default.clone()
 }
 
-/// `"<A> · <B>"`, cut to Step Functions' 80 characters and numbered if taken.
+/// `"<A> - <B>"`, cut to Step Functions' 80 characters and numbered if taken
+/// ([`switchboard_asl::names`]).
 fn fresh_name(states: &States, a: &str, b: &str) -> String {
-    let max = switchboard_asl::graph::MAX_STATE_NAME_CHARS;
-    let cut = |s: String, room: usize| -> String {
-        if s.chars().count() <= room {
-            s
-        } else {
-            let mut t: String = s.chars().take(room - 1).collect();
-            t.push('…');
-            t
-        }
-    };
-    let base = format!("{a} · {b}");
-    let mut name = cut(base.clone(), max);
-    let mut n = 2;
-    while states.contains_key(&name) {
-        let suffix = format!(" ({n})");
-        name = format!(
-            "{}{suffix}",
-            cut(base.clone(), max - suffix.chars().count())
-        );
-        n += 1;
-    }
-    name
+    use switchboard_asl::names;
+    let base = names::readable(&format!("{a}{}{b}", names::JOIN));
+    (1..)
+        .map(|n| names::numbered(&base, n))
+        .find(|name| !states.contains_key(name))
+        .unwrap_or(base)
 }
 
 fn apply(machine: &mut StateMachine, plan: Plan) {
@@ -469,7 +454,7 @@ mod tests {
         assert_eq!(n, 2);
         assert!(saved > 0);
         // The greeting and the menu: one response, both timeouts, both assignments.
-        let first = task_of(&m, "First · Menu");
+        let first = task_of(&m, "First - Menu");
         assert_eq!(actions(first).unwrap().len(), 2);
         assert_eq!(first.timeout_seconds, Some(IntOrExpr::Int(60)));
         assert_eq!(
@@ -481,7 +466,7 @@ mod tests {
             Some("f.rs:1 — Speak · f.rs:1 — Speak")
         );
         // The loop's own "Again." is batched too; the menu itself is reached by nothing else.
-        assert!(m.states.contains_key("Again · Menu"));
+        assert!(m.states.contains_key("Again - Menu"));
         assert!(!m.states.contains_key("Menu"));
     }
 
@@ -495,7 +480,7 @@ mod tests {
         );
         let (m, n, _) = batched(def(d), &SCRIPTS[..2]);
         assert_eq!(n, 2);
-        let again = task_of(&m, "Again · Menu");
+        let again = task_of(&m, "Again - Menu");
         assert_eq!(
             actions(again).unwrap()[1]["Parameters"]["SpeechParameters"]["Text"],
             json!("{% ($n := ($n + 1); (\"Try \" & $string($n))) %}")
@@ -539,7 +524,7 @@ mod tests {
             &[(&["1", "1", "1"], None), (&["1"], Some("Press 1 or 2."))],
         );
         assert_eq!(n, 1);
-        assert_eq!(task_of(&m, "First · Menu").next.as_deref(), Some("While"));
+        assert_eq!(task_of(&m, "First - Menu").next.as_deref(), Some("While"));
     }
 
     /// The menu loop with `greeting` changed by `f`, and whether the pass batched the greeting.
@@ -637,6 +622,6 @@ mod tests {
         );
         assert!(n >= 1);
         let names: Vec<&str> = m.states.keys().map(String::as_str).collect();
-        assert_eq!(names, ["Start", "Ended", "Failed", "First · L"]);
+        assert_eq!(names, ["Start", "Ended", "Failed", "First - L"]);
     }
 }

@@ -117,20 +117,10 @@ impl Names {
             Some((stem, k)) if k.ends_with(')') && k[..k.len() - 1].parse::<u32>().is_ok() => stem,
             _ => base,
         };
-        let max = switchboard_asl::graph::MAX_STATE_NAME_CHARS;
         let k = self.next.entry(stem.to_owned()).or_insert(2);
         loop {
-            let suffix = format!(" ({k})");
+            let name = switchboard_asl::names::numbered(stem, *k as usize);
             *k += 1;
-            let room = max - suffix.chars().count();
-            let cut: String = if stem.chars().count() > room {
-                let mut s: String = stem.chars().take(room - 1).collect();
-                s.push('…');
-                s
-            } else {
-                stem.to_owned()
-            };
-            let name = format!("{cut}{suffix}");
             if free(&name, &self.given) {
                 return name;
             }

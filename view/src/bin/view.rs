@@ -9,9 +9,12 @@ fn main() -> ExitCode {
             println!("{report}");
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(if e.starts_with("usage:") { 2 } else { 1 })
+        Err(f) => {
+            eprintln!("{}", f.message());
+            ExitCode::from(match f {
+                switchboard_view::cli::Failure::Usage(_) => 2,
+                switchboard_view::cli::Failure::Error(_) => 1,
+            })
         }
     }
 }

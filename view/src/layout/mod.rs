@@ -31,6 +31,8 @@ pub const GROUP_PAD: f64 = 10.0;
 const ROW_GAP: f64 = 22.0;
 /// The drawing's margin.
 const MARGIN: f64 = 24.0;
+/// Rounds of moving vertices between layers to shorten edges.
+const RANK_ROUNDS: usize = 8;
 /// Rounds of placement (each a pass down and a pass up).
 const PLACE_ROUNDS: usize = 8;
 
@@ -49,8 +51,8 @@ pub struct Layout {
     pub height: f64,
     /// One box per drawn state: every state once, end states once per use.
     pub boxes: Vec<NodeBox>,
-    /// One route per graph edge, in the graph's order (`None`: an edge from a state to itself,
-    /// drawn beside it).
+    /// One route per graph edge, in the graph's order (an edge from a state to itself is drawn
+    /// as a loop beside it).
     pub routes: Vec<Route>,
     /// Each Rust file's area, as rectangles (one per layer band it spans).
     pub groups: Vec<Vec<Rect>>,
@@ -62,7 +64,8 @@ pub struct Layout {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeBox {
     pub node: usize,
-    /// The graph edge this end-state copy stands at the end of; `None` for a state's own box.
+    /// The first graph edge this end-state copy stands at the end of (a copy serves every edge
+    /// from one state); `None` for a state's own box.
     pub copy_for: Option<usize>,
     /// The box that carries the state's name and link (a state's own box, or the first copy of
     /// an end state).
@@ -166,8 +169,13 @@ pub fn layout(graph: &Graph, sizes: &dyn Sizes) -> Layout {
     let mut links = Vec::new();
     let mut self_loops = Vec::new();
     let mut has_primary = vec![false; graph.nodes.len()];
+    let mut copies: std::collections::HashMap<(usize, usize), usize> = Default::default();
     for (j, e) in graph.edges.iter().enumerate() {
-        let (from, to) = (index[e.from.as_str()], index[e.to.as_str()]);
+        // A graph built by hand may name a state it lacks: that edge is not drawn.
+        let (Some(&from), Some(&to)) = (index.get(e.from.as_str()), index.get(e.to.as_str()))
+        else {
+            continue;
+        };
         if from == to {
             self_loops.push(j);
             continue;
@@ -189,9 +197,10 @@ pub fn layout(graph: &Graph, sizes: &dyn Sizes) -> Layout {
                 v
             }
         };
-        let b = match own[to] {
-            Some(v) => v,
-            None => {
+        let b = match (own[to], copies.get(&(from, to))) {
+            (Some(v), _) | (None, Some(&v)) => v,
+            // An end state, drawn again beside this state (once for all its edges there).
+            (None, None) => {
                 let v = new_box(
                     &mut verts,
                     &mut boxes,
@@ -201,6 +210,7 @@ pub fn layout(graph: &Graph, sizes: &dyn Sizes) -> Layout {
                     graph.nodes[from].group,
                 );
                 has_primary[to] = true;
+                copies.insert((from, to), v);
                 v
             }
         };
@@ -217,6 +227,17 @@ pub fn layout(graph: &Graph, sizes: &dyn Sizes) -> Layout {
         if n.end && !has_primary[i] {
             own[i] = Some(new_box(&mut verts, &mut boxes, i, None, true, n.group));
         }
+    }
+    if verts.is_empty() {
+        let side = 2.0 * (MARGIN + GROUP_PAD);
+        return Layout {
+            width: side,
+            height: side,
+            boxes,
+            routes: Vec::new(),
+            groups: vec![Vec::new(); graph.groups.len()],
+            crossings: 0,
+        };
     }
     let start = graph
         .node_index(&graph.start)
@@ -265,17 +286,26 @@ pub fn layout(graph: &Graph, sizes: &dyn Sizes) -> Layout {
         }
     }
     let ranks = verts.iter().map(|v| v.rank).max().unwrap_or(0) + 1;
-    let mut layers = initial_order(&verts, &down, start, ranks);
-    order::order(&mut layers, &verts, &down, &up);
-    let mut pos = vec![0usize; n];
-    for layer in &layers {
-        for (i, &v) in layer.iter().enumerate() {
-            pos[v] = i;
+    // Two starting orders (children first to last, and last to first): the one that ends
+    // with fewer crossings is kept.
+    let mut best: Option<(usize, Vec<Vec<usize>>, Vec<usize>)> = None;
+    for reversed in [false, true] {
+        let mut layers = initial_order(&verts, &down, start, ranks, reversed);
+        order::order(&mut layers, &verts, &down, &up);
+        let mut pos = vec![0usize; n];
+        for layer in &layers {
+            for (i, &v) in layer.iter().enumerate() {
+                pos[v] = i;
+            }
+        }
+        let c = order::crossings(&layers, &down, &pos);
+        if best.as_ref().is_none_or(|b| c < b.0) {
+            best = Some((c, layers, pos));
         }
     }
-    let crossings = order::crossings(&layers, &down, &pos);
+    let (crossings, layers, pos) = best.expect("two orders were tried");
     let xs = place::place(&layers, &verts, &down, &up);
-    let (row_top, row_h, height) = rows(&layers, &verts);
+    let (row_top, row_h, height) = place::rows(&layers, &verts);
 
     for (v, vert) in verts.iter().enumerate() {
         if let Kind::Box(b) = vert.kind {
@@ -327,7 +357,10 @@ pub fn layout(graph: &Graph, sizes: &dyn Sizes) -> Layout {
         });
     }
     for &j in &self_loops {
-        let v = own[index[graph.edges[j].from.as_str()]].unwrap_or(start);
+        let v = index
+            .get(graph.edges[j].from.as_str())
+            .and_then(|&i| own[i])
+            .unwrap_or(start);
         let (x, y, h) = (xs[v] + verts[v].w / 2.0, center_y(v), verts[v].h);
         let to_box = match verts[v].kind {
             Kind::Box(b) => b,
@@ -348,7 +381,7 @@ pub fn layout(graph: &Graph, sizes: &dyn Sizes) -> Layout {
     }
     routes.sort_by_key(|r| r.edge);
 
-    let groups = group_areas(graph.groups.len(), &layers, &verts, &xs, &row_top, &row_h);
+    let groups = place::group_areas(graph.groups.len(), &layers, &verts, &xs, &row_top, &row_h);
     let width = verts
         .iter()
         .enumerate()
@@ -404,8 +437,7 @@ fn break_cycles(n: usize, links: &[Link], start: usize) -> Vec<bool> {
     back
 }
 
-/// Longest-path layers, two apart (the layer between holds labels and bends); then each vertex
-/// nothing leads to (but `start`) moves down next to what it leads to.
+/// Longest-path layers, two apart (the layer between holds labels and bends), then shortened.
 fn rank(verts: &mut [Vert], links: &[Link], back: &[bool], start: usize) {
     let n = verts.len();
     let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -435,13 +467,38 @@ fn rank(verts: &mut [Vert], links: &[Link], back: &[bool], start: usize) {
             r[w] = r[w].max(r[v] + 2);
         }
     }
-    for &v in sources.iter().rev() {
-        if v != start {
-            if let Some(min) = succ[v].iter().map(|&w| r[w]).min() {
-                r[v] = min.saturating_sub(2);
-            }
+    // Then each vertex moves, within what its neighbours allow, to the end of its range that
+    // shortens more edges than it lengthens: down when more edges leave it than enter it (a
+    // vertex nothing leads to sits just above what it leads to), up in the opposite case.
+    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (v, ws) in succ.iter().enumerate() {
+        for &w in ws {
+            pred[w].push(v);
         }
     }
+    for _ in 0..RANK_ROUNDS {
+        let mut moved = false;
+        for &v in topo.iter().rev() {
+            if v == start {
+                continue;
+            }
+            let lo = pred[v].iter().map(|&p| r[p] + 2).max().unwrap_or(0);
+            let hi = succ[v].iter().map(|&w| r[w] - 2).min();
+            let target = match (pred[v].len().cmp(&succ[v].len()), hi) {
+                (std::cmp::Ordering::Less, Some(hi)) => hi,
+                (std::cmp::Ordering::Greater, _) => lo,
+                _ => r[v],
+            };
+            if target != r[v] {
+                r[v] = target;
+                moved = true;
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+    let _ = sources;
     for (v, vert) in verts.iter_mut().enumerate() {
         vert.rank = r[v];
     }
@@ -453,6 +510,7 @@ fn initial_order(
     down: &[Vec<usize>],
     start: usize,
     ranks: usize,
+    reversed: bool,
 ) -> Vec<Vec<usize>> {
     let n = verts.len();
     let mut seen = vec![false; n];
@@ -468,64 +526,14 @@ fn initial_order(
             }
             seen[v] = true;
             layers[verts[v].rank].push(v);
-            for &w in down[v].iter().rev() {
-                if !seen[w] {
-                    stack.push(w);
-                }
+            let mut next: Vec<usize> = down[v].iter().copied().filter(|&w| !seen[w]).collect();
+            if !reversed {
+                next.reverse();
             }
+            stack.extend(next);
         }
     }
     layers
-}
-
-/// Each layer's top and height, and the drawing's height.
-fn rows(layers: &[Vec<usize>], verts: &[Vert]) -> (Vec<f64>, Vec<f64>, f64) {
-    let mut top = Vec::with_capacity(layers.len());
-    let mut heights = Vec::with_capacity(layers.len());
-    let mut y = MARGIN + GROUP_PAD;
-    for layer in layers {
-        let h = layer.iter().map(|&v| verts[v].h).fold(0.0, f64::max);
-        top.push(y);
-        heights.push(h);
-        y += h + ROW_GAP;
-    }
-    (top, heights, y - ROW_GAP + MARGIN + GROUP_PAD)
-}
-
-/// Each Rust file's area: per layer, the span of its vertices, reaching half way to the layers
-/// around it.
-fn group_areas(
-    count: usize,
-    layers: &[Vec<usize>],
-    verts: &[Vert],
-    xs: &[f64],
-    top: &[f64],
-    heights: &[f64],
-) -> Vec<Vec<Rect>> {
-    let mut areas = vec![Vec::new(); count];
-    for (r, layer) in layers.iter().enumerate() {
-        let mut spans: Vec<(usize, f64, f64)> = Vec::new();
-        for &v in layer {
-            let Some(g) = verts[v].group else { continue };
-            let (l, rt) = (xs[v] - verts[v].w / 2.0, xs[v] + verts[v].w / 2.0);
-            match spans.iter_mut().find(|s| s.0 == g) {
-                Some(s) => {
-                    s.1 = s.1.min(l);
-                    s.2 = s.2.max(rt);
-                }
-                None => spans.push((g, l, rt)),
-            }
-        }
-        for (g, l, rt) in spans {
-            areas[g].push(Rect {
-                x: l - GROUP_PAD,
-                y: top[r] - ROW_GAP / 2.0,
-                w: rt - l + 2.0 * GROUP_PAD,
-                h: heights[r] + ROW_GAP,
-            });
-        }
-    }
-    areas
 }
 
 /// Where an edge leaves (or enters) a box: its ends spread along the side in the order of the

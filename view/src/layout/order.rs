@@ -1,7 +1,7 @@
 //! Ordering the vertices of each layer to reduce edge crossings: barycenter sweeps down and up
 //! (Sugiyama, Tagawa and Toda 1981; the heuristic dagre and Graphviz's dot start from), with
-//! the vertices of one Rust file kept together as a block in every layer, and the best order
-//! seen kept. Crossings between two layers are counted by sorting the edges and counting
+//! the vertices of one Rust file kept together as a block in every layer, each sweep followed
+//! by swaps of neighbours that remove crossings, and the best order seen kept. Crossings between two layers are counted by sorting the edges and counting
 //! inversions with a Fenwick tree (Barth, Mutzel and Jünger, "Simple and Efficient Bilayer
 //! Cross Counting", 2004).
 
@@ -10,7 +10,9 @@ use std::cmp::Ordering;
 use super::Vert;
 
 /// Sweeps down and up; the order with the fewest crossings seen is kept.
-const SWEEPS: usize = 12;
+const SWEEPS: usize = 24;
+/// Rounds of swapping neighbours after each sweep.
+const TRANSPOSE_ROUNDS: usize = 4;
 
 /// Orders `layers` in place. `down[v]`/`up[v]`: the neighbours of `v` in the next and the
 /// previous layer.
@@ -23,6 +25,12 @@ pub fn order(layers: &mut [Vec<usize>], verts: &[Vert], down: &[Vec<usize>], up:
             }
         }
     };
+    reindex(layers, &mut pos);
+    // Each file's vertices together from the start: the order kept may be this one.
+    let none: Vec<Vec<usize>> = vec![Vec::new(); verts.len()];
+    for layer in layers.iter_mut() {
+        sort_layer(layer, verts, &none, &pos);
+    }
     reindex(layers, &mut pos);
     let mut best = layers.to_vec();
     let mut best_crossings = crossings(layers, down, &pos);
@@ -43,6 +51,7 @@ pub fn order(layers: &mut [Vec<usize>], verts: &[Vert], down: &[Vec<usize>], up:
                 pos[v] = i;
             }
         }
+        transpose(layers, verts, down, up, &mut pos);
         let c = crossings(layers, down, &pos);
         if c < best_crossings {
             best_crossings = c;
@@ -50,6 +59,48 @@ pub fn order(layers: &mut [Vec<usize>], verts: &[Vert], down: &[Vec<usize>], up:
         }
     }
     layers.clone_from_slice(&best);
+}
+
+/// Swaps neighbours of one group (or of none) in a layer while that removes crossings with the
+/// layers above and below (the "transpose" step of Gansner et al., 1993).
+fn transpose(
+    layers: &mut [Vec<usize>],
+    verts: &[Vert],
+    down: &[Vec<usize>],
+    up: &[Vec<usize>],
+    pos: &mut [usize],
+) {
+    for _ in 0..TRANSPOSE_ROUNDS {
+        let mut improved = false;
+        for layer in layers.iter_mut() {
+            for i in 0..layer.len().saturating_sub(1) {
+                let (u, v) = (layer[i], layer[i + 1]);
+                if verts[u].group != verts[v].group {
+                    continue;
+                }
+                let now = pair_crossings(u, v, up, pos) + pair_crossings(u, v, down, pos);
+                let swapped = pair_crossings(v, u, up, pos) + pair_crossings(v, u, down, pos);
+                if swapped < now {
+                    layer.swap(i, i + 1);
+                    pos[u] = i + 1;
+                    pos[v] = i;
+                    improved = true;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+}
+
+/// Crossings between the edges of `u` and of `v` to one neighbouring layer when `u` is left
+/// of `v`.
+fn pair_crossings(u: usize, v: usize, adj: &[Vec<usize>], pos: &[usize]) -> usize {
+    adj[u]
+        .iter()
+        .map(|&a| adj[v].iter().filter(|&&b| pos[a] > pos[b]).count())
+        .sum()
 }
 
 /// Sorts one layer by the barycenter of each vertex's neighbours in the fixed layer, the
@@ -113,9 +164,8 @@ fn bilayer_crossings(
     ends.sort_unstable();
     // Count pairs (i < j) with ends[i].1 > ends[j].1.
     let mut tree = vec![0usize; lower_len + 1];
-    let mut seen = 0;
     let mut count = 0;
-    for &(_, p) in &ends {
+    for (seen, &(_, p)) in ends.iter().enumerate() {
         // Seen so far at positions <= p.
         let mut i = p + 1;
         let mut le = 0;
@@ -129,7 +179,6 @@ fn bilayer_crossings(
             tree[i] += 1;
             i += i & i.wrapping_neg();
         }
-        seen += 1;
     }
     count
 }

@@ -1,8 +1,11 @@
-//! Horizontal positions: each layer as close as its spacing allows to where its neighbours
+//! Positions. Horizontal: each layer as close as its spacing allows to where its neighbours
 //! pull it, by weighted least squares under spacing constraints (isotonic regression by pool
 //! adjacent violators), alternating passes down and up; long edges are pulled straight hardest.
+//! Vertical: each layer as tall as its tallest box or label. Then each Rust file's area.
 
-use super::{Kind, Vert, BEND_GAP, GROUP_GAP, GROUP_PAD, MARGIN, NODE_GAP, PLACE_ROUNDS};
+use super::{
+    Kind, Rect, Vert, BEND_GAP, GROUP_GAP, GROUP_PAD, MARGIN, NODE_GAP, PLACE_ROUNDS, ROW_GAP,
+};
 
 /// Horizontal centers: each layer placed as close as its spacing allows to the mean of its
 /// neighbours in the layer above (going down) or below (going up), long edges pulled straight
@@ -122,6 +125,56 @@ fn fit(target: &[f64], weights: &[f64], seps: &[f64]) -> Vec<f64> {
         }
     }
     out
+}
+
+/// Each layer's top and height, and the drawing's height.
+pub fn rows(layers: &[Vec<usize>], verts: &[Vert]) -> (Vec<f64>, Vec<f64>, f64) {
+    let mut top = Vec::with_capacity(layers.len());
+    let mut heights = Vec::with_capacity(layers.len());
+    let mut y = MARGIN + GROUP_PAD;
+    for layer in layers {
+        let h = layer.iter().map(|&v| verts[v].h).fold(0.0, f64::max);
+        top.push(y);
+        heights.push(h);
+        y += h + ROW_GAP;
+    }
+    (top, heights, y - ROW_GAP + MARGIN + GROUP_PAD)
+}
+
+/// Each Rust file's area: per layer, the span of its vertices, reaching half way to the layers
+/// around it.
+pub fn group_areas(
+    count: usize,
+    layers: &[Vec<usize>],
+    verts: &[Vert],
+    xs: &[f64],
+    top: &[f64],
+    heights: &[f64],
+) -> Vec<Vec<Rect>> {
+    let mut areas = vec![Vec::new(); count];
+    for (r, layer) in layers.iter().enumerate() {
+        let mut spans: Vec<(usize, f64, f64)> = Vec::new();
+        for &v in layer {
+            let Some(g) = verts[v].group else { continue };
+            let (l, rt) = (xs[v] - verts[v].w / 2.0, xs[v] + verts[v].w / 2.0);
+            match spans.iter_mut().find(|s| s.0 == g) {
+                Some(s) => {
+                    s.1 = s.1.min(l);
+                    s.2 = s.2.max(rt);
+                }
+                None => spans.push((g, l, rt)),
+            }
+        }
+        for (g, l, rt) in spans {
+            areas[g].push(Rect {
+                x: l - GROUP_PAD,
+                y: top[r] - ROW_GAP / 2.0,
+                w: rt - l + 2.0 * GROUP_PAD,
+                h: heights[r] + ROW_GAP,
+            });
+        }
+    }
+    areas
 }
 
 #[cfg(test)]
