@@ -42,6 +42,7 @@ mod language;
 pub mod map;
 pub mod parallel;
 pub mod pass;
+pub mod pointer;
 pub mod succeed;
 pub mod task;
 pub mod wait;

@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
+use crate::sources::{self, Marks, Sources};
 use crate::{check, emit, lower, opt};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,8 @@ pub struct Compiled {
     pub name: String,
     pub machine: StateMachine,
     pub json: String,
+    /// Where its values come from in the Rust source, by JSON pointer.
+    pub sources: Sources,
     pub stats: Stats,
     /// Findings that do not stop the build (a definition near Step Functions' size limit).
     pub warnings: Vec<String>,
@@ -36,13 +39,15 @@ pub struct Stats {
 pub fn compile_flow(flow: &Flow) -> Result<Compiled, Vec<Diagnostic>> {
     let (mut arena, mut errors) = lower::lower(flow);
     opt::run(&mut arena);
-    let mut machine = emit::machine(&arena, lower::machine_comment(flow));
+    let marks = Marks::default();
+    let mut machine = emit::machine_tagged(&arena, lower::machine_comment(flow), &marks);
     errors.extend(check::variables(flow));
     // Only a sound definition is optimised further: the errors of one that is not name the
     // states as lowering made them.
     if errors.is_empty() && graph::check(&machine).is_empty() {
         opt::finish(&mut machine);
     }
+    let sources = sources::collect(&mut machine, marks);
     for g in graph::check(&machine) {
         errors.push(Diagnostic {
             flow: flow.name.clone(),
@@ -72,6 +77,7 @@ pub fn compile_flow(flow: &Flow) -> Result<Compiled, Vec<Diagnostic>> {
         name: flow.name.clone(),
         machine,
         json,
+        sources,
         stats,
         warnings,
     })
