@@ -1,0 +1,7 @@
+//! This crate owns `compile --drift`.
+
+pub mod compare;
+pub mod input;
+mod pair;
+pub mod pattern;
+pub mod source;
