@@ -148,6 +148,10 @@ pub struct Options {
     pub sets: Vec<String>,
     pub only: Option<String>,
     pub check: bool,
+    /// `--drift FILE`: compare an edited definition with what its flow compiles to.
+    pub drift: Option<PathBuf>,
+    /// `--apply` (with `--drift`): rewrite the literals the edits changed.
+    pub apply: bool,
 }
 
 /// Parses `compile`'s arguments.
@@ -165,16 +169,30 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, Str
             "--set" => o.sets.push(value("--set")?),
             "--flow" => o.only = Some(value("--flow")?),
             "--check" => o.check = true,
+            "--drift" => o.drift = Some(value("--drift")?.into()),
+            "--apply" => o.apply = true,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
+    }
+    if o.apply && o.drift.is_none() {
+        return Err(format!("--apply goes with --drift FILE\n{USAGE}"));
+    }
+    if o.check && o.drift.is_some() {
+        return Err(format!(
+            "--check and --drift are two commands: give one\n{USAGE}"
+        ));
     }
     Ok(o)
 }
 
 pub const USAGE: &str = "usage: compile [--flow NAME] [--out DIR] [--config FILE] [--set section.key=value]... [--check]
+       compile --drift FILE [--apply] [--flow NAME] [--config FILE] [--set section.key=value]...
   compiles every registered call flow to DIR/<name>.asl.json (default dist/)
-  --check   verify DIR is up to date instead of writing (for CI)";
+  --check         verify DIR is up to date instead of writing (for CI)
+  --drift FILE    compare FILE (a definition from Workflow Studio, or describe-state-machine
+                  output) with what its flow compiles to; exit 1 when they differ, 2 on bad input
+  --apply         with --drift: rewrite the string and number literals the edits changed";
 
 /// Files generated from the compiled flows and the configuration, written (or checked) beside
 /// the definitions: the deploy step's templates. `sections` are the top-level configuration
@@ -207,19 +225,10 @@ pub fn run_with(
 ) -> (String, bool) {
     let mut out = String::new();
     let mut ok = true;
-    let config_path = opts.config.as_deref().or(default_config);
-    let mut config = match config_path {
-        Some(p) => match Config::load(p) {
-            Ok(c) => c,
-            Err(e) => return (format!("error: {e}\n"), false),
-        },
-        None => Config::empty(),
+    let config = match load_config(opts, default_config) {
+        Ok(c) => c,
+        Err(e) => return (format!("error: {e}\n"), false),
     };
-    for s in &opts.sets {
-        if let Err(e) = config.set(s) {
-            return (format!("error: {e}\n"), false);
-        }
-    }
     let unknown = config.unknown_sections(flows, extras.sections);
     if !unknown.is_empty() {
         for e in unknown {
@@ -340,6 +349,18 @@ pub fn run_with(
         ));
     }
     (out, ok)
+}
+
+/// The configuration `--config` (or `default_config`) and the `--set`s give.
+pub fn load_config(opts: &Options, default_config: Option<&Path>) -> Result<Config, String> {
+    let mut config = match opts.config.as_deref().or(default_config) {
+        Some(p) => Config::load(p)?,
+        None => Config::empty(),
+    };
+    for s in &opts.sets {
+        config.set(s)?;
+    }
+    Ok(config)
 }
 
 /// Writes `contents` to `path`, or with `check` compares them: the status to print.

@@ -261,8 +261,13 @@ fn list<'a>(v: &'a Json, key: &str) -> &'a [Json] {
         .map_or(&[], Vec::as_slice)
 }
 
+/// `rule 2 (`{% $x = 1 %}`)`, a long condition cut to its first 60 characters.
 fn rule_label(i: usize, rule: &Json) -> String {
     match rule.get("Condition").or_else(|| rule.get("Variable")) {
+        Some(Json::String(c)) if c.chars().count() > 60 => {
+            let cut: String = c.chars().take(59).collect();
+            format!("rule {} (`{cut}…`)", i + 1)
+        }
         Some(Json::String(c)) => format!("rule {} (`{c}`)", i + 1),
         _ => format!("rule {}", i + 1),
     }
@@ -392,7 +397,9 @@ fn values(o: Option<&Json>, t: Option<&Json>, at: &str, state: &str, out: &mut V
                 values(om.get(key), tm.get(key), &key_at, state, out);
             }
         }
-        (Some(Json::Array(oa)), Some(Json::Array(ta))) => {
+        // A list of plain values (keys, error names) is one value; a list of objects (actions,
+        // rules, catchers) is compared item by item.
+        (Some(Json::Array(oa)), Some(Json::Array(ta))) if has_objects(oa) || has_objects(ta) => {
             for (i, j) in align(oa, ta) {
                 if let (Some(i), Some(j)) = (i, j) {
                     values(Some(&oa[i]), Some(&ta[j]), &format!("{at}/{i}"), state, out);
@@ -405,6 +412,10 @@ fn values(o: Option<&Json>, t: Option<&Json>, at: &str, state: &str, out: &mut V
         (Some(o), Some(t)) if same(o, t) => {}
         _ => differ(out),
     }
+}
+
+fn has_objects(items: &[Json]) -> bool {
+    items.iter().any(|v| v.is_object() || v.is_array())
 }
 
 /// Whether `theirs` means what `ours` does: equal, a `${Name}` of ours matching anything at its
