@@ -282,15 +282,20 @@ mod tests {
         let column = text
             .find(needle)
             .map_or(1, |b| text[..b].chars().count() as u32 + 1 + dot);
-        let dir = std::env::temp_dir().join(format!("drift-source-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("flow.rs"), FLOW).unwrap();
+        // Written once: the tests run at the same time.
+        static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+        let dir = DIR.get_or_init(|| {
+            let dir = std::env::temp_dir().join(format!("drift-source-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("flow.rs"), FLOW).unwrap();
+            dir
+        });
         let loc = Loc {
             file: "flow.rs",
             line,
             column,
         };
-        Sources::new(&dir).argument(loc, call, 0, sent)
+        Sources::new(dir).argument(loc, call, 0, sent)
     }
 
     fn literal_text(w: Written) -> (String, Json) {
