@@ -75,14 +75,16 @@ impl Sources {
         }
     }
 
-    /// Every value sent by the same argument of the same call as `origin` (a prompt copied into
-    /// two Tasks, a sub-flow's literal inlined twice), in pointer order.
+    /// Every value sent by the same argument (the same part of it: a range's start or end) of
+    /// the same call as `origin` (a prompt copied into two Tasks, a sub-flow's literal inlined
+    /// twice), in pointer order.
     pub fn sent_with<'a>(
         &'a self,
         origin: &'a Origin,
     ) -> impl Iterator<Item = (&'a str, &'a Origin)> {
         self.iter().filter(move |(_, o)| {
-            (o.loc, o.call, o.arg, o.called) == (origin.loc, origin.call, origin.arg, origin.called)
+            let key = |o: &Origin| (o.loc, o.call, o.arg, o.sent, o.called);
+            key(o) == key(origin)
         })
     }
 

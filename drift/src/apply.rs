@@ -19,7 +19,7 @@ use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::PathBuf;
-use switchboard::ir::{Call, Loc};
+use switchboard::ir::{Call, Loc, Sent};
 use switchboard_compiler::config::Config;
 use switchboard_compiler::sources::Sources;
 
@@ -50,12 +50,15 @@ pub fn plan(
     applying: bool,
 ) -> Vec<Edit> {
     // The findings of each argument of each call.
-    let mut groups: BTreeMap<(Loc, Call, usize), Vec<usize>> = BTreeMap::new();
+    let mut groups: BTreeMap<(Loc, Call, usize, Sent), Vec<usize>> = BTreeMap::new();
     for (i, f) in findings.iter_mut().enumerate() {
         match &f.change {
             Some(c) if c.origin.called => {
                 let o = &c.origin;
-                groups.entry((o.loc, o.call, o.arg)).or_default().push(i);
+                groups
+                    .entry((o.loc, o.call, o.arg, o.sent))
+                    .or_default()
+                    .push(i);
             }
             Some(c) if c.argument.is_some() => {
                 f.outcome = applying

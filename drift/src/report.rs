@@ -11,6 +11,7 @@ use crate::compare::{Difference, Kind, Target, Way};
 use serde_json::Value as Json;
 use std::fmt;
 use switchboard::ir::{Call, Loc, Origin, Sent};
+use switchboard::wire;
 use switchboard_asl::pointer;
 use switchboard_compiler::emit::comment_location;
 use switchboard_compiler::sources::Sources;
@@ -292,6 +293,11 @@ fn value(d: &Difference, o: Option<&Json>, t: Option<&Json>, ours: &Ours) -> Fin
             format!("made by the call of `{}` here: change the flow at this call", origin.call.name()),
             None,
         ),
+        (None, None) if waits(ours.definition, state) && d.pointer == format!("{state}/TimeoutSeconds") => (
+            state_place(ours, &d.pointer),
+            "the compiler derives a waiting Task's timeout from what it sends (the length of each text, `.retries(…)`, `.max_minutes(…)`, …): it follows the flow's other values, so compile and deploy the flow rather than edit it".into(),
+            None,
+        ),
         (None, None) => (
             state_place(ours, &d.pointer),
             "no one builder call sets it: it comes from the flow's code at this line; change it there".into(),
@@ -312,6 +318,12 @@ fn value(d: &Difference, o: Option<&Json>, t: Option<&Json>, ours: &Ours) -> Fin
         pointer: d.pointer.clone(),
         outcome: None,
     }
+}
+
+/// Whether the state at `state` is a waiting Task (a round trip to the caller).
+fn waits(definition: &Json, state: &str) -> bool {
+    let resource = definition.pointer(&format!("{state}/Resource"));
+    resource.and_then(Json::as_str) == Some(wire::RESOURCE_SEND_AND_WAIT)
 }
 
 /// What to write: the argument that sends their value, or the call to add or remove.
