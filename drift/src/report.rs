@@ -256,7 +256,7 @@ fn state_pointer(at: &str) -> &str {
 /// A value: at the builder call that set it (or would), named as that call; else at its state.
 fn value(d: &Difference, o: Option<&Json>, t: Option<&Json>, ours: &Ours) -> Finding {
     let state = state_pointer(&d.pointer);
-    let what = what(ours.definition, state, &d.pointer, t);
+    let what = what(ours.definition, state, &d.pointer, o.or(t));
     let show = |v: Option<&Json>| v.map_or("(absent)".to_owned(), |v| v.to_string());
     let headline = format!(
         "state `{}`: {what}: {} here, {} there",
@@ -266,7 +266,9 @@ fn value(d: &Difference, o: Option<&Json>, t: Option<&Json>, ours: &Ours) -> Fin
     );
     let is_text = o.or(t).is_some_and(Json::is_string);
     let origin = ours.sources.get(&d.pointer).or_else(|| {
-        // A whole action or object: at the call that made it.
+        // A whole action or object of ours: at the call that made it. (One they added has no
+        // call: it is at its state.)
+        o?;
         ours.sources
             .iter()
             .filter(|(p, _)| {
@@ -288,9 +290,19 @@ fn value(d: &Difference, o: Option<&Json>, t: Option<&Json>, ours: &Ours) -> Fin
             let advice = advise(origin, t, change.argument.as_ref());
             (Place::from(origin.loc), advice, Some(change))
         }
+        (None, Some(origin)) if t.is_none() && what.starts_with("action ") => (
+            Place::from(origin.loc),
+            format!("they removed the action `{}(…)` sends: remove the call", origin.call.name()),
+            None,
+        ),
         (None, Some(origin)) => (
             Place::from(origin.loc),
             format!("made by the call of `{}` here: change the flow at this call", origin.call.name()),
+            None,
+        ),
+        (None, None) if o.is_none() && what.starts_with("action ") => (
+            state_place(ours, &d.pointer),
+            "they added an action to this response: write it in the flow at this line".into(),
             None,
         ),
         (None, None) if waits(ours.definition, state) && d.pointer == format!("{state}/TimeoutSeconds") => (
@@ -359,17 +371,19 @@ fn advise(o: &Origin, theirs: Option<&Json>, arg: Option<&Json>) -> String {
 
 /// The value at `at` in words: `SpeakAndGetDigits Repeat` for an action's parameter, else its
 /// path from the state (`Arguments.TableName`, `Choices[1].Condition`).
-fn what(definition: &Json, state: &str, at: &str, theirs: Option<&Json>) -> String {
+/// `value` is the value at `at` (ours, else theirs): an action's own `Type` when `at` is a whole
+/// action.
+fn what(definition: &Json, state: &str, at: &str, value: Option<&Json>) -> String {
     let rest = at.strip_prefix(state).unwrap_or(at);
     let owned = pointer::tokens(rest).unwrap_or_default();
     let tokens: Vec<&str> = owned.iter().map(String::as_str).collect();
     if let ["Arguments", "MessageBody", "Actions", i, tail @ ..] = tokens.as_slice() {
         let action_at = format!("{state}/Arguments/MessageBody/Actions/{i}");
-        let kind = definition
-            .pointer(&format!("{action_at}/Type"))
-            .or_else(|| theirs.and_then(|t| t.get("Type")))
-            .and_then(Json::as_str)
-            .unwrap_or("action");
+        let kind = match tail {
+            [] => value.and_then(|v| v.get("Type")),
+            _ => definition.pointer(&format!("{action_at}/Type")),
+        };
+        let kind = kind.and_then(Json::as_str).unwrap_or("action");
         let n = i.parse::<usize>().map_or(0, |n| n + 1);
         return match tail {
             [] => format!("action {n} ({kind})"),
@@ -424,6 +438,10 @@ mod tests {
             "Choices[1].Condition"
         );
         let whole = "/States/A/Arguments/MessageBody/Actions/0";
-        assert_eq!(what(&def, "/States/A", whole, None), "action 1 (Speak)");
+        let added = serde_json::json!({"Type": "PlayAudio"});
+        assert_eq!(
+            what(&def, "/States/A", whole, Some(&added)),
+            "action 1 (PlayAudio)"
+        );
     }
 }

@@ -88,6 +88,13 @@ fn a_changed_option_names_the_builder_method() {
     let (report, status) = drift("option.json", &def);
     assert_eq!(status, DRIFT);
     insta::assert_snapshot!(report);
+    // The README shows this report.
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let shown = report.replace("EDITED", "edited.asl.json");
+    assert!(
+        readme.contains(&shown),
+        "the README's drift report is not:\n{shown}"
+    );
 }
 
 #[test]
@@ -122,6 +129,23 @@ fn a_removed_state_is_reported_at_its_line() {
     def["States"].as_object_mut().unwrap().remove(gone);
     state(&mut def, "Wait for hang-up")["Next"] = after;
     let (report, status) = drift("removed.json", &def);
+    assert_eq!(status, DRIFT);
+    insta::assert_snapshot!(report);
+}
+
+#[test]
+fn an_action_added_to_a_response_or_removed_from_it_is_at_its_line() {
+    let mut def = business();
+    let name = "Speak The customer has hung up. Goodbye.";
+    let actions = &mut state(&mut def, name)["Arguments"]["MessageBody"]["Actions"];
+    let pause = json!({"Type": "Pause", "Parameters": {"CallId": "{% $call.CallId %}",
+        "DurationInMilliseconds": "500"}});
+    actions.as_array_mut().unwrap().insert(1, pause);
+    // The announcement's speech taken out of its response: the bridge is left.
+    let name = "Speak <speak>This is the call you scheduled with <say-as interpret-as='digits'>…";
+    let actions = &mut state(&mut def, name)["Arguments"]["MessageBody"]["Actions"];
+    actions.as_array_mut().unwrap().remove(0);
+    let (report, status) = drift("actions.json", &def);
     assert_eq!(status, DRIFT);
     insta::assert_snapshot!(report);
 }
