@@ -214,7 +214,7 @@ pub fn write(edits: &[Edit]) -> Result<(), String> {
     }
     let mut rewritten = Vec::new();
     for (path, mut list) in by_file {
-        list.sort_by(|a, b| b.range.start.cmp(&a.range.start));
+        list.sort_by_key(|e| std::cmp::Reverse(e.range.start));
         list.dedup_by(|a, b| a.range == b.range && a.new == b.new);
         if list.windows(2).any(|w| w[1].range.end > w[0].range.start) {
             return Err(format!(

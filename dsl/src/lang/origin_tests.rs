@@ -6,7 +6,7 @@ use super::ctx;
 use super::services::{put_item, query, S};
 use super::step::{ActionKind, Step};
 use crate::ir::{Action, Expr, Loc, Tree};
-use crate::origin::{Call, Origin, Sent};
+use crate::origin::{Call, Origin};
 use serde_json::{json, Value as Json};
 
 pub(super) fn built<K: ActionKind>(f: impl FnOnce() -> Step<K>) -> Action {
