@@ -66,7 +66,11 @@ pub fn compile_flow(flow: &Flow) -> Result<Compiled, Vec<Diagnostic>> {
         errors.dedup();
         return Err(errors);
     }
-    let json = machine.to_canonical_json();
+    let mut json = machine.to_canonical_json();
+    if sources::tagged(&json) {
+        sources::strip(&mut machine);
+        json = machine.to_canonical_json();
+    }
     let stats = Stats {
         states: count_states(&machine),
         round_trips: round_trips(&machine),

@@ -16,7 +16,6 @@
 
 use serde_json::Value as Json;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use switchboard::ir::{Origin, Origins};
 use switchboard_asl::{pointer, State, StateMachine, States};
 
@@ -52,24 +51,47 @@ impl Marks {
 /// The origins of a definition's values, by JSON pointer
 /// ([RFC 6901](https://www.rfc-editor.org/rfc/rfc6901)). A pointer may name a value the
 /// definition leaves out: the option that would send it.
+///
+/// Kept as each tagged object's pointer with its origins; a value's pointer is worked out when
+/// asked (only `compile --drift` asks, and few times), so compiling pays for one pointer per
+/// action and service call, not one per value.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sources {
-    by_pointer: BTreeMap<String, Origin>,
+    tagged: Vec<(String, Origins)>,
 }
 
 impl Sources {
+    /// Every value's pointer and origin, in the definition's order.
+    pub fn iter(&self) -> impl Iterator<Item = (String, &Origin)> {
+        self.tagged.iter().flat_map(|(base, origins)| {
+            origins.iter().map(move |o| {
+                let rest: String = o
+                    .path
+                    .iter()
+                    .map(|p| format!("/{}", pointer::escape(p)))
+                    .collect();
+                (format!("{base}{rest}"), o)
+            })
+        })
+    }
+
     /// The origin of the value at `pointer`.
     pub fn get(&self, pointer: &str) -> Option<&Origin> {
-        self.by_pointer.get(pointer)
+        let tokens = pointer::tokens(pointer)?;
+        self.tagged.iter().find_map(|(base, origins)| {
+            let base = pointer::tokens(base)?;
+            let rest = tokens.strip_prefix(base.as_slice())?;
+            origins.iter().find(|o| o.path == rest)
+        })
     }
 
     /// The origin of the value at `pointer`, or of the nearest value containing it, with that
     /// value's pointer.
-    pub fn covering<'a>(&'a self, pointer: &str) -> Option<(&'a str, &'a Origin)> {
+    pub fn covering(&self, pointer: &str) -> Option<(String, &Origin)> {
         let mut p = pointer;
         loop {
-            if let Some((k, o)) = self.by_pointer.get_key_value(p) {
-                return Some((k.as_str(), o));
+            if let Some(o) = self.get(p) {
+                return Some((p.to_owned(), o));
             }
             p = &p[..p.rfind('/')?];
         }
@@ -77,33 +99,21 @@ impl Sources {
 
     /// Every value sent by the same argument (the same part of it: a range's start or end) of
     /// the same call as `origin` (a prompt copied into two Tasks, a sub-flow's literal inlined
-    /// twice), in pointer order.
+    /// twice), in the definition's order.
     pub fn sent_with<'a>(
         &'a self,
         origin: &'a Origin,
-    ) -> impl Iterator<Item = (&'a str, &'a Origin)> {
-        self.iter().filter(move |(_, o)| {
-            let key = |o: &Origin| (o.loc, o.call, o.arg, o.sent, o.called);
-            key(o) == key(origin)
-        })
-    }
-
-    /// Every value's pointer and origin, in pointer order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Origin)> {
-        self.by_pointer.iter().map(|(k, v)| (k.as_str(), v))
-    }
-
-    pub fn len(&self) -> usize {
-        self.by_pointer.len()
+    ) -> impl Iterator<Item = (String, &'a Origin)> {
+        let key = |o: &Origin| (o.loc, o.call, o.arg, o.sent, o.called);
+        self.iter().filter(move |(_, o)| key(o) == key(origin))
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_pointer.is_empty()
+        self.tagged.iter().all(|(_, o)| o.is_empty())
     }
 }
 
-/// Takes every tag out of `machine` and records, for each origin of each tagged object, the
-/// pointer of the value it names.
+/// Takes every tag out of `machine` and records where each tagged object ended up.
 pub fn collect(machine: &mut StateMachine, marks: Marks) -> Sources {
     let marks = marks.0.into_inner();
     let mut sources = Sources::default();
@@ -111,6 +121,40 @@ pub fn collect(machine: &mut StateMachine, marks: Marks) -> Sources {
     sources
 }
 
+/// Whether the definition's JSON still holds a tag (a pass moved a tagged object where
+/// [`collect`] does not look).
+pub fn tagged(json: &str) -> bool {
+    json.contains(MARK)
+}
+
+/// Takes out every tag wherever it is, forgetting its origins: the definition must never carry
+/// one, whatever a pass did.
+pub fn strip(machine: &mut StateMachine) {
+    fn go(v: &mut Json) {
+        match v {
+            Json::Object(m) => {
+                m.remove(MARK);
+                m.values_mut().for_each(go);
+            }
+            Json::Array(a) => a.iter_mut().for_each(go),
+            _ => {}
+        }
+    }
+    fn states(s: &mut States) {
+        for state in s.values_mut() {
+            if let State::Task(t) = state {
+                t.arguments.iter_mut().for_each(go);
+            }
+            for inner in state.scopes_mut() {
+                states(inner);
+            }
+        }
+    }
+    states(&mut machine.states);
+}
+
+/// Where emission puts tags: on a service Task's `Arguments`, on each action of a waiting
+/// Task's response.
 fn untag_states(states: &mut States, at: &str, marks: &[(Origins, Base)], out: &mut Sources) {
     for (name, state) in states.iter_mut() {
         let state_at = format!("{at}/States/{}", pointer::escape(name));
@@ -118,11 +162,18 @@ fn untag_states(states: &mut States, at: &str, marks: &[(Origins, Base)], out: &
             if let Some(args) = &mut t.arguments {
                 untag(
                     args,
-                    &format!("{state_at}/Arguments"),
                     &state_at,
+                    || format!("{state_at}/Arguments"),
                     marks,
                     out,
                 );
+                let actions = args
+                    .pointer_mut("/MessageBody/Actions")
+                    .and_then(Json::as_array_mut);
+                for (i, action) in actions.into_iter().flatten().enumerate() {
+                    let action_at = || format!("{state_at}/Arguments/MessageBody/Actions/{i}");
+                    untag(action, &state_at, action_at, marks, out);
+                }
             }
         }
         let kinds: Vec<_> = state.scopes().map(|s| s.kind).collect();
@@ -132,43 +183,23 @@ fn untag_states(states: &mut States, at: &str, marks: &[(Origins, Base)], out: &
     }
 }
 
-/// Untags `v` (at `at`, in the state at `state_at`) and everything in it.
-fn untag(v: &mut Json, at: &str, state_at: &str, marks: &[(Origins, Base)], out: &mut Sources) {
-    match v {
-        Json::Object(map) => {
-            if let Some(tag) = map.remove(MARK) {
-                let entry = tag.as_u64().and_then(|i| marks.get(i as usize));
-                if let Some((origins, base)) = entry {
-                    let base = match base {
-                        Base::Object => at,
-                        Base::State => state_at,
-                    };
-                    for o in origins.iter() {
-                        let rest: String = o
-                            .path
-                            .iter()
-                            .map(|p| format!("/{}", pointer::escape(p)))
-                            .collect();
-                        out.by_pointer.insert(format!("{base}{rest}"), o.clone());
-                    }
-                }
-            }
-            for (k, x) in map.iter_mut() {
-                untag(
-                    x,
-                    &format!("{at}/{}", pointer::escape(k)),
-                    state_at,
-                    marks,
-                    out,
-                );
-            }
-        }
-        Json::Array(items) => {
-            for (i, x) in items.iter_mut().enumerate() {
-                untag(x, &format!("{at}/{i}"), state_at, marks, out);
-            }
-        }
-        _ => {}
+/// Takes the tag out of `object` (at `at()`, in the state at `state_at`), if it has one.
+fn untag(
+    object: &mut Json,
+    state_at: &str,
+    at: impl Fn() -> String,
+    marks: &[(Origins, Base)],
+    out: &mut Sources,
+) {
+    let Some(tag) = object.as_object_mut().and_then(|m| m.remove(MARK)) else {
+        return;
+    };
+    if let Some((origins, base)) = tag.as_u64().and_then(|i| marks.get(i as usize)) {
+        let base = match base {
+            Base::Object => at(),
+            Base::State => state_at.to_owned(),
+        };
+        out.tagged.push((base, origins.clone()));
     }
 }
 
@@ -220,7 +251,7 @@ mod tests {
                 "Arguments": args, "End": true}}});
         let mut machine: StateMachine = serde_json::from_value(def).unwrap();
         let sources = collect(&mut machine, marks);
-        let pointers: Vec<&str> = sources.iter().map(|(p, _)| p).collect();
+        let pointers: Vec<String> = sources.iter().map(|(p, _)| p).collect();
         assert_eq!(
             pointers,
             [
@@ -231,7 +262,7 @@ mod tests {
             ]
         );
         assert!(!machine.to_canonical_json().contains(MARK));
-        let text = sources.get(pointers[0]).unwrap();
+        let text = sources.get(&pointers[0]).unwrap();
         assert_eq!(
             sources.sent_with(text).count(),
             2,
@@ -241,7 +272,7 @@ mod tests {
             .covering("/States/Put/Arguments/TableName/x")
             .unwrap();
         assert_eq!(
-            (at, o.call),
+            (at.as_str(), o.call),
             (
                 "/States/Put/Arguments/TableName",
                 Call::Function("put_item")

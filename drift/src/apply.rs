@@ -126,10 +126,10 @@ fn group_edit(
         .iter()
         .map(|&i| findings[i].pointer.as_str())
         .collect();
-    let unchanged: Vec<&str> = sources
+    let unchanged: Vec<String> = sources
         .sent_with(origin)
         .map(|(p, _)| p)
-        .filter(|p| !changed.contains(p))
+        .filter(|p| !changed.contains(&p.as_str()))
         .collect();
     if let Some(other) = unchanged.first() {
         let more = match unchanged.len() {

@@ -14,6 +14,7 @@
 use crate::ir::Loc;
 use serde_json::Value as Json;
 use std::fmt;
+use std::sync::Arc;
 
 /// A builder call: a function of the flow language (`speak(…)`) or a method of a builder chain
 /// (`.retries(…)`).
@@ -189,33 +190,35 @@ pub struct Origin {
     pub called: bool,
 }
 
-/// The origins of one action or service call, as the builder records them.
+/// The origins of one action or service call, as the builder records them. Shared once built:
+/// the compiler copies actions from the IR into its states and its passes copy states, and a
+/// copy of the origins is a reference count, not a copy of every path.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Origins(Vec<Origin>);
+pub struct Origins(Arc<Vec<Origin>>);
 
 impl Origins {
     /// Records that `call` set (or, `called: false`, would set) the value at `path`: what was
     /// recorded at `path` or under it goes, since the value there is new.
     pub fn record(&mut self, origin: Origin) {
         self.forget(&origin.path);
-        self.0.push(origin);
+        Arc::make_mut(&mut self.0).push(origin);
     }
 
     /// Forgets what was recorded at `path` or under it: the value there was set some other way.
     pub fn forget(&mut self, path: &[String]) {
-        self.0.retain(|o| !o.path.starts_with(path));
+        Arc::make_mut(&mut self.0).retain(|o| !o.path.starts_with(path));
     }
 
     /// Forgets the calls the flow does not make (`called: false`).
     pub fn forget_uncalled(&mut self) {
-        self.0.retain(|o| o.called);
+        Arc::make_mut(&mut self.0).retain(|o| o.called);
     }
 
     /// Renames the calls recorded at `loc`: a helper that builds an action with another
     /// function of the flow language (`take_message(…).prompt(text)` speaks with `speak(text)`)
     /// records its own call.
     pub fn rename_at(&mut self, loc: Loc, from: Call, to: Call) {
-        for o in &mut self.0 {
+        for o in Arc::make_mut(&mut self.0) {
             if o.loc == loc && o.call == from {
                 o.call = to;
             }
