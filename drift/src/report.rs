@@ -258,12 +258,11 @@ fn value(d: &Difference, o: Option<&Json>, t: Option<&Json>, ours: &Ours) -> Fin
     let state = state_pointer(&d.pointer);
     let what = what(ours.definition, state, &d.pointer, o.or(t));
     let show = |v: Option<&Json>| v.map_or("(absent)".to_owned(), |v| v.to_string());
-    let headline = format!(
-        "state `{}`: {what}: {} here, {} there",
-        d.state,
-        show(o),
-        show(t)
-    );
+    let whose = match d.state.as_str() {
+        "" => "the machine".to_owned(),
+        name => format!("state `{name}`"),
+    };
+    let headline = format!("{whose}: {what}: {} here, {} there", show(o), show(t));
     let is_text = o.or(t).is_some_and(Json::is_string);
     let origin = ours.sources.get(&d.pointer).or_else(|| {
         // A whole action or object of ours: at the call that made it. (One they added has no

@@ -134,6 +134,18 @@ fn a_removed_state_is_reported_at_its_line() {
 }
 
 #[test]
+fn a_machine_field_is_at_the_flow_function() {
+    let mut def = business();
+    def["TimeoutSeconds"] = json!(3600);
+    let (report, status) = drift("machine.json", &def);
+    assert_eq!(status, DRIFT);
+    assert_eq!(
+        report.lines().next(),
+        Some("workflows/src/flows/business/app.rs:15: value: the machine: TimeoutSeconds: (absent) here, 3600 there")
+    );
+}
+
+#[test]
 fn an_action_added_to_a_response_or_removed_from_it_is_at_its_line() {
     let mut def = business();
     let name = "Speak The customer has hung up. Goodbye.";
