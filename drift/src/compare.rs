@@ -124,12 +124,12 @@ fn scope(o: &Map<String, Json>, t: &Map<String, Json>, at: &str, out: &mut Vec<D
     let (o_start, t_start) = (start(o), start(t));
     edge(&p, "", "StartAt", o_start, t_start, &mut edges);
     for (name, state) in &os {
-        let state_at = format!("{at}/States/{}", pointer::escape(name));
+        let here = state_at(at, name);
         match p.theirs(name).and_then(|t| ts.get(t)) {
-            Some(theirs) => one_state(&p, name, state, theirs, &state_at, out, &mut edges),
+            Some(theirs) => one_state(&p, name, state, theirs, &here, out, &mut edges),
             None => out.push(Difference {
                 state: name.clone(),
-                pointer: state_at,
+                pointer: here,
                 kind: Kind::Removed {
                     type_name: type_name(state),
                     instead: Vec::new(),
@@ -144,7 +144,7 @@ fn scope(o: &Map<String, Json>, t: &Map<String, Json>, at: &str, out: &mut Vec<D
             .collect();
         out.push(Difference {
             state: name.clone(),
-            pointer: format!("{at}/States/{}", pointer::escape(name)),
+            pointer: state_at(at, name),
             kind: Kind::Added {
                 type_name: type_name(state),
                 from: Vec::new(),
@@ -176,11 +176,9 @@ fn edge(
 fn fold(edges: Vec<(String, String, Target, Target)>, at: &str, out: &mut Vec<Difference>) {
     for (state, slot, ours, theirs) in edges {
         if let Target::Theirs(added) = &theirs {
-            let d = out.iter_mut().find(|d| {
-                matches!(d.kind, Kind::Added { .. })
-                    && d.state == *added
-                    && d.pointer.starts_with(at)
-            });
+            let d = out
+                .iter_mut()
+                .find(|d| matches!(d.kind, Kind::Added { .. }) && d.pointer == state_at(at, added));
             if let Some(Difference {
                 kind: Kind::Added { from, .. },
                 ..
@@ -196,9 +194,7 @@ fn fold(edges: Vec<(String, String, Target, Target)>, at: &str, out: &mut Vec<Di
         }
         if let Target::State(removed) = &ours {
             let d = out.iter_mut().find(|d| {
-                matches!(d.kind, Kind::Removed { .. })
-                    && d.state == *removed
-                    && d.pointer.starts_with(at)
+                matches!(d.kind, Kind::Removed { .. }) && d.pointer == state_at(at, removed)
             });
             if let Some(Difference {
                 kind: Kind::Removed { instead, .. },
@@ -216,7 +212,7 @@ fn fold(edges: Vec<(String, String, Target, Target)>, at: &str, out: &mut Vec<Di
         let pointer = if state.is_empty() {
             format!("{at}/StartAt")
         } else {
-            format!("{at}/States/{}", pointer::escape(&state))
+            state_at(at, &state)
         };
         out.push(Difference {
             state,
@@ -224,6 +220,11 @@ fn fold(edges: Vec<(String, String, Target, Target)>, at: &str, out: &mut Vec<Di
             kind: Kind::Edge { slot, ours, theirs },
         });
     }
+}
+
+/// The pointer of the state `name` of the scope at `at`.
+fn state_at(at: &str, name: &str) -> String {
+    format!("{at}/States/{}", pointer::escape(name))
 }
 
 pub(crate) fn type_name(state: &Json) -> String {
