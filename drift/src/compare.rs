@@ -510,6 +510,32 @@ mod tests {
     }
 
     #[test]
+    fn a_branch_of_a_parallel_is_compared_as_a_scope_of_its_own() {
+        let branch = |states: Json| json!({"StartAt": "A", "States": states});
+        let machine = |states: Json| json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [branch(states)], "End": true}}});
+        let ours = machine(json!({"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Succeed"}}));
+        let theirs = machine(
+            json!({"A": {"Type": "Pass", "Next": "C"}, "C": {"Type": "Pass", "Next": "B"},
+            "B": {"Type": "Succeed"}}),
+        );
+        let diffs = compare(&ours, &theirs);
+        assert_eq!(diffs.len(), 1, "{diffs:#?}");
+        assert_eq!(diffs[0].pointer, "/States/P/Branches/0/States/C");
+        let Kind::Added { from, to, .. } = &diffs[0].kind else {
+            panic!("{diffs:#?}")
+        };
+        assert_eq!(
+            from,
+            &[Way {
+                state: "A".into(),
+                slot: "Next".into(),
+                other: Target::State("B".into())
+            }]
+        );
+        assert_eq!(to, &[("Next".to_owned(), Target::State("B".into()))]);
+    }
+
+    #[test]
     fn meaning_ignores_key_order_number_spelling_and_deploy_time_values() {
         let o = json!({"a": 3, "b": {"TableName": "${T}", "Key": "k"}});
         let t = serde_json::from_str(r#"{"b": {"Key": "k", "TableName": "msgs-1"}, "a": 3.0}"#)
