@@ -1,5 +1,5 @@
 //! Comparing two definitions by meaning: which state of theirs is which of ours
-//! ([`crate::pair`]), then, state by state, what differs — a value, a transition, a state there
+//! (`pair`), then, state by state, what differs — a value, a transition, a state there
 //! only or here only.
 //!
 //! What is not compared: formatting and key order (both are read as JSON); `Comment`s (ours
