@@ -43,6 +43,7 @@ pub mod map;
 pub mod names;
 pub mod parallel;
 pub mod pass;
+pub mod pointer;
 pub mod succeed;
 pub mod task;
 pub mod wait;
