@@ -78,11 +78,11 @@ fn a_changed_text_is_the_literal_to_change() {
 fn a_changed_option_names_the_builder_method() {
     let mut def = business();
     // `.ring_for(30)` in the flow; Workflow Studio's field is CallTimeoutSeconds.
-    let name = "Speak <speak>This is the call you scheduled with <say-as interpret-as='digits'>…";
+    let name = "Speak This is the call you scheduled with ... . Connecting you now. - Bridge ...";
     action(&mut def, name, 1)["Parameters"]["CallTimeoutSeconds"] = json!(45);
     // `.retries(2)` sends Repeat 3; and a wait the flow leaves at Switchboard's default: the
     // option to add.
-    let menu = "Ask …Press 1 to hear your messages, 2 to call a customer, or 3 to schedule a ca…";
+    let menu = "Ask ...Press 1 to hear your messages, 2 to call a customer, or 3 to schedule...";
     action(&mut def, menu, 0)["Parameters"]["Repeat"] = json!(4);
     action(&mut def, menu, 0)["Parameters"]["RepeatDurationInMilliseconds"] = json!(8000);
     let (report, status) = drift("option.json", &def);
@@ -154,7 +154,7 @@ fn an_action_added_to_a_response_or_removed_from_it_is_at_its_line() {
         "DurationInMilliseconds": "500"}});
     actions.as_array_mut().unwrap().insert(1, pause);
     // The announcement's speech taken out of its response: the bridge is left.
-    let name = "Speak <speak>This is the call you scheduled with <say-as interpret-as='digits'>…";
+    let name = "Speak This is the call you scheduled with ... . Connecting you now. - Bridge ...";
     let actions = &mut state(&mut def, name)["Arguments"]["MessageBody"]["Actions"];
     actions.as_array_mut().unwrap().remove(0);
     let (report, status) = drift("actions.json", &def);
@@ -294,7 +294,7 @@ fn apply_rewrites_exactly_the_literals_and_refuses_the_rest_saying_why() {
     // Applied: one literal each.
     let said = action(&mut def, "Speak The customer has hung up. Goodbye.", 0);
     said["Parameters"]["Text"] = json!("The customer has left the call. \"Goodbye.\"");
-    let name = "Speak <speak>This is the call you scheduled with <say-as interpret-as='digits'>…";
+    let name = "Speak This is the call you scheduled with ... . Connecting you now. - Bridge ...";
     action(&mut def, name, 1)["Parameters"]["CallTimeoutSeconds"] = json!(45);
     // Refused: built by `format!` from the configuration.
     let goodbye = action(
@@ -304,7 +304,7 @@ fn apply_rewrites_exactly_the_literals_and_refuses_the_rest_saying_why() {
     );
     goodbye["Parameters"]["Text"] = json!("Thanks for calling. Goodbye.");
     // Refused: a configuration value.
-    let ring = "Speak Thank you for calling Acme Plumbing. Please hold while I connect you. · B…";
+    let ring = "Speak Thank you for calling Acme Plumbing. Please hold while I connect you. -...";
     action(&mut def, ring, 1)["Parameters"]["CallTimeoutSeconds"] = json!(40);
     // Refused: one literal of a sub-flow inlined twice, changed in one of the two states.
     let saved = action(
@@ -317,7 +317,7 @@ fn apply_rewrites_exactly_the_literals_and_refuses_the_rest_saying_why() {
     let pin = "Ask Welcome back. Please enter your PIN, then press pound.";
     action(&mut def, pin, 0)["Parameters"]["Repeat"] = json!(4);
     // Refused: an option the flow does not call (a call to add, not a literal to change).
-    let menu = "Ask …Press 1 to hear your messages, 2 to call a customer, or 3 to schedule a ca…";
+    let menu = "Ask ...Press 1 to hear your messages, 2 to call a customer, or 3 to schedule...";
     action(&mut def, menu, 0)["Parameters"]["RepeatDurationInMilliseconds"] = json!(8000);
     let scratch = scratch_root("apply");
     let text = serde_json::to_string_pretty(&def).unwrap();
