@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of Switchboard on a fresh machine: installs the test tools (asl-validator and
-# jsonata from npm, moto, ministack and cfn-lint from PyPI), checks dist/ is current, validates
-# every compiled ASL definition, runs the whole Rust test suite, lints the stack templates, runs
+# Runs every test of Switchboard on a fresh machine: installs the test tools (asl-validator,
+# jsonata and playwright-core from npm, Debian's chromium, moto, ministack and cfn-lint from
+# PyPI), checks dist/ is current, validates every compiled ASL definition, runs the whole Rust
+# test suite, tests the flow pages in headless Chromium, lints the stack templates, runs
 # a stack's whole life (deploy, a call, destroy) against ministack, then the router's end-to-end
 # tests against moto, each emulator started on 127.0.0.1. `.ci/run` calls exactly this.
 set -euo pipefail
@@ -9,8 +10,17 @@ cd "$(dirname "$0")"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Installing the Node test tools (tools/node: asl-validator, jsonata)"
+step "Installing the Node test tools (tools/node: asl-validator, jsonata, playwright-core)"
 npm ci --prefix tools/node --no-audit --no-fund --loglevel=error
+
+step "Installing Chromium for the page tests (Debian's chromium, when it is missing)"
+if ! command -v chromium >/dev/null 2>&1; then
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq chromium >/dev/null
+fi
+chromium --version 2>/dev/null
 
 step "Checking the code is formatted (cargo fmt)"
 cargo fmt --all -- --check
@@ -45,6 +55,9 @@ node tools/node/validate.js dist/*.asl.json
 step "Running the Rust test suite"
 # insta never accepts snapshots here: a changed snapshot fails the run.
 CI=true INSTA_UPDATE=no cargo test --workspace --quiet
+
+step "Testing the flow pages in headless Chromium (tools/node/view.test.js; screenshots in target/view-test/)"
+node --test tools/node/view.test.js
 
 step "Linting the stack templates with cfn-lint in every PSTN audio region (installs it in target/ministack-venv)"
 # Every cargo step after the test step selects --workspace, as it does: the same features and

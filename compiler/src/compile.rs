@@ -205,6 +205,9 @@ pub struct Extras<'a> {
     pub sections: &'a [&'a str],
     #[allow(clippy::type_complexity)]
     pub files: &'a dyn Fn(&Config, &[Compiled]) -> Result<Vec<(String, String)>, Vec<String>>,
+    /// Files of one flow alone, written (or checked) beside its definition whenever it is
+    /// compiled, also with `--flow`: its page. `(file name, contents)`.
+    pub per_flow: &'a dyn Fn(&Compiled) -> Vec<(String, String)>,
 }
 
 impl Extras<'_> {
@@ -212,6 +215,7 @@ impl Extras<'_> {
     pub const NONE: Extras<'static> = Extras {
         sections: &[],
         files: &|_, _| Ok(Vec::new()),
+        per_flow: &|_| Vec::new(),
     };
 }
 
@@ -298,6 +302,7 @@ pub fn run_with(
         out.push_str("error: nothing written: fix the errors above\n");
         return (out, false);
     }
+    let flow_files: Vec<(String, String)> = compiled.iter().flat_map(extras.per_flow).collect();
     for c in &compiled {
         for w in &c.warnings {
             out.push_str(&format!("warning: flow `{}`: {w}\n", c.name));
@@ -337,7 +342,7 @@ pub fn run_with(
             status
         ));
     }
-    for (file, contents) in &extra_files {
+    for (file, contents) in flow_files.iter().chain(&extra_files) {
         let path = opts.out.join(file);
         let status = match write_or_check(&path, contents, opts.check) {
             Ok(s) => s,

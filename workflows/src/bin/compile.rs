@@ -1,7 +1,7 @@
-//! `cargo run --bin compile`: compiles every registered call flow to `dist/<name>.asl.json`, and
-//! writes the CloudFormation templates of the stacks `switchboard.toml` declares. With
-//! `--drift FILE [--apply]`, compares a definition edited in Workflow Studio (or deployed) with
-//! what its flow compiles to (`switchboard_drift`).
+//! `cargo run --bin compile`: compiles every registered call flow to `dist/<name>.asl.json`
+//! with its page, `dist/<name>.html`, and writes the CloudFormation templates of the stacks
+//! `switchboard.toml` declares. With `--drift FILE [--apply]`, compares a definition edited in
+//! Workflow Studio (or deployed) with what its flow compiles to (`switchboard_drift`).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -31,12 +31,27 @@ fn main() -> ExitCode {
         }
         return ExitCode::from(status);
     }
-    // Beside the definitions: the CloudFormation templates of the `[stack.*]` sections.
+    // The page of each flow links its states' Rust lines, which the compiler names from the
+    // workspace root: from `--out`, that root is here.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let source_root = std::path::absolute(&opts.out)
+        .ok()
+        .zip(std::path::absolute(&root).ok())
+        .map(|(out, root)| switchboard_view::cli::relative(&out, &root));
+    // Beside the definitions: each flow's page, and the CloudFormation templates of the
+    // `[stack.*]` sections.
     let extras = compile::Extras {
         sections: &[switchboard_stack::config::SECTION],
         files: &|config, compiled| {
             switchboard_stack::artefacts(config, compiled)
                 .map(|files| files.into_iter().map(|a| (a.file, a.contents)).collect())
+        },
+        per_flow: &|c| {
+            vec![switchboard_view::page::for_definition(
+                &c.name,
+                &c.machine,
+                source_root.clone(),
+            )]
         },
     };
     let (report, ok) = compile::run_with(
