@@ -33,6 +33,7 @@
 //! <https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html>.
 
 pub mod choice;
+pub mod comment;
 pub mod common;
 mod emit;
 pub mod errors;

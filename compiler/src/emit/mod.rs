@@ -333,21 +333,14 @@ impl Emitter<'_> {
     }
 }
 
-/// Between a state's Rust location and what it does there, in its `Comment`.
-const COMMENT_SEPARATOR: &str = " — ";
-
-/// A state's `Comment`: where it comes from in the Rust source and what it does there.
+/// A state's `Comment`: where it comes from in the Rust source and what it does there
+/// ([`switchboard_asl::comment`] owns the form).
 pub fn comment(loc: Loc, what: &str) -> String {
-    format!("{loc}{COMMENT_SEPARATOR}{what}")
+    switchboard_asl::comment::write(loc.file, loc.line, what)
 }
 
-/// The Rust file and line a state's `Comment` names first (a state the passes merged names
-/// each part: `a.rs:3 — Speak · a.rs:5 — SpeakAndGetDigits`).
-pub fn comment_location(comment: &str) -> Option<(&str, u32)> {
-    let (loc, _) = comment.split_once(COMMENT_SEPARATOR)?;
-    let (file, line) = loc.rsplit_once(':')?;
-    Some((file, line.parse().ok()?))
-}
+/// The Rust file and line a state's `Comment` names first.
+pub use switchboard_asl::comment::location as comment_location;
 
 /// `Next`, or `"End": true` at the end of a Parallel branch.
 fn next_end(t: StateId, name: &dyn Fn(StateId) -> String) -> (Option<String>, Option<bool>) {
@@ -389,27 +382,5 @@ fn handlers(node: &Node, name: &dyn Fn(StateId) -> String) -> Handlers {
     Handlers {
         catch: out,
         ..Handlers::default()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_comment_names_its_rust_location_first() {
-        let loc = Loc {
-            file: "workflows/src/flows/a b.rs",
-            line: 12,
-            column: 5,
-        };
-        let c = comment(loc, "Speak");
-        assert_eq!(c, "workflows/src/flows/a b.rs:12 — Speak");
-        let merged = format!("{c} · {}", comment(Loc { line: 14, ..loc }, "if"));
-        assert_eq!(
-            comment_location(&merged),
-            Some(("workflows/src/flows/a b.rs", 12))
-        );
-        assert_eq!(comment_location("edited in Workflow Studio"), None);
     }
 }
