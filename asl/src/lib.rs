@@ -33,6 +33,7 @@
 //! <https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html>.
 
 pub mod choice;
+pub mod comment;
 pub mod common;
 mod emit;
 pub mod errors;
@@ -43,6 +44,7 @@ pub mod map;
 pub mod names;
 pub mod parallel;
 pub mod pass;
+pub mod pointer;
 pub mod succeed;
 pub mod task;
 pub mod wait;

@@ -58,6 +58,17 @@ pub enum ScopeKind {
     Iterator,
 }
 
+impl ScopeKind {
+    /// The scope's place in its state, as a JSON pointer suffix: `/Branches/0`, `/ItemProcessor`.
+    pub fn pointer(self) -> String {
+        match self {
+            ScopeKind::Branch(i) => format!("/Branches/{i}"),
+            ScopeKind::ItemProcessor => "/ItemProcessor".to_owned(),
+            ScopeKind::Iterator => "/Iterator".to_owned(),
+        }
+    }
+}
+
 impl fmt::Display for ScopeKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
+use crate::sources::{self, Marks, Sources};
 use crate::{check, emit, lower, opt};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,8 @@ pub struct Compiled {
     pub name: String,
     pub machine: StateMachine,
     pub json: String,
+    /// Where its values come from in the Rust source, by JSON pointer.
+    pub sources: Sources,
     pub stats: Stats,
     /// Findings that do not stop the build (a definition near Step Functions' size limit).
     pub warnings: Vec<String>,
@@ -36,13 +39,15 @@ pub struct Stats {
 pub fn compile_flow(flow: &Flow) -> Result<Compiled, Vec<Diagnostic>> {
     let (mut arena, mut errors) = lower::lower(flow);
     opt::run(&mut arena);
-    let mut machine = emit::machine(&arena, lower::machine_comment(flow));
+    let marks = Marks::default();
+    let mut machine = emit::machine_tagged(&arena, lower::machine_comment(flow), &marks);
     errors.extend(check::variables(flow));
     // Only a sound definition is optimised further: the errors of one that is not name the
     // states as lowering made them.
     if errors.is_empty() && graph::check(&machine).is_empty() {
         opt::finish(&mut machine);
     }
+    let sources = sources::collect(&mut machine, marks);
     for g in graph::check(&machine) {
         errors.push(Diagnostic {
             flow: flow.name.clone(),
@@ -61,7 +66,11 @@ pub fn compile_flow(flow: &Flow) -> Result<Compiled, Vec<Diagnostic>> {
         errors.dedup();
         return Err(errors);
     }
-    let json = machine.to_canonical_json();
+    let mut json = machine.to_canonical_json();
+    if sources::tagged(&json) {
+        sources::strip(&mut machine);
+        json = machine.to_canonical_json();
+    }
     let stats = Stats {
         states: count_states(&machine),
         round_trips: round_trips(&machine),
@@ -72,6 +81,7 @@ pub fn compile_flow(flow: &Flow) -> Result<Compiled, Vec<Diagnostic>> {
         name: flow.name.clone(),
         machine,
         json,
+        sources,
         stats,
         warnings,
     })
@@ -142,6 +152,10 @@ pub struct Options {
     pub sets: Vec<String>,
     pub only: Option<String>,
     pub check: bool,
+    /// `--drift FILE`: compare an edited definition with what its flow compiles to.
+    pub drift: Option<PathBuf>,
+    /// `--apply` (with `--drift`): rewrite the literals the edits changed.
+    pub apply: bool,
 }
 
 /// Parses `compile`'s arguments.
@@ -159,16 +173,30 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, Str
             "--set" => o.sets.push(value("--set")?),
             "--flow" => o.only = Some(value("--flow")?),
             "--check" => o.check = true,
+            "--drift" => o.drift = Some(value("--drift")?.into()),
+            "--apply" => o.apply = true,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
+    }
+    if o.apply && o.drift.is_none() {
+        return Err(format!("--apply goes with --drift FILE\n{USAGE}"));
+    }
+    if o.check && o.drift.is_some() {
+        return Err(format!(
+            "--check and --drift are two commands: give one\n{USAGE}"
+        ));
     }
     Ok(o)
 }
 
 pub const USAGE: &str = "usage: compile [--flow NAME] [--out DIR] [--config FILE] [--set section.key=value]... [--check]
+       compile --drift FILE [--apply] [--flow NAME] [--config FILE] [--set section.key=value]...
   compiles every registered call flow to DIR/<name>.asl.json (default dist/)
-  --check   verify DIR is up to date instead of writing (for CI)";
+  --check         verify DIR is up to date instead of writing (for CI)
+  --drift FILE    compare FILE (a definition from Workflow Studio, or describe-state-machine
+                  output) with what its flow compiles to; exit 1 when they differ, 2 on bad input
+  --apply         with --drift: rewrite the string and number literals the edits changed";
 
 /// Files generated from the compiled flows and the configuration, written (or checked) beside
 /// the definitions: the deploy step's templates. `sections` are the top-level configuration
@@ -205,19 +233,10 @@ pub fn run_with(
 ) -> (String, bool) {
     let mut out = String::new();
     let mut ok = true;
-    let config_path = opts.config.as_deref().or(default_config);
-    let mut config = match config_path {
-        Some(p) => match Config::load(p) {
-            Ok(c) => c,
-            Err(e) => return (format!("error: {e}\n"), false),
-        },
-        None => Config::empty(),
+    let config = match load_config(opts, default_config) {
+        Ok(c) => c,
+        Err(e) => return (format!("error: {e}\n"), false),
     };
-    for s in &opts.sets {
-        if let Err(e) = config.set(s) {
-            return (format!("error: {e}\n"), false);
-        }
-    }
     let unknown = config.unknown_sections(flows, extras.sections);
     if !unknown.is_empty() {
         for e in unknown {
@@ -339,6 +358,18 @@ pub fn run_with(
         ));
     }
     (out, ok)
+}
+
+/// The configuration `--config` (or `default_config`) and the `--set`s give.
+pub fn load_config(opts: &Options, default_config: Option<&Path>) -> Result<Config, String> {
+    let mut config = match opts.config.as_deref().or(default_config) {
+        Some(p) => Config::load(p)?,
+        None => Config::empty(),
+    };
+    for s in &opts.sets {
+        config.set(s)?;
+    }
+    Ok(config)
 }
 
 /// Writes `contents` to `path`, or with `check` compares them: the status to print.

@@ -13,6 +13,7 @@ pub mod diag;
 pub mod emit;
 pub mod lower;
 pub mod opt;
+pub mod sources;
 pub mod uses;
 
 pub use compile::{compile_flow, Compiled, Stats};

@@ -35,6 +35,7 @@ fn put_item(line: u32, table: &str) -> Stmt {
                 label: None,
                 result: ResultShape::None,
                 timeout_seconds: 10,
+                origins: Default::default(),
             },
             bind: None,
         },

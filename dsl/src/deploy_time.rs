@@ -15,9 +15,54 @@ pub fn placeholder(s: &str) -> Option<&str> {
     .then_some(name)
 }
 
+/// A piece of a string that may hold deploy-time values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Text(&'a str),
+    /// `${Name}`: the name.
+    Value(&'a str),
+}
+
+/// `s` cut into its text and its deploy-time values (`"${Bucket}/voicemail"` is the value
+/// `Bucket`, then the text `/voicemail`); a `${` that does not start a placeholder is text.
+pub fn pieces(s: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let (mut rest, mut text_from) = (s, 0);
+    while let Some(i) = rest.find("${") {
+        let start = s.len() - rest.len() + i;
+        let after = &s[start..];
+        let end = after.find('}').map_or(after.len(), |j| j + 1);
+        if let Some(name) = placeholder(&after[..end]) {
+            if text_from < start {
+                out.push(Piece::Text(&s[text_from..start]));
+            }
+            out.push(Piece::Value(name));
+            text_from = start + end;
+        }
+        rest = &s[(start + 2).min(s.len())..];
+    }
+    if text_from < s.len() {
+        out.push(Piece::Text(&s[text_from..]));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::placeholder;
+    use super::{pieces, placeholder, Piece};
+
+    #[test]
+    fn a_string_is_cut_at_its_placeholders() {
+        use Piece::{Text, Value};
+        assert_eq!(pieces("${B}/voicemail"), [Value("B"), Text("/voicemail")]);
+        assert_eq!(
+            pieces("put ${T} (2)"),
+            [Text("put "), Value("T"), Text(" (2)")]
+        );
+        assert_eq!(pieces("${A}${B}"), [Value("A"), Value("B")]);
+        assert_eq!(pieces("cost ${ x} and ${"), [Text("cost ${ x} and ${")]);
+        assert_eq!(pieces(""), []);
+    }
 
     #[test]
     fn only_a_whole_dollar_brace_name_is_a_placeholder() {

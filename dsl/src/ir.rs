@@ -4,6 +4,7 @@
 //! compiler decides where the round trips to the caller are; every node carries the Rust source
 //! [`Loc`] it came from so that errors and state comments can point at it.
 
+pub use crate::origin::{Call, Origin, Origins, Sent};
 use serde_json::Value as Json;
 use std::fmt;
 
@@ -253,6 +254,8 @@ pub struct Action {
     pub max_seconds: u32,
     /// What the action's result exposes (how `$states.result` is normalised).
     pub result: ResultShape,
+    /// The builder calls its parameters come from (paths from the action object).
+    pub origins: Origins,
 }
 
 /// How an action's or service call's result is normalised into a variable.
@@ -279,6 +282,8 @@ pub struct Service {
     pub result: ResultShape,
     /// Seconds before Step Functions times the call out.
     pub timeout_seconds: u32,
+    /// The builder calls its arguments and timeout come from (paths from the Task state).
+    pub origins: Origins,
 }
 
 /// One arm of a `match`: constant patterns and the block they select.

@@ -10,6 +10,7 @@ pub mod deploy_time;
 pub mod flowdef;
 pub mod ir;
 pub mod lang;
+pub mod origin;
 pub mod pstn;
 pub mod wire;
 pub mod zone;

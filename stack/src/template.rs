@@ -672,6 +672,7 @@ mod tests {
                 bytes: 0,
             },
             warnings: vec![],
+            sources: Default::default(),
         }
     }
 

@@ -85,15 +85,11 @@ impl fmt::Display for Source {
 }
 
 impl Source {
-    /// The location a `Comment` starts with, in the form the compiler writes it:
-    /// `"path:line — what the state does"` (`compiler/src/emit`). A comment in any other form
-    /// names none.
+    /// The location a `Comment` starts with, in the form the compiler writes it
+    /// ([`switchboard_asl::comment`]). A comment in any other form names none.
     pub fn from_comment(comment: &str) -> Option<Source> {
-        let first = comment.split(" — ").next()?.trim();
-        let (file, line) = first.rsplit_once(':')?;
-        let line = line.parse().ok()?;
-        let plausible = !file.is_empty() && !file.contains(char::is_whitespace) && line > 0;
-        plausible.then(|| Source {
+        let (file, line) = switchboard_asl::comment::location(comment)?;
+        Some(Source {
             file: file.to_owned(),
             line,
         })

@@ -89,6 +89,11 @@ fn the_compiler_has_no_syn_and_no_sdk() {
 }
 
 #[test]
+fn the_drift_command_builds_no_sdk() {
+    check("switchboard-drift", &[], &["switchboard-sim"], true);
+}
+
+#[test]
 fn the_simulator_reads_asl_without_the_compiler() {
     check("switchboard-sim", &["syn"], &["switchboard-compiler"], true);
 }

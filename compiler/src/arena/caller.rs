@@ -2,7 +2,7 @@
 
 use super::{Assign, Catch, Name, StateId};
 use serde_json::{json, Value as Json};
-use switchboard::ir::Loc;
+use switchboard::ir::{Loc, Origins};
 use switchboard::lang::results::Call;
 use switchboard::lang::WAIT_KIND;
 use switchboard::pstn::{limits, Action};
@@ -20,6 +20,8 @@ pub struct Act {
     pub loc: Loc,
     /// It hangs up the caller's leg (a `Hangup` not of `LEG-B`).
     pub hangs_up_caller: bool,
+    /// The builder calls its parameters come from (paths from the action object).
+    pub origins: Origins,
 }
 
 /// Seconds added to a waiting Task's timeout beyond its actions' own durations: the router's

@@ -21,7 +21,7 @@ pub use assign::{reads, Assign, Bind};
 pub use caller::{hangup_action, message, Act, Caller};
 
 use serde_json::Value as Json;
-use switchboard::ir::Loc;
+use switchboard::ir::{Loc, Origins};
 use switchboard::wire;
 use switchboard_asl::{IntOrExpr, Test};
 
@@ -113,6 +113,8 @@ pub struct Service {
     pub resource: String,
     pub args: Json,
     pub timeout_seconds: u32,
+    /// The builder calls its arguments and timeout come from (paths from the Task state).
+    pub origins: Origins,
     pub assign: Assign,
     pub catch: Vec<Catch>,
     pub next: StateId,

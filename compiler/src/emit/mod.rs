@@ -20,9 +20,12 @@ mod names;
 use crate::arena::{
     message, Arena, Assign, Caller, Catch, Name, Node, Slot, StateId, FIXED_NAMES, TOP,
 };
+use crate::sources::{Base, Marks};
 use indexmap::IndexMap;
 use names::Names;
 use std::collections::{BTreeMap, HashSet};
+use switchboard::ir::Loc;
+use switchboard::lang::WAIT_KIND;
 use switchboard::wire;
 use switchboard_asl::{
     Branch, Catcher, Choice, ChoiceRule, Fail, Handlers, IntOrExpr, Io, Parallel, Pass,
@@ -35,6 +38,16 @@ const UNBOUND_NAME: &str = "\u{0}loop";
 
 /// The state machine of a lowered (and optimised) arena.
 pub fn machine(arena: &Arena, comment: String) -> StateMachine {
+    emit(arena, comment, None)
+}
+
+/// [`machine`], each action object and service `Arguments` tagged with its origins
+/// ([`crate::sources`]), for the passes to carry and [`crate::sources::collect`] to take out.
+pub fn machine_tagged(arena: &Arena, comment: String, marks: &Marks) -> StateMachine {
+    emit(arena, comment, Some(marks))
+}
+
+fn emit(arena: &Arena, comment: String, marks: Option<&Marks>) -> StateMachine {
     let scopes = scopes(arena);
     let mut top = reading_order(arena);
     // What nothing reaches: user code is kept (the graph check reports it); the shared ends and
@@ -53,6 +66,7 @@ pub fn machine(arena: &Arena, comment: String) -> StateMachine {
         arena,
         names: naming(arena, &scopes, &top),
         scopes: &scopes,
+        marks,
     };
     let mut states: IndexMap<String, State> = IndexMap::new();
     for &id in &top {
@@ -160,6 +174,7 @@ struct Emitter<'a> {
     arena: &'a Arena,
     names: Naming,
     scopes: &'a BTreeMap<u32, Vec<StateId>>,
+    marks: Option<&'a Marks>,
 }
 
 impl Emitter<'_> {
@@ -186,7 +201,7 @@ impl Emitter<'_> {
             .meta(id)
             .origin
             .as_ref()
-            .map(|(loc, what)| format!("{loc} — {what}"));
+            .map(|(loc, what)| comment(*loc, what));
         let io = |a: &Assign| Io {
             assign: a.to_json(),
             ..Io::default()
@@ -204,10 +219,19 @@ impl Emitter<'_> {
             }
             Node::Caller(c) => {
                 let (next, end) = next_end(c.next, name);
+                let mut actions = c.actions();
+                if let Some(marks) = self.marks {
+                    // `actions` holds the acts that are sent, in order, then the closing
+                    // Hangup (no call of the flow's).
+                    let sent = c.acts.iter().filter(|a| a.kind != WAIT_KIND);
+                    for (json, act) in actions.iter_mut().zip(sent) {
+                        marks.tag(json, &act.origins, Base::Object);
+                    }
+                }
                 State::Task(Task {
                     comment,
                     resource: wire::RESOURCE_SEND_AND_WAIT.into(),
-                    arguments: Some(message(c.actions())),
+                    arguments: Some(message(actions)),
                     io: io(&c.assign),
                     timeout_seconds: Some(IntOrExpr::Int(c.timeout_seconds())),
                     handlers: handlers(node, name),
@@ -218,10 +242,14 @@ impl Emitter<'_> {
             }
             Node::Service(s) => {
                 let (next, end) = next_end(s.next, name);
+                let mut args = s.args.clone();
+                if let Some(marks) = self.marks {
+                    marks.tag(&mut args, &s.origins, Base::State);
+                }
                 State::Task(Task {
                     comment,
                     resource: s.resource.clone(),
-                    arguments: Some(s.args.clone()),
+                    arguments: Some(args),
                     io: io(&s.assign),
                     timeout_seconds: Some(IntOrExpr::Int(u64::from(s.timeout_seconds))),
                     handlers: handlers(node, name),
@@ -291,7 +319,7 @@ impl Emitter<'_> {
         if let Some(end) = self.names.branch_ends.get(&b.scope) {
             let comment = self.arena.meta(parallel).origin.as_ref();
             let end_state = Succeed {
-                comment: comment.map(|(loc, _)| format!("{loc} — the branch ends")),
+                comment: comment.map(|(loc, _)| self::comment(*loc, "the branch ends")),
                 ..Default::default()
             };
             states.insert(end.clone(), State::Succeed(end_state));
@@ -304,6 +332,15 @@ impl Emitter<'_> {
         }
     }
 }
+
+/// A state's `Comment`: where it comes from in the Rust source and what it does there
+/// ([`switchboard_asl::comment`] owns the form).
+pub fn comment(loc: Loc, what: &str) -> String {
+    switchboard_asl::comment::write(loc.file, loc.line, what)
+}
+
+/// The Rust file and line a state's `Comment` names first.
+pub use switchboard_asl::comment::location as comment_location;
 
 /// `Next`, or `"End": true` at the end of a Parallel branch.
 fn next_end(t: StateId, name: &dyn Fn(StateId) -> String) -> (Option<String>, Option<bool>) {

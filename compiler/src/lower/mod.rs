@@ -91,14 +91,19 @@ pub fn lower(flow: &Flow) -> (Arena, Vec<Diagnostic>) {
 
 /// The machine's `Comment`: the flow, its file, its doc comment.
 pub fn machine_comment(flow: &Flow) -> String {
-    let mut c = format!(
-        "{} — compiled by Switchboard from {}",
-        flow.name, flow.loc.file
-    );
+    let mut c = format!("{}{COMPILED_FROM}{}", flow.name, flow.loc.file);
     if !flow.doc.is_empty() {
         c = format!("{c}: {}", flow.doc);
     }
     c
+}
+
+/// Between the flow's name and its file in the machine's `Comment`.
+const COMPILED_FROM: &str = " — compiled by Switchboard from ";
+
+/// The flow a definition's `Comment` says it was compiled from ([`machine_comment`]).
+pub fn flow_of_comment(comment: &str) -> Option<&str> {
+    comment.split_once(COMPILED_FROM).map(|(name, _)| name)
 }
 
 /// `queue_url` and `call` from the execution input `{QueueUrl, Event}` (DESIGN.md wire contract).

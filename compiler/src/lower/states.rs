@@ -115,6 +115,7 @@ pub(crate) fn action(
         max_seconds: a.max_seconds,
         loc,
         hangs_up_caller,
+        origins: a.origins.clone(),
     };
     // A response that ends by hanging up the caller is answered by their `HANGUP`: the flow
     // goes on to what follows, which must not talk to the caller.
@@ -177,6 +178,7 @@ pub(crate) fn service(
         resource: s.resource.clone(),
         args: tree(&s.args),
         timeout_seconds: s.timeout_seconds,
+        origins: s.origins.clone(),
         assign: Assign::binding(var, result_expr(&s.result)),
         catch: catchers(k, false),
         next: k.next,
@@ -403,6 +405,7 @@ pub(crate) fn final_hangup(l: &Lowerer<'_>, k: &Ctx) -> Node {
         max_seconds: 0,
         loc: l.flow.loc,
         hangs_up_caller: true,
+        origins: Default::default(),
     };
     Node::Caller(Caller {
         acts: vec![act],

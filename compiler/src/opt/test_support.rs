@@ -60,6 +60,7 @@ fn act(kind: &'static str, summary: String, line: u32) -> Act {
         max_seconds: 7,
         loc: loc(line),
         hangs_up_caller: kind == "Hangup",
+        origins: Default::default(),
     }
 }
 

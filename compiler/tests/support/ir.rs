@@ -35,6 +35,7 @@ pub fn action(line: u32, kind: &'static str, params: Vec<(&str, Tree)>, summary:
                 label: None,
                 max_seconds: 10,
                 result: ResultShape::None,
+                origins: Default::default(),
             },
             bind: None,
         },

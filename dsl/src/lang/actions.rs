@@ -11,18 +11,22 @@ use super::results::{CallRecording, Digits, Done, Recording};
 use super::step::{const_str, expect_kind, summary_of, ActionKind, Step};
 use super::val::{ToVal, Val};
 use crate::ir::{Expr, Kind, Loc, ResultShape, Tree};
+use crate::origin::{Flag, Opt, Sent};
 use crate::pstn::option::{self, BuilderOption};
 use crate::pstn::{limits, param, Action};
+use serde_json::{json, Value as Json};
 use std::ops::RangeInclusive;
 
 mod bridge;
 mod call;
+mod digits;
 pub use bridge::{call_and_bridge, pstn, voice_connector, Endpoint};
 pub use call::{
     join_chime_meeting, modify_chime_meeting_attendees, pause_call_recording,
     resume_call_recording, start_bot_conversation, start_call_recording, stop_call_recording,
     voice_focus,
 };
+pub use digits::{play_audio_and_get_digits, speak_and_get_digits, DEFAULT_FAILURE_TEXT};
 
 macro_rules! kinds {
     ($($(#[$m:meta])* $name:ident => $out:ty, $shape:expr;)*) => {
@@ -128,10 +132,6 @@ fn check_terminators(loc: Loc, what: &str, keys: &str) {
     }
 }
 
-fn keys_tree(keys: &str) -> Tree {
-    Tree::Array(keys.chars().map(|c| Tree::lit(c.to_string())).collect())
-}
-
 /// Seconds to speak `text`, for the waiting Task's timeout: ~12 characters a second, plus slack.
 fn speech_seconds(v: &Val) -> u32 {
     let chars = const_str(v)
@@ -140,29 +140,62 @@ fn speech_seconds(v: &Val) -> u32 {
     (chars / 12) as u32 + 5
 }
 
-/// Speech parameters: the text and the neural engine. `LanguageCode` (en-US), `TextType` (text)
-/// and `VoiceId` (Joanna) are left to their documented defaults unless an option sets them
+/// The voice options of the speaking actions ([`voice_options!`]), each on its field of the
+/// speech parameters.
+const VOICE: Opt = Opt::method("voice", &["VoiceId"], Sent::Same);
+const LANGUAGE: Opt = Opt::method("language", &["LanguageCode"], Sent::Same);
+const STANDARD_ENGINE: Opt = Opt::method(
+    "standard_engine",
+    &["Engine"],
+    Sent::Flag(Flag::Str("standard")),
+);
+const SSML: Opt = Opt::method("ssml", &["TextType"], Sent::Flag(Flag::Str("ssml")));
+
+/// Speech parameters under `prefix`: the text (set by `text_opt` at `loc`) and the neural
+/// engine. `LanguageCode` (en-US), `TextType` (text) and `VoiceId` (Joanna) are left to their
+/// documented defaults unless an option sets them
 /// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/speak.html>), which keeps every prompt of
 /// the definition shorter.
-fn speech(text: Val) -> Tree {
-    Tree::Object(vec![
-        ("Text".into(), Tree::Leaf(text.expr())),
-        ("Engine".into(), Tree::lit("neural")),
-    ])
+fn speech<K: ActionKind>(
+    s: Step<K>,
+    prefix: &[&str],
+    text_opt: Opt,
+    text: &Val,
+    loc: Loc,
+) -> Step<K> {
+    s.set_by_val(text_opt, prefix, text, loc)
+        .default_by(STANDARD_ENGINE, prefix, Some(Tree::lit("neural")))
+        .default_by(VOICE, prefix, None)
+        .default_by(LANGUAGE, prefix, None)
+        .default_by(SSML, prefix, None)
 }
 
-/// Failure speech: the text only; the rest "defaults to the value in SpeechParameters"
-/// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/speak-and-get-digits.html>).
-fn failure_speech(text: Val) -> Tree {
-    Tree::Object(vec![("Text".into(), Tree::Leaf(text.expr()))])
-}
-
-fn s3_source(bucket: Val, key: Val) -> Tree {
-    Tree::Object(vec![
-        ("Type".into(), Tree::lit("S3")),
-        ("BucketName".into(), Tree::Leaf(bucket.expr())),
-        ("Key".into(), Tree::Leaf(key.expr())),
-    ])
+/// An S3 audio source under `at`, its bucket and key the arguments of `opt` (`opt.arg` the
+/// bucket's, the key the next); `called: false` records `opt` as the call that would set them.
+fn s3_source<K: ActionKind>(
+    s: Step<K>,
+    at: &[&str],
+    opt: Opt,
+    (bucket, key): (&Val, &Val),
+    loc: Option<Loc>,
+) -> Step<K> {
+    let s = s.set(at, Tree::Object(vec![("Type".into(), Tree::lit("S3"))]));
+    let bucket_opt = Opt {
+        field: &["BucketName"],
+        ..opt
+    };
+    let key_opt = Opt {
+        field: &["Key"],
+        ..opt.arg(opt.arg + 1)
+    };
+    match loc {
+        Some(loc) => s
+            .set_by_val(bucket_opt, at, bucket, loc)
+            .set_by_val(key_opt, at, key, loc),
+        None => s
+            .default_by(bucket_opt, at, Some(Tree::Leaf(bucket.expr())))
+            .default_by(key_opt, at, Some(Tree::Leaf(key.expr()))),
+    }
 }
 
 fn short(v: &Val) -> String {
@@ -181,34 +214,35 @@ pub fn speak(text: impl ToVal) -> Step<kinds::Speak> {
         speech_seconds(&text),
         loc,
     );
-    with_call_id(s)
-        .set(&["Text"], Tree::Leaf(text.expr()))
-        .set(&["Engine"], Tree::lit("neural"))
+    speech(with_call_id(s), &[], SPEAK_TEXT, &text, loc)
 }
+
+/// `speak`'s text.
+const SPEAK_TEXT: Opt = Opt::argument("speak", 0, &["Text"]);
 
 /// Options shared by the speaking actions.
 macro_rules! voice_options {
     ($kind:ty, $prefix:expr) => {
         impl Step<$kind> {
             /// The Amazon Polly voice (`VoiceId`, default `Joanna`).
+            #[track_caller]
             pub fn voice(self, voice_id: &str) -> Self {
-                let p: &[&str] = $prefix;
-                self.set(&[p, &["VoiceId"]].concat(), Tree::lit(voice_id))
+                self.set_by(VOICE, $prefix, json!(voice_id), Loc::caller())
             }
             /// The language (`LanguageCode`, default `en-US`).
+            #[track_caller]
             pub fn language(self, code: &str) -> Self {
-                let p: &[&str] = $prefix;
-                self.set(&[p, &["LanguageCode"]].concat(), Tree::lit(code))
+                self.set_by(LANGUAGE, $prefix, json!(code), Loc::caller())
             }
             /// Use Polly's `standard` engine instead of `neural`.
+            #[track_caller]
             pub fn standard_engine(self) -> Self {
-                let p: &[&str] = $prefix;
-                self.set(&[p, &["Engine"]].concat(), Tree::lit("standard"))
+                self.set_by(STANDARD_ENGINE, $prefix, Json::Null, Loc::caller())
             }
             /// The text is SSML (`TextType: ssml`).
+            #[track_caller]
             pub fn ssml(self) -> Self {
-                let p: &[&str] = $prefix;
-                self.set(&[p, &["TextType"]].concat(), Tree::lit("ssml"))
+                self.set_by(SSML, $prefix, Json::Null, Loc::caller())
             }
         }
     };
@@ -216,158 +250,42 @@ macro_rules! voice_options {
 voice_options!(kinds::Speak, &[]);
 voice_options!(kinds::SpeakAndGetDigits, &["SpeechParameters"]);
 
-/// Options shared by the digit-collecting actions.
-macro_rules! digit_options {
-    ($kind:ty, $chain:literal) => {
-        impl Step<$kind> {
-            /// How many digits to collect (`MinNumberOfDigits..=MaxNumberOfDigits`).
-            #[track_caller]
-            pub fn digits(self, range: RangeInclusive<i64>) -> Self {
-                let (min, max) = (*range.start(), *range.end());
-                if let Err(e) = option($chain, "digits").check_range(min, max) {
-                    ctx::error(Loc::caller(), e);
-                }
-                self.set(&["MinNumberOfDigits"], Tree::lit(min))
-                    .set(&["MaxNumberOfDigits"], Tree::lit(max))
-            }
-            /// How many more times to prompt when the caller enters nothing valid: `Repeat`, the
-            /// number of attempts in all, is `n + 1`
-            /// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/speak-and-get-digits.html>).
-            #[track_caller]
-            pub fn retries(mut self, n: i64) -> Self {
-                let asked = check_int(Loc::caller(), option($chain, "retries"), n) + 1;
-                let per_attempt = self.action.max_seconds / secs(param::GET_DIGITS_REPEAT.sent());
-                self.action.max_seconds = per_attempt * secs(asked);
-                self.set(&["Repeat"], Tree::lit(n + 1))
-            }
-            /// A regular expression the digits must match (`InputDigitsRegex`).
-            pub fn pattern(self, regex: &str) -> Self {
-                self.set(&["InputDigitsRegex"], Tree::lit(regex))
-            }
-            /// Keys that end the input early (`TerminatorDigits`, e.g. `"#"`).
-            #[track_caller]
-            pub fn terminators(self, keys: &str) -> Self {
-                check_terminators(Loc::caller(), "terminators", keys);
-                self.set(&["TerminatorDigits"], keys_tree(keys))
-            }
-            /// Milliseconds to wait between digits (`InBetweenDigitsDurationInMilliseconds`).
-            #[track_caller]
-            pub fn digit_timeout_ms(self, ms: i64) -> Self {
-                check_int(Loc::caller(), option($chain, "digit_timeout_ms"), ms);
-                self.set(&["InBetweenDigitsDurationInMilliseconds"], Tree::lit(ms))
-            }
-            /// Milliseconds to wait for the first digit before repeating (`RepeatDurationInMilliseconds`).
-            #[track_caller]
-            pub fn wait_ms(self, ms: i64) -> Self {
-                check_int(Loc::caller(), option($chain, "wait_ms"), ms);
-                self.set(&["RepeatDurationInMilliseconds"], Tree::lit(ms))
-            }
-        }
-    };
-}
-digit_options!(kinds::SpeakAndGetDigits, "speak_and_get_digits");
-digit_options!(kinds::PlayAudioAndGetDigits, "play_audio_and_get_digits");
-
-/// What the digit prompts send when the flow says nothing ([`param`]'s `sends`).
-fn get_digits_defaults<K: ActionKind>(mut s: Step<K>) -> Step<K> {
-    let p = |p: &param::Param| Tree::lit(p.sent());
-    // The prompt is heard up to `Repeat` times.
-    s.action.max_seconds *= secs(param::GET_DIGITS_REPEAT.sent());
-    s.set(&["MinNumberOfDigits"], p(&param::MIN_NUMBER_OF_DIGITS))
-        .set(&["MaxNumberOfDigits"], p(&param::MAX_NUMBER_OF_DIGITS))
-        .set(
-            &["InBetweenDigitsDurationInMilliseconds"],
-            p(&param::IN_BETWEEN_DIGITS_MS),
-        )
-        .set(&["Repeat"], p(&param::GET_DIGITS_REPEAT))
-        .set(
-            &["RepeatDurationInMilliseconds"],
-            p(&param::REPEAT_DURATION_MS),
-        )
-}
-
-/// Speaks a prompt and collects digits; on no valid input, speaks the failure text and asks
-/// again (`retries`, default 2). <https://docs.aws.amazon.com/chime-sdk/latest/dg/speak-and-get-digits.html>
-#[track_caller]
-pub fn speak_and_get_digits(prompt: impl ToVal) -> Step<kinds::SpeakAndGetDigits> {
-    let loc = Loc::caller();
-    let text = prompt.to_val();
-    check_text(&text, "speak_and_get_digits prompt", loc);
-    let secs = speech_seconds(&text) + 10;
-    let s = Step::new(
-        Action::SPEAK_AND_GET_DIGITS,
-        format!("Ask {}", short(&text)),
-        secs,
-        loc,
-    );
-    let s = with_call_id(s).set(&["SpeechParameters"], speech(text));
-    let failure = "Sorry, I did not get that.".to_val();
-    get_digits_defaults(s.set(&["FailureSpeechParameters"], failure_speech(failure)))
-}
-
-impl Step<kinds::SpeakAndGetDigits> {
-    /// What to say when the input is missing or invalid (`FailureSpeechParameters.Text`).
-    #[track_caller]
-    pub fn failure_text(self, text: impl ToVal) -> Self {
-        let text = text.to_val();
-        check_text(&text, "failure_text", Loc::caller());
-        self.set(
-            &["FailureSpeechParameters", "Text"],
-            Tree::Leaf(text.expr()),
-        )
-    }
-}
-
-/// Plays an audio file from S3 and collects digits. <https://docs.aws.amazon.com/chime-sdk/latest/dg/play-audio-get-digits.html>
-#[track_caller]
-pub fn play_audio_and_get_digits(
-    bucket: impl ToVal,
-    key: impl ToVal,
-) -> Step<kinds::PlayAudioAndGetDigits> {
-    let loc = Loc::caller();
-    let (bucket, key) = (bucket.to_val(), key.to_val());
-    let s = Step::new(
-        Action::PLAY_AUDIO_AND_GET_DIGITS,
-        format!("Play {} and get digits", short(&key)),
-        40,
-        loc,
-    );
-    let s = with_call_id(s).set(&["AudioSource"], s3_source(bucket, key));
-    get_digits_defaults(s.set(&["FailureAudioSource"], s3_source(bucket, key)))
-}
-
-impl Step<kinds::PlayAudioAndGetDigits> {
-    /// The audio played when the input is missing or invalid (`FailureAudioSource`).
-    pub fn failure_audio(self, bucket: impl ToVal, key: impl ToVal) -> Self {
-        self.set(
-            &["FailureAudioSource"],
-            s3_source(bucket.to_val(), key.to_val()),
-        )
-    }
-}
-
 /// Plays an audio file from S3. <https://docs.aws.amazon.com/chime-sdk/latest/dg/play-audio.html>
 #[track_caller]
 pub fn play_audio(bucket: impl ToVal, key: impl ToVal) -> Step<kinds::PlayAudio> {
     let loc = Loc::caller();
     let (bucket, key) = (bucket.to_val(), key.to_val());
     let s = Step::new(Action::PLAY_AUDIO, format!("Play {}", short(&key)), 40, loc);
-    with_call_id(s).set(&["AudioSource"], s3_source(bucket, key))
+    let audio = Opt::argument("play_audio", 0, &[]);
+    s3_source(
+        with_call_id(s),
+        &["AudioSource"],
+        audio,
+        (&bucket, &key),
+        Some(loc),
+    )
+    .default_by(PLAY_REPEAT, &[], None)
+    .default_by(PLAYBACK_TERMINATORS, &[], None)
 }
+
+const PLAY_REPEAT: Opt = Opt::method("repeat", &[param::PLAY_AUDIO_REPEAT.field], Sent::Same);
+const PLAYBACK_TERMINATORS: Opt = Opt::method("terminators", &["PlaybackTerminators"], Sent::Keys);
 
 impl Step<kinds::PlayAudio> {
     /// Plays the audio `n` times (`Repeat`; the range is in the option table).
     #[track_caller]
     pub fn repeat(mut self, n: i64) -> Self {
-        let times = check_int(Loc::caller(), option("play_audio", "repeat"), n);
+        let loc = Loc::caller();
+        let times = check_int(loc, option("play_audio", "repeat"), n);
         self.action.max_seconds *= secs(times);
-        self.set(&["Repeat"], Tree::lit(n))
+        self.set_by(PLAY_REPEAT, &[], json!(n), loc)
     }
     /// Keys that stop the playback (`PlaybackTerminators`).
     #[track_caller]
     pub fn terminators(self, keys: &str) -> Self {
-        check_terminators(Loc::caller(), "terminators", keys);
-        self.set(&["PlaybackTerminators"], keys_tree(keys))
+        let loc = Loc::caller();
+        check_terminators(loc, "terminators", keys);
+        self.set_by(PLAYBACK_TERMINATORS, &[], json!(keys), loc)
     }
 }
 
@@ -375,14 +293,16 @@ impl Step<kinds::PlayAudio> {
 /// (a `DIGITS_RECEIVED` event). <https://docs.aws.amazon.com/chime-sdk/latest/dg/listen-to-digits.html>
 #[track_caller]
 pub fn receive_digits(regex: &str) -> Step<kinds::ReceiveDigits> {
+    let loc = Loc::caller();
     let s = Step::new(
         Action::RECEIVE_DIGITS,
         format!("Listen for {regex}"),
         30,
-        Loc::caller(),
+        loc,
     );
+    let regex_opt = Opt::argument("receive_digits", 0, &["InputDigitsRegex"]);
     with_call_id(s)
-        .set(&["InputDigitsRegex"], Tree::lit(regex))
+        .set_by(regex_opt, &[], json!(regex), loc)
         .set(
             &["InBetweenDigitsDurationInMilliseconds"],
             Tree::lit(param::RECEIVE_IN_BETWEEN_DIGITS_MS.sent()),
@@ -417,60 +337,91 @@ pub fn record_audio(bucket: impl ToVal, prefix: impl ToVal) -> Step<kinds::Recor
         secs(duration) + 10,
         loc,
     );
+    let sends = |p: &param::Param| Some(Tree::lit(p.sent()));
+    let default_terminators = RECORDING_TERMINATORS
+        .sent
+        .send(&json!(limits::DEFAULT_TERMINATORS))
+        .map(Tree::lit);
+    let destination = Opt::argument("record_audio", 0, &["BucketName"]);
+    let at = ["RecordingDestination"];
     with_call_id(s)
-        .set(&["DurationInSeconds"], Tree::lit(duration))
-        .set(
-            &["SilenceDurationInSeconds"],
-            Tree::lit(param::RECORD_SILENCE_DURATION_SECONDS.sent()),
+        .default_by(
+            RECORD_MAX_SECONDS,
+            &[],
+            sends(&param::RECORD_DURATION_SECONDS),
         )
-        .set(
-            &["SilenceThreshold"],
-            Tree::lit(param::RECORD_SILENCE_THRESHOLD.sent()),
+        .default_by(
+            SILENCE_SECONDS,
+            &[],
+            sends(&param::RECORD_SILENCE_DURATION_SECONDS),
         )
-        .set(
-            &["RecordingTerminators"],
-            keys_tree(limits::DEFAULT_TERMINATORS),
+        .default_by(
+            SILENCE_THRESHOLD,
+            &[],
+            sends(&param::RECORD_SILENCE_THRESHOLD),
         )
-        .set(
-            &["RecordingDestination"],
-            Tree::Object(vec![
-                ("Type".into(), Tree::lit("S3")),
-                ("BucketName".into(), Tree::Leaf(bucket.expr())),
-                ("Prefix".into(), Tree::Leaf(prefix.expr())),
-            ]),
+        .default_by(RECORDING_TERMINATORS, &[], default_terminators)
+        .set(&at, Tree::Object(vec![("Type".into(), Tree::lit("S3"))]))
+        .set_by_val(destination, &at, &bucket, loc)
+        .set_by_val(
+            Opt {
+                field: &["Prefix"],
+                ..destination.arg(1)
+            },
+            &at,
+            &prefix,
+            loc,
         )
 }
+
+const RECORD_MAX_SECONDS: Opt = Opt::method(
+    "max_seconds",
+    &[param::RECORD_DURATION_SECONDS.field],
+    Sent::Same,
+);
+const SILENCE_SECONDS: Opt = Opt::method(
+    "silence_seconds",
+    &[param::RECORD_SILENCE_DURATION_SECONDS.field],
+    Sent::Same,
+);
+const SILENCE_THRESHOLD: Opt = Opt::method(
+    "silence_threshold",
+    &[param::RECORD_SILENCE_THRESHOLD.field],
+    Sent::Same,
+);
+const RECORDING_TERMINATORS: Opt =
+    Opt::method("terminators", &["RecordingTerminators"], Sent::Keys);
 
 impl Step<kinds::RecordAudio> {
     /// Longest recording in seconds (`DurationInSeconds`).
     #[track_caller]
     pub fn max_seconds(mut self, s: i64) -> Self {
+        let loc = Loc::caller();
         let o = option("record_audio", "max_seconds");
-        self.action.max_seconds = secs(check_int(Loc::caller(), o, s)) + 10;
-        self.set(&["DurationInSeconds"], Tree::lit(s))
+        self.action.max_seconds = secs(check_int(loc, o, s)) + 10;
+        self.set_by(RECORD_MAX_SECONDS, &[], json!(s), loc)
     }
     /// Seconds of silence that end the recording (`SilenceDurationInSeconds`).
     #[track_caller]
     pub fn silence_seconds(self, s: i64) -> Self {
-        check_int(Loc::caller(), option("record_audio", "silence_seconds"), s);
-        self.set(&["SilenceDurationInSeconds"], Tree::lit(s))
+        let loc = Loc::caller();
+        check_int(loc, option("record_audio", "silence_seconds"), s);
+        self.set_by(SILENCE_SECONDS, &[], json!(s), loc)
     }
     /// Noise level under which audio counts as silence (`SilenceThreshold`).
     #[track_caller]
     pub fn silence_threshold(self, t: i64) -> Self {
-        check_int(
-            Loc::caller(),
-            option("record_audio", "silence_threshold"),
-            t,
-        );
-        self.set(&["SilenceThreshold"], Tree::lit(t))
+        let loc = Loc::caller();
+        check_int(loc, option("record_audio", "silence_threshold"), t);
+        self.set_by(SILENCE_THRESHOLD, &[], json!(t), loc)
     }
     /// Keys that end the recording (`RecordingTerminators`, default
     /// [`limits::DEFAULT_TERMINATORS`]).
     #[track_caller]
     pub fn terminators(self, keys: &str) -> Self {
-        check_terminators(Loc::caller(), "terminators", keys);
-        self.set(&["RecordingTerminators"], keys_tree(keys))
+        let loc = Loc::caller();
+        check_terminators(loc, "terminators", keys);
+        self.set_by(RECORDING_TERMINATORS, &[], json!(keys), loc)
     }
 }
 
@@ -479,16 +430,19 @@ impl Step<kinds::RecordAudio> {
 #[track_caller]
 pub fn hangup() -> Step<kinds::Hangup> {
     let s = Step::new(Action::HANGUP, "Hang up".into(), 10, Loc::caller());
-    let code = limits::SIP_NORMAL_CLEARING.to_string();
-    with_call_id(s).set(&["SipResponseCode"], Tree::lit(code))
+    let code = SIP_CODE.sent.send(&json!(limits::SIP_NORMAL_CLEARING));
+    with_call_id(s).default_by(SIP_CODE, &[], code.map(Tree::lit))
 }
+
+const SIP_CODE: Opt = Opt::method("sip_code", &["SipResponseCode"], Sent::Decimal);
 
 impl Step<kinds::Hangup> {
     /// The SIP response code ([`limits::SIP_RESPONSE_CODES_MEANING`]).
     #[track_caller]
     pub fn sip_code(self, code: i64) -> Self {
-        check_int(Loc::caller(), option("hangup", "sip_code"), code);
-        self.set(&["SipResponseCode"], Tree::lit(code.to_string()))
+        let loc = Loc::caller();
+        check_int(loc, option("hangup", "sip_code"), code);
+        self.set_by(SIP_CODE, &[], json!(code), loc)
     }
 }
 
@@ -503,7 +457,11 @@ pub fn pause(ms: i64) -> Step<kinds::Pause> {
         (ms / 1000) as u32 + 5,
         loc,
     );
-    with_call_id(s).set(&["DurationInMilliseconds"], Tree::lit(ms.to_string()))
+    let duration = Opt {
+        sent: Sent::Decimal,
+        ..Opt::argument("pause", 0, &["DurationInMilliseconds"])
+    };
+    with_call_id(s).set_by(duration, &[], json!(ms), loc)
 }
 
 /// Sends DTMF digits on the call. <https://docs.aws.amazon.com/chime-sdk/latest/dg/send-digits.html>
@@ -531,7 +489,8 @@ pub fn send_digits(digits: impl ToVal) -> Step<kinds::SendDigits> {
         30,
         loc,
     );
-    with_call_id(s).set(&["Digits"], Tree::Leaf(v.expr())).set(
+    let digits = Opt::argument("send_digits", 0, &["Digits"]);
+    with_call_id(s).set_by_val(digits, &[], &v, loc).set(
         &["ToneDurationInMilliseconds"],
         Tree::lit(param::TONE_DURATION_MS.sent()),
     )

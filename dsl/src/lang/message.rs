@@ -27,9 +27,10 @@ use super::actions::{kinds, stop_call_recording};
 use super::control::{if_, stmt};
 use super::ctx;
 use super::results::{FromVar, Message};
-use super::step::{Bind, Step};
+use super::step::{ActionKind, Bind, Step};
 use super::val::{ToVal, Val};
 use crate::ir::{BinOp, Expr, Kind, Loc, StmtKind};
+use crate::origin::{Call, Opt, Origins, Sent};
 #[cfg(doc)]
 use crate::pstn::{limits, param};
 
@@ -66,14 +67,34 @@ pub fn take_message(bucket: impl ToVal, prefix: impl ToVal) -> TakeMessage {
         Some(p) => super::val::ops::add(bucket, format!("/{}", p.trim_end_matches('/'))),
         None => super::val::ops::add(bucket, super::val::ops::add("/", prefix)),
     };
+    // The recording's destination is built from both arguments, and its track is not an
+    // option: no one argument sets them.
+    let mut start = start_call_recording(location).track("INCOMING");
+    start.action.origins = Origins::default();
+    let detect = record_audio(bucket, DEFAULT_SCRATCH_PREFIX)
+        .called_as(loc, RECORD_AUDIO, TAKE_MESSAGE)
+        .default_by(SCRATCH_PREFIX, &["RecordingDestination"], None);
     TakeMessage {
         loc,
         prompt: None,
         beep: None,
-        start: start_call_recording(location).track("INCOMING"),
-        detect: record_audio(bucket, DEFAULT_SCRATCH_PREFIX),
+        start,
+        detect,
         min_seconds: DEFAULT_MIN_SECONDS,
     }
+}
+
+const TAKE_MESSAGE: Call = Call::Function("take_message");
+const RECORD_AUDIO: Call = Call::Function("record_audio");
+/// `scratch_prefix(prefix)`, the scratch recording's `Prefix`.
+const SCRATCH_PREFIX: Opt = Opt::method("scratch_prefix", &["Prefix"], Sent::Same);
+
+/// `step` as built by the helper `from` for the method `to` of [`TakeMessage`]: the arguments
+/// are the method's, and the action's other options are not options of `take_message`.
+fn helper_step<K: ActionKind>(mut step: Step<K>, from: Call, to: Call) -> Step<K> {
+    step.action.origins.forget_uncalled();
+    let loc = step.loc;
+    step.called_as(loc, from, to)
 }
 
 /// A message being configured (see [`take_message`]).
@@ -91,13 +112,23 @@ impl TakeMessage {
     /// What to say first, in the same response as the recording's start.
     #[track_caller]
     pub fn prompt(mut self, text: impl ToVal) -> Self {
-        self.prompt = Some(speak(text));
+        let prompt = speak(text);
+        self.prompt = Some(helper_step(
+            prompt,
+            Call::Function("speak"),
+            Call::Method("prompt"),
+        ));
         self
     }
     /// The tone to play just before the recording starts (an S3 object).
     #[track_caller]
     pub fn beep(mut self, bucket: impl ToVal, key: impl ToVal) -> Self {
-        self.beep = Some(play_audio(bucket, key));
+        let beep = play_audio(bucket, key);
+        self.beep = Some(helper_step(
+            beep,
+            Call::Function("play_audio"),
+            Call::Method("beep"),
+        ));
         self
     }
     /// Longest message in seconds (default: `record_audio`'s, [`param::RECORD_DURATION_SECONDS`]).
@@ -137,6 +168,7 @@ impl TakeMessage {
     /// end of the message, the message itself is the call recording under `prefix`.
     #[track_caller]
     pub fn scratch_prefix(mut self, prefix: impl ToVal) -> Self {
+        let loc = Loc::caller();
         let destination = self.detect.action.params.get("RecordingDestination");
         let bucket = match destination.and_then(|d| d.get("BucketName")) {
             Some(crate::ir::Tree::Leaf(e)) => Val::new(e.clone(), Kind::Str),
@@ -146,7 +178,14 @@ impl TakeMessage {
         // already given stay.
         let checked = record_audio(bucket, prefix).into_action();
         if let Some(d) = checked.params.get("RecordingDestination") {
-            self.detect = self.detect.set(&["RecordingDestination"], d.clone());
+            let at = ["RecordingDestination"];
+            let bucket = Opt::argument("take_message", 0, &["BucketName"]);
+            let (detect, made_at) = (self.detect, self.loc);
+            self.detect = detect.set(&at, d.clone()).mark(bucket, &at, made_at).mark(
+                SCRATCH_PREFIX,
+                &at,
+                loc,
+            );
         }
         self
     }
@@ -309,4 +348,49 @@ pub trait KeepsOnHangup: Sized {
         name: Option<&str>,
         arm: Box<dyn FnOnce(Self::Out) + '_>,
     ) -> Self::Out;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::origin_tests::{at, text_at};
+    use super::*;
+
+    #[test]
+    fn take_message_records_its_own_methods() {
+        let (_, (), errors) = ctx::build(|| {
+            let m = take_message("b", "v/")
+                .prompt("Leave a message.")
+                .beep("b", "beep.wav");
+            let prompt = m.prompt.as_ref().expect("a prompt");
+            let text = at(&prompt.action, &["Parameters", "Text"]);
+            assert_eq!(text.call, Call::Method("prompt"));
+            assert!(text_at(text.loc).starts_with("prompt(\"Leave a message.\")"));
+            assert!(
+                prompt.action.origins.iter().all(|o| o.called),
+                "no voice option on take_message"
+            );
+            let beep = m.beep.as_ref().expect("a beep");
+            let key = at(&beep.action, &["Parameters", "AudioSource", "Key"]);
+            assert_eq!((key.call, key.arg), (Call::Method("beep"), 1));
+            let scratch = at(
+                &m.detect.action,
+                &["Parameters", "RecordingDestination", "Prefix"],
+            );
+            assert_eq!(
+                (scratch.call, scratch.called),
+                (Call::Method("scratch_prefix"), false)
+            );
+            let bucket = at(
+                &m.detect.action,
+                &["Parameters", "RecordingDestination", "BucketName"],
+            );
+            assert_eq!(bucket.call, Call::Function("take_message"));
+            assert!(
+                m.start.action.origins.is_empty(),
+                "built from both arguments"
+            );
+            std::mem::forget(m);
+        });
+        assert!(errors.is_empty(), "{errors:?}");
+    }
 }

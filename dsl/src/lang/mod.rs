@@ -7,6 +7,8 @@ pub mod control;
 pub(crate) mod ctx;
 pub mod helper;
 pub mod message;
+#[cfg(test)]
+mod origin_tests;
 pub mod results;
 pub mod services;
 pub mod step;

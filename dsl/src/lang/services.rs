@@ -10,34 +10,48 @@ use super::results::{Item, Items};
 use super::step::{const_str, ServiceStep};
 use super::val::{ToVal, Val};
 use crate::ir::{Expr, Loc, ResultShape, Tree};
+use crate::origin::{Flag, Opt, Sent};
 use serde_json::Value as Json;
 
-/// A DynamoDB attribute value.
-pub struct Attr(Tree);
+/// A DynamoDB attribute value, and the call that made it (`S("…")`) and where.
+pub struct Attr(Tree, Opt, Loc);
 
 /// A string attribute (`{"S": …}`).
 #[allow(non_snake_case)]
+#[track_caller]
 pub fn S(v: impl ToVal) -> Attr {
-    Attr(Tree::Object(vec![(
-        "S".into(),
-        Tree::Leaf(v.to_val().to_string().expr()),
-    )]))
+    attr("S", Tree::Leaf(v.to_val().to_string().expr()), Sent::Same)
 }
 /// A number attribute (`{"N": "…"}`: DynamoDB numbers travel as strings).
 #[allow(non_snake_case)]
+#[track_caller]
 pub fn N(v: impl ToVal) -> Attr {
-    Attr(Tree::Object(vec![(
-        "N".into(),
+    attr(
+        "N",
         Tree::Leaf(v.to_val().to_string().expr()),
-    )]))
+        Sent::Decimal,
+    )
 }
 /// A boolean attribute (`{"BOOL": …}`).
 #[allow(non_snake_case)]
+#[track_caller]
 pub fn BOOL(v: impl ToVal) -> Attr {
-    Attr(Tree::Object(vec![(
-        "BOOL".into(),
-        Tree::Leaf(v.to_val().expr()),
-    )]))
+    attr("BOOL", Tree::Leaf(v.to_val().expr()), Sent::Same)
+}
+
+#[track_caller]
+fn attr(kind: &'static str, value: Tree, sent: Sent) -> Attr {
+    // The attribute's one field, e.g. `S`.
+    let field: &'static [&'static str] = match kind {
+        "S" => &["S"],
+        "N" => &["N"],
+        _ => &["BOOL"],
+    };
+    let opt = Opt {
+        sent,
+        ..Opt::argument(kind, 0, field)
+    };
+    Attr(Tree::Object(vec![(kind.into(), value)]), opt, Loc::caller())
 }
 
 /// Turns a value into an argument tree: objects and arrays built in the flow stay structured,
@@ -62,7 +76,7 @@ pub(crate) fn tree_of(v: Val) -> Tree {
 const DDB: &str = "arn:aws:states:::dynamodb:";
 
 fn table_step<R: super::results::FromVar>(
-    api: &str,
+    (function, api): (&'static str, &str),
     table: Val,
     shape: ResultShape,
     loc: Loc,
@@ -74,19 +88,21 @@ fn table_step<R: super::results::FromVar>(
         shape,
         loc,
     );
-    s.set(&["TableName"], Tree::Leaf(table.expr()))
+    let table_opt = Opt::argument(function, 0, &["TableName"]);
+    s.set_by(table_opt, &[], Tree::Leaf(table.expr()), loc)
 }
 
 /// Writes an item. <https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html>
 #[track_caller]
 pub fn put_item(table: impl ToVal) -> ServiceStep<Val> {
-    table_step("putItem", table.to_val(), ResultShape::None, Loc::caller())
+    let api = ("put_item", "putItem");
+    table_step(api, table.to_val(), ResultShape::None, Loc::caller())
 }
 /// Reads an item by key; `found()` tells whether it exists.
 #[track_caller]
 pub fn get_item(table: impl ToVal) -> ServiceStep<Item> {
     table_step(
-        "getItem",
+        ("get_item", "getItem"),
         table.to_val(),
         ResultShape::Fields(vec![("Item", vec!["Item"])]),
         Loc::caller(),
@@ -96,7 +112,7 @@ pub fn get_item(table: impl ToVal) -> ServiceStep<Item> {
 #[track_caller]
 pub fn update_item(table: impl ToVal) -> ServiceStep<Val> {
     table_step(
-        "updateItem",
+        ("update_item", "updateItem"),
         table.to_val(),
         ResultShape::None,
         Loc::caller(),
@@ -106,7 +122,7 @@ pub fn update_item(table: impl ToVal) -> ServiceStep<Val> {
 #[track_caller]
 pub fn delete_item(table: impl ToVal) -> ServiceStep<Val> {
     table_step(
-        "deleteItem",
+        ("delete_item", "deleteItem"),
         table.to_val(),
         ResultShape::None,
         Loc::caller(),
@@ -118,13 +134,15 @@ pub fn query(table: impl ToVal) -> ServiceStep<Items> {
     let table = table.to_val();
     let name = const_str(&table).unwrap_or_else(|| "table".into());
     let shape = ResultShape::Fields(vec![("Items", vec!["Items"]), ("Count", vec!["Count"])]);
+    let loc = Loc::caller();
     let s = ServiceStep::new(
         "arn:aws:states:::aws-sdk:dynamodb:query".into(),
         format!("DynamoDB query {name}"),
         shape,
-        Loc::caller(),
+        loc,
     );
-    s.set(&["TableName"], Tree::Leaf(table.expr()))
+    let table_opt = Opt::argument("query", 0, &["TableName"]);
+    s.set_by(table_opt, &[], Tree::Leaf(table.expr()), loc)
 }
 
 /// Options of the DynamoDB calls.
@@ -133,24 +151,30 @@ macro_rules! ddb_options {
         impl ServiceStep<$r> {
             /// An attribute of the item (`Item`, for `put_item`).
             pub fn item(self, name: &str, value: Attr) -> Self {
-                self.set(&["Item", name], value.0)
+                self.set_attr(&["Item", name], value)
             }
             /// A key attribute (`Key`, for get/update/delete).
             pub fn key(self, name: &str, value: Attr) -> Self {
-                self.set(&["Key", name], value.0)
+                self.set_attr(&["Key", name], value)
             }
             /// A condition the item must meet (`ConditionExpression`), else the call fails with
             /// `DynamoDB.ConditionalCheckFailedException`.
+            #[track_caller]
             pub fn condition(self, expression: &str) -> Self {
-                self.set(&["ConditionExpression"], Tree::lit(expression))
+                let opt = Opt::method("condition", &["ConditionExpression"], Sent::Same);
+                self.set_by(opt, &[], Tree::lit(expression), Loc::caller())
             }
             /// An update expression (`UpdateExpression`, for `update_item`).
+            #[track_caller]
             pub fn update(self, expression: &str) -> Self {
-                self.set(&["UpdateExpression"], Tree::lit(expression))
+                let opt = Opt::method("update", &["UpdateExpression"], Sent::Same);
+                self.set_by(opt, &[], Tree::lit(expression), Loc::caller())
             }
             /// A key condition (`KeyConditionExpression`, for `query`).
+            #[track_caller]
             pub fn key_condition(self, expression: &str) -> Self {
-                self.set(&["KeyConditionExpression"], Tree::lit(expression))
+                let opt = Opt::method("key_condition", &["KeyConditionExpression"], Sent::Same);
+                self.set_by(opt, &[], Tree::lit(expression), Loc::caller())
             }
             /// A value placeholder (`ExpressionAttributeValues`, e.g. `":pk"`).
             #[track_caller]
@@ -158,25 +182,45 @@ macro_rules! ddb_options {
                 if !placeholder.starts_with(':') {
                     ctx::error(Loc::caller(), format!("value(\"{placeholder}\"): placeholders start with `:`"));
                 }
-                self.set(&["ExpressionAttributeValues", placeholder], value.0)
+                self.set_attr(&["ExpressionAttributeValues", placeholder], value)
             }
             /// A name placeholder (`ExpressionAttributeNames`, e.g. `"#k"`).
+            #[track_caller]
             pub fn name(self, placeholder: &str, attribute: &str) -> Self {
-                self.set(&["ExpressionAttributeNames", placeholder], Tree::lit(attribute))
+                let opt = Opt::method("name", &[], Sent::Same).arg(1);
+                let at = ["ExpressionAttributeNames", placeholder];
+                self.set_by(opt, &at, Tree::lit(attribute), Loc::caller())
             }
         }
     )*};
 }
 ddb_options!(Val, Item, Items);
 
+impl<R: super::results::FromVar> ServiceStep<R> {
+    /// An attribute value at `path`, from the `S(…)`, `N(…)` or `BOOL(…)` call that made it.
+    fn set_attr(self, path: &[&str], Attr(tree, opt, loc): Attr) -> Self {
+        let value = match tree {
+            Tree::Object(mut kv) if kv.len() == 1 => kv.remove(0).1,
+            other => return self.set(path, other),
+        };
+        self.set(path, Tree::Object(Vec::new()))
+            .set_by(opt, path, value, loc)
+    }
+}
+
 impl ServiceStep<Items> {
     /// Newest first: `ScanIndexForward: false`.
+    #[track_caller]
     pub fn descending(self) -> Self {
-        self.set(&["ScanIndexForward"], Tree::lit(false))
+        let flag = Sent::Flag(Flag::Bool(false));
+        let opt = Opt::method("descending", &["ScanIndexForward"], flag);
+        self.set_by(opt, &[], Tree::lit(false), Loc::caller())
     }
     /// At most `n` items (`Limit`).
+    #[track_caller]
     pub fn limit(self, n: i64) -> Self {
-        self.set(&["Limit"], Tree::lit(n))
+        let opt = Opt::method("limit", &["Limit"], Sent::Same);
+        self.set_by(opt, &[], Tree::lit(n), Loc::caller())
     }
 }
 
@@ -185,13 +229,15 @@ impl ServiceStep<Items> {
 #[track_caller]
 pub fn create_schedule(name: impl ToVal) -> ServiceStep<Val> {
     let name = name.to_val();
+    let loc = Loc::caller();
     let s = ServiceStep::new(
         "arn:aws:states:::aws-sdk:scheduler:createSchedule".into(),
         "Create schedule".into(),
         ResultShape::Fields(vec![("ScheduleArn", vec!["ScheduleArn"])]),
-        Loc::caller(),
+        loc,
     );
-    s.set(&["Name"], Tree::Leaf(name.expr()))
+    let name_opt = Opt::argument("create_schedule", 0, &["Name"]);
+    s.set_by(name_opt, &[], Tree::Leaf(name.expr()), loc)
         .set(&["FlexibleTimeWindow", "Mode"], Tree::lit("OFF"))
 }
 
@@ -202,18 +248,29 @@ impl ServiceStep<Val> {
         self.set(&["ScheduleExpression"], Tree::Leaf(expr.expr()))
     }
     /// The IANA time zone of `at` (`ScheduleExpressionTimezone`, default UTC).
+    #[track_caller]
     pub fn timezone(self, tz: impl ToVal) -> Self {
-        self.set_val(&["ScheduleExpressionTimezone"], tz)
+        let opt = Opt::method("timezone", &["ScheduleExpressionTimezone"], Sent::Same);
+        self.set_by(opt, &[], Tree::Leaf(tz.to_val().expr()), Loc::caller())
     }
     /// The target API or function and the role EventBridge Scheduler assumes to call it.
     /// A universal target ARN looks like `arn:aws:scheduler:::aws-sdk:<service>:<apiAction>`.
+    #[track_caller]
     pub fn target(self, arn: impl ToVal, role_arn: impl ToVal) -> Self {
-        self.set_val(&["Target", "Arn"], arn)
-            .set_val(&["Target", "RoleArn"], role_arn)
+        let loc = Loc::caller();
+        let opt = Opt::method("target", &["Arn"], Sent::Same);
+        let role = Opt {
+            field: &["RoleArn"],
+            ..opt.arg(1)
+        };
+        self.set_by(opt, &["Target"], Tree::Leaf(arn.to_val().expr()), loc)
+            .set_by(role, &["Target"], Tree::Leaf(role_arn.to_val().expr()), loc)
     }
     /// The schedule group (`GroupName`; without it, the account's `default` group).
+    #[track_caller]
     pub fn group(self, name: impl ToVal) -> Self {
-        self.set_val(&["GroupName"], name)
+        let opt = Opt::method("group", &["GroupName"], Sent::Same);
+        self.set_by(opt, &[], Tree::Leaf(name.to_val().expr()), Loc::caller())
     }
     /// The target's input: a JSON value, sent as a JSON string.
     pub fn input(self, input: impl ToVal) -> Self {
@@ -222,8 +279,11 @@ impl ServiceStep<Val> {
         self.set(&["Target", "Input"], Tree::Leaf(s.expr()))
     }
     /// Delete the schedule after it runs (`ActionAfterCompletion: DELETE`).
+    #[track_caller]
     pub fn delete_after_completion(self) -> Self {
-        self.set(&["ActionAfterCompletion"], Tree::lit("DELETE"))
+        let flag = Sent::Flag(Flag::Str("DELETE"));
+        let opt = Opt::method("delete_after_completion", &["ActionAfterCompletion"], flag);
+        self.set_by(opt, &[], Tree::lit("DELETE"), Loc::caller())
     }
 }
 
@@ -235,13 +295,15 @@ pub fn invoke_lambda(function: impl ToVal, payload: impl ToVal) -> ServiceStep<V
     let name = const_str(&f)
         .map(|a| a.rsplit(':').next().unwrap_or_default().to_owned())
         .unwrap_or_else(|| "function".into());
+    let loc = Loc::caller();
     let s = ServiceStep::new(
         "arn:aws:states:::lambda:invoke".into(),
         format!("Invoke {name}"),
         ResultShape::Fields(vec![("Payload", vec!["Payload"])]),
-        Loc::caller(),
+        loc,
     );
-    s.set(&["FunctionName"], Tree::Leaf(f.expr()))
+    let function = Opt::argument("invoke_lambda", 0, &["FunctionName"]);
+    s.set_by(function, &[], Tree::Leaf(f.expr()), loc)
         .set(&["Payload"], tree_of(payload.to_val()))
 }
 

@@ -2,8 +2,10 @@
 
 use super::ctx;
 use super::results::FromVar;
-use super::val::{ToVal, Val};
+use super::val::Val;
 use crate::ir::{Action, Expr, Kind, Loc, ResultShape, Service, StmtKind, Tree};
+use crate::origin::{Call, Opt, Origin, Origins, Sent};
+use serde_json::Value as Json;
 use std::marker::PhantomData;
 
 /// What a `let` or an expression statement does with a value in a flow body.
@@ -121,6 +123,7 @@ impl<K: ActionKind> Step<K> {
                 label: None,
                 max_seconds,
                 result: K::shape(),
+                origins: Origins::default(),
             },
             loc,
             sent: false,
@@ -139,16 +142,59 @@ impl<K: ActionKind> Step<K> {
                 label: None,
                 max_seconds: 0,
                 result: ResultShape::None,
+                origins: Origins::default(),
             },
         )
     }
-    /// Sets (or replaces, keeping its place) a parameter at a nested path.
+    /// Sets (or replaces, keeping its place) a parameter at a nested path, set by no call of
+    /// the flow (what was recorded there goes).
     pub(crate) fn set(mut self, path: &[&str], value: Tree) -> Self {
+        self.action.origins.forget(&origin_path(PARAMETERS, path));
         set_path(&mut self.action.params, path, value);
         self
     }
-    pub(crate) fn set_val(self, path: &[&str], v: impl ToVal) -> Self {
-        self.set(path, Tree::Leaf(v.to_val().expr()))
+    /// Sets the parameter of option `opt` (under `prefix`) from its argument `arg`, a constant,
+    /// sent as the option's rule says, and records that the call at `loc` set it.
+    pub(crate) fn set_by(self, opt: Opt, prefix: &[&str], arg: Json, loc: Loc) -> Self {
+        let value = opt.sent.send(&arg).unwrap_or(arg);
+        self.set_by_tree(opt, prefix, Tree::lit(value), loc)
+    }
+    /// Sets the parameter of option `opt` (under `prefix`) to `value`, its argument as written
+    /// (a text, possibly known only at run time), and records that the call at `loc` set it.
+    pub(crate) fn set_by_val(self, opt: Opt, prefix: &[&str], value: &Val, loc: Loc) -> Self {
+        self.set_by_tree(opt, prefix, Tree::Leaf(value.expr()), loc)
+    }
+    fn set_by_tree(self, opt: Opt, prefix: &[&str], value: Tree, loc: Loc) -> Self {
+        let path = [prefix, opt.field].concat();
+        self.set(&path, value).mark(opt, prefix, loc)
+    }
+    /// Records that the call of option `opt` at `loc` set the parameter under `prefix` (set
+    /// already, in a tree built whole: `Endpoints` is a list).
+    pub(crate) fn mark(mut self, opt: Opt, prefix: &[&str], loc: Loc) -> Self {
+        let path = [prefix, opt.field].concat();
+        self.action
+            .origins
+            .record(origin(PARAMETERS, &path, opt, loc, true));
+        self
+    }
+    /// Sets a parameter the flow did not set to what Switchboard sends (`value`), recording
+    /// that option `opt` would change it. `None`: the parameter stays absent.
+    pub(crate) fn default_by(mut self, opt: Opt, prefix: &[&str], value: Option<Tree>) -> Self {
+        let path = [prefix, opt.field].concat();
+        if let Some(v) = value {
+            self = self.set(&path, v);
+        }
+        let loc = self.loc;
+        self.action
+            .origins
+            .record(origin(PARAMETERS, &path, opt, loc, false));
+        self
+    }
+    /// The options recorded at `loc` are `to`'s, not `from`'s: a helper built this action with
+    /// another function of the flow language.
+    pub(crate) fn called_as(mut self, loc: Loc, from: Call, to: Call) -> Self {
+        self.action.origins.rename_at(loc, from, to);
+        self
     }
     /// Names the state in Workflow Studio (≤ 80 characters).
     pub fn label(mut self, label: &str) -> Self {
@@ -157,13 +203,14 @@ impl<K: ActionKind> Step<K> {
     }
     /// Addresses the action to a leg by participant tag (`"LEG-A"`, `"LEG-B"`) instead of the
     /// caller's `CallId`.
+    #[track_caller]
     pub fn leg(self, tag: &str) -> Self {
         let mut s = self;
         if let Tree::Object(kv) = &mut s.action.params {
             kv.retain(|(k, _)| k != "CallId");
             kv.insert(0, ("ParticipantTag".into(), Tree::lit(tag)));
         }
-        s
+        s.mark(LEG, &[], Loc::caller())
     }
 }
 
@@ -223,6 +270,8 @@ pub struct ServiceStep<R: FromVar> {
 
 impl<R: FromVar> ServiceStep<R> {
     pub(crate) fn new(resource: String, summary: String, shape: ResultShape, loc: Loc) -> Self {
+        let mut origins = Origins::default();
+        origins.record(origin(&[], TIMEOUT.field, TIMEOUT, loc, false));
         ServiceStep {
             service: Service {
                 resource,
@@ -231,6 +280,7 @@ impl<R: FromVar> ServiceStep<R> {
                 label: None,
                 result: shape,
                 timeout_seconds: 10,
+                origins,
             },
             loc,
             sent: false,
@@ -238,11 +288,19 @@ impl<R: FromVar> ServiceStep<R> {
         }
     }
     pub(crate) fn set(mut self, path: &[&str], value: Tree) -> Self {
+        self.service.origins.forget(&origin_path(ARGUMENTS, path));
         set_path(&mut self.service.args, path, value);
         self
     }
-    pub(crate) fn set_val(self, path: &[&str], v: impl ToVal) -> Self {
-        self.set(path, Tree::Leaf(v.to_val().expr()))
+    /// Sets the argument of option `opt` (under `prefix`) to `value` (a tree built from the
+    /// option's argument as written) and records that the call at `loc` set it.
+    pub(crate) fn set_by(mut self, opt: Opt, prefix: &[&str], value: Tree, loc: Loc) -> Self {
+        let path = [prefix, opt.field].concat();
+        self = self.set(&path, value);
+        self.service
+            .origins
+            .record(origin(ARGUMENTS, &path, opt, loc, true));
+        self
     }
     /// Names the state in Workflow Studio (≤ 80 characters).
     pub fn label(mut self, label: &str) -> Self {
@@ -252,13 +310,14 @@ impl<R: FromVar> ServiceStep<R> {
     /// Seconds before Step Functions gives up on the call (`TimeoutSeconds`, default 10).
     #[track_caller]
     pub fn timeout(mut self, seconds: u32) -> Self {
+        let loc = Loc::caller();
         if seconds == 0 {
-            ctx::error(
-                Loc::caller(),
-                "timeout(0): a service call needs at least 1 second",
-            );
+            ctx::error(loc, "timeout(0): a service call needs at least 1 second");
         }
         self.service.timeout_seconds = seconds.max(1);
+        self.service
+            .origins
+            .record(origin(&[], TIMEOUT.field, TIMEOUT, loc, true));
         self
     }
 }
@@ -278,10 +337,35 @@ impl<R: FromVar> Bind for ServiceStep<R> {
                 label: None,
                 result: ResultShape::None,
                 timeout_seconds: 0,
+                origins: Origins::default(),
             },
         );
         ctx::push(self.loc, StmtKind::Service { service, bind: var });
         out
+    }
+}
+
+/// Where an action's parameters are, from the action object.
+const PARAMETERS: &[&str] = &["Parameters"];
+/// Where a service call's arguments are, from the Task state.
+const ARGUMENTS: &[&str] = &["Arguments"];
+/// The leg an action is addressed to.
+const LEG: Opt = Opt::method("leg", &["ParticipantTag"], Sent::Same);
+/// A service call's timeout: the Task's own `TimeoutSeconds`.
+pub(crate) const TIMEOUT: Opt = Opt::method("timeout", &["TimeoutSeconds"], Sent::Same);
+
+fn origin_path(root: &[&str], path: &[&str]) -> Vec<String> {
+    root.iter().chain(path).map(|p| (*p).to_owned()).collect()
+}
+
+fn origin(root: &[&str], path: &[&str], opt: Opt, loc: Loc, called: bool) -> Origin {
+    Origin {
+        path: origin_path(root, path),
+        call: opt.call,
+        arg: opt.arg,
+        sent: opt.sent,
+        loc,
+        called,
     }
 }
 

@@ -1,6 +1,7 @@
 //! `cargo run --bin compile`: compiles every registered call flow to `dist/<name>.asl.json`
 //! with its page, `dist/<name>.html`, and writes the CloudFormation templates of the stacks
-//! `switchboard.toml` declares.
+//! `switchboard.toml` declares. With `--drift FILE [--apply]`, compares a definition edited in
+//! Workflow Studio (or deployed) with what its flow compiles to (`switchboard_drift`).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -17,6 +18,19 @@ fn main() -> ExitCode {
     // The repository's configuration, used when no --config is given.
     let default = Path::new(env!("CARGO_MANIFEST_DIR")).join("switchboard.toml");
     let default = default.exists().then_some(default);
+    if opts.drift.is_some() {
+        // Source files are named relative to the workspace the flows are compiled in.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let flows = switchboard_workflows::registry();
+        let (report, status) =
+            switchboard_drift::run::run(&flows, &opts, default.as_deref(), &root);
+        if status == switchboard_drift::run::BAD_INPUT {
+            eprint!("{report}");
+        } else {
+            print!("{report}");
+        }
+        return ExitCode::from(status);
+    }
     // The page of each flow links its states' Rust lines, which the compiler names from the
     // workspace root: from `--out`, that root is here.
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");

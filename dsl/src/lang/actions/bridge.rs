@@ -13,91 +13,129 @@ fn check_number(loc: Loc, o: &BuilderOption, v: &Val) {
     }
 }
 
-/// A `CallAndBridge` endpoint.
-pub struct Endpoint(Tree, String);
+/// A `CallAndBridge` endpoint: its fields, each with the argument that set it (if one did),
+/// where that call is, and its label.
+pub struct Endpoint {
+    fields: Vec<(&'static str, Tree, Option<Opt>)>,
+    loc: Loc,
+    label: String,
+}
 
 /// A phone number to bridge to (E.164). <https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html>
 #[track_caller]
 pub fn pstn(number: impl ToVal) -> Endpoint {
+    let loc = Loc::caller();
     let v = number.to_val();
-    check_number(Loc::caller(), argument("pstn"), &v);
-    Endpoint(
-        Tree::Object(vec![
-            ("BridgeEndpointType".into(), Tree::lit("PSTN")),
-            ("Uri".into(), Tree::Leaf(v.expr())),
-        ]),
-        short(&v),
-    )
+    check_number(loc, argument("pstn"), &v);
+    Endpoint {
+        fields: vec![
+            ("BridgeEndpointType", Tree::lit("PSTN"), None),
+            (
+                "Uri",
+                Tree::Leaf(v.expr()),
+                Some(Opt::argument("pstn", 0, &[])),
+            ),
+        ],
+        loc,
+        label: short(&v),
+    }
 }
 
 /// An Amazon Chime Voice Connector endpoint (`BridgeEndpointType: AWS`).
+#[track_caller]
 pub fn voice_connector(arn: impl ToVal, uri: impl ToVal) -> Endpoint {
     let (arn, uri) = (arn.to_val(), uri.to_val());
-    Endpoint(
-        Tree::Object(vec![
-            ("BridgeEndpointType".into(), Tree::lit("AWS")),
-            ("Arn".into(), Tree::Leaf(arn.expr())),
-            ("Uri".into(), Tree::Leaf(uri.expr())),
-        ]),
-        short(&uri),
-    )
+    let this = Opt::argument("voice_connector", 0, &[]);
+    Endpoint {
+        fields: vec![
+            ("BridgeEndpointType", Tree::lit("AWS"), None),
+            ("Arn", Tree::Leaf(arn.expr()), Some(this)),
+            ("Uri", Tree::Leaf(uri.expr()), Some(this.arg(1))),
+        ],
+        loc: Loc::caller(),
+        label: short(&uri),
+    }
 }
 
 /// Calls `endpoint` and bridges it to the caller; fails (`Err`) when it is not answered, busy,
 /// or rings longer than `ring_for`. <https://docs.aws.amazon.com/chime-sdk/latest/dg/call-and-bridge.html>
 #[track_caller]
 pub fn call_and_bridge(endpoint: Endpoint) -> Step<kinds::CallAndBridge> {
-    let Endpoint(tree, label) = endpoint;
     let ring = param::CALL_TIMEOUT_SECONDS.sent();
     let s = Step::new(
         Action::CALL_AND_BRIDGE,
-        format!("Bridge {label}"),
+        format!("Bridge {}", endpoint.label),
         secs(ring) + 10,
         Loc::caller(),
     );
-    s.set(&["CallTimeoutSeconds"], Tree::lit(ring))
-        .set(&["Endpoints"], Tree::Array(vec![tree]))
+    let Endpoint { fields, loc, .. } = endpoint;
+    let tree = fields.iter().map(|(k, v, _)| ((*k).to_owned(), v.clone()));
+    let mut s = s.default_by(RING_FOR, &[], Some(Tree::lit(ring))).set(
+        &["Endpoints"],
+        Tree::Array(vec![Tree::Object(tree.collect())]),
+    );
+    for (field, _, opt) in fields {
+        if let Some(opt) = opt {
+            s = s.mark(opt, &["Endpoints", "0", field], loc);
+        }
+    }
+    s
 }
+
+const RING_FOR: Opt = Opt::method("ring_for", &[param::CALL_TIMEOUT_SECONDS.field], Sent::Same);
+const CALLER_ID: Opt = Opt::method("caller_id", &["CallerIdNumber"], Sent::Same);
+const RINGBACK: Opt = Opt::method("ringback", &[], Sent::Same);
 
 impl Step<kinds::CallAndBridge> {
     /// The number the callee sees (`CallerIdNumber`, E.164).
     #[track_caller]
     pub fn caller_id(self, number: impl ToVal) -> Self {
+        let loc = Loc::caller();
         let v = number.to_val();
-        check_number(Loc::caller(), option("call_and_bridge", "caller_id"), &v);
+        check_number(loc, option("call_and_bridge", "caller_id"), &v);
         // Keep the documented order: CallTimeoutSeconds, CallerIdNumber, Endpoints.
-        let mut s = self;
+        let mut s = self.set_by_val(CALLER_ID, &[], &v, loc);
         if let Tree::Object(kv) = &mut s.action.params {
-            kv.retain(|(k, _)| k != "CallerIdNumber");
-            kv.insert(
-                1.min(kv.len()),
-                ("CallerIdNumber".into(), Tree::Leaf(v.expr())),
-            );
+            if let Some(at) = kv.iter().position(|(k, _)| k == "CallerIdNumber") {
+                let entry = kv.remove(at);
+                kv.insert(1.min(kv.len()), entry);
+            }
         }
         s
     }
     /// Seconds to let it ring before giving up (`CallTimeoutSeconds`).
     #[track_caller]
     pub fn ring_for(mut self, seconds: i64) -> Self {
+        let loc = Loc::caller();
         let o = option("call_and_bridge", "ring_for");
-        self.action.max_seconds = secs(check_int(Loc::caller(), o, seconds)) + 10;
-        self.set(&["CallTimeoutSeconds"], Tree::lit(seconds))
+        self.action.max_seconds = secs(check_int(loc, o, seconds)) + 10;
+        self.set_by(RING_FOR, &[], json!(seconds), loc)
     }
     /// Plays an S3 audio file to the caller while the callee rings (`RingbackTone`).
+    #[track_caller]
     pub fn ringback(self, bucket: impl ToVal, key: impl ToVal) -> Self {
-        self.set(&["RingbackTone"], s3_source(bucket.to_val(), key.to_val()))
+        let (bucket, key) = (bucket.to_val(), key.to_val());
+        s3_source(
+            self,
+            &["RingbackTone"],
+            RINGBACK,
+            (&bucket, &key),
+            Some(Loc::caller()),
+        )
     }
     /// Sends a SIP header to the callee (`SipHeaders`, `X-` headers and `User-to-User`).
     #[track_caller]
     pub fn sip_header(self, name: &str, value: impl ToVal) -> Self {
+        let loc = Loc::caller();
         if !(name.starts_with("X-") || name == "User-to-User") {
             ctx::error(
-                Loc::caller(),
+                loc,
                 format!(
                     "sip_header(\"{name}\"): only `X-…` headers and `User-to-User` can be sent"
                 ),
             );
         }
-        self.set(&["SipHeaders", name], Tree::Leaf(value.to_val().expr()))
+        let header = Opt::method("sip_header", &[], Sent::Same).arg(1);
+        self.set_by_val(header, &["SipHeaders", name], &value.to_val(), loc)
     }
 }

@@ -8,15 +8,20 @@ pub fn join_chime_meeting(
     join_token: impl ToVal,
     meeting_id: impl ToVal,
 ) -> Step<kinds::JoinChimeMeeting> {
-    let s = Step::new(
-        Action::JOIN_CHIME_MEETING,
-        "Join meeting".into(),
-        30,
-        Loc::caller(),
-    );
-    s.set_val(&["JoinToken"], join_token)
+    let loc = Loc::caller();
+    let s = Step::new(Action::JOIN_CHIME_MEETING, "Join meeting".into(), 30, loc);
+    let this = Opt::argument("join_chime_meeting", 0, &["JoinToken"]);
+    s.set_by_val(this, &[], &join_token.to_val(), loc)
         .set(&["CallId"], call_id())
-        .set_val(&["MeetingId"], meeting_id)
+        .set_by_val(
+            Opt {
+                field: &["MeetingId"],
+                ..this.arg(1)
+            },
+            &[],
+            &meeting_id.to_val(),
+            loc,
+        )
 }
 
 /// Mutes or unmutes meeting attendees. <https://docs.aws.amazon.com/chime-sdk/latest/dg/modify-chime-meeting-attendees.html>
@@ -42,8 +47,9 @@ pub fn modify_chime_meeting_attendees(
         10,
         loc,
     );
+    let meeting = Opt::argument("modify_chime_meeting_attendees", 1, &["MeetingId"]);
     s.set(&["Operation"], Tree::lit(op))
-        .set_val(&["MeetingId"], meeting_id)
+        .set_by_val(meeting, &[], &meeting_id.to_val(), loc)
         .set(&["CallId"], call_id())
         .set(
             &["AttendeeList"],
@@ -68,30 +74,38 @@ pub fn start_bot_conversation(bot_alias_arn: impl ToVal) -> Step<kinds::StartBot
         600,
         loc,
     );
+    let bot = Opt::argument("start_bot_conversation", 0, &["BotAliasArn"]);
     with_call_id(s)
-        .set(&["BotAliasArn"], Tree::Leaf(arn.expr()))
-        .set(&["LocaleId"], Tree::lit("en_US"))
+        .set_by_val(bot, &[], &arn, loc)
+        .default_by(LOCALE, &[], Some(Tree::lit("en_US")))
         .set(
             &["Configuration", "SessionState", "DialogAction", "Type"],
             Tree::lit("ElicitIntent"),
         )
 }
 
+const LOCALE: Opt = Opt::method("locale", &["LocaleId"], Sent::Same);
+
 impl Step<kinds::StartBotConversation> {
     /// What the bot says first (`WelcomePrompts`).
+    #[track_caller]
     pub fn welcome(self, text: impl ToVal) -> Self {
         let prompt = Tree::Object(vec![
             ("ContentType".into(), Tree::lit("PlainText")),
             ("Content".into(), Tree::Leaf(text.to_val().expr())),
         ]);
-        self.set(
-            &["Configuration", "WelcomePrompts"],
-            Tree::Array(vec![prompt]),
+        let at = ["Configuration", "WelcomePrompts"];
+        let welcome = Opt::method("welcome", &["Content"], Sent::Same);
+        self.set(&at, Tree::Array(vec![prompt])).mark(
+            welcome,
+            &[&at[..], &["0"]].concat(),
+            Loc::caller(),
         )
     }
     /// The bot's locale (`LocaleId`, e.g. `en_US`).
+    #[track_caller]
     pub fn locale(self, id: &str) -> Self {
-        self.set(&["LocaleId"], Tree::lit(id))
+        self.set_by(LOCALE, &[], json!(id), Loc::caller())
     }
 }
 
@@ -99,29 +113,34 @@ impl Step<kinds::StartBotConversation> {
 /// <https://docs.aws.amazon.com/chime-sdk/latest/dg/start-call-recording.html>
 #[track_caller]
 pub fn start_call_recording(destination: impl ToVal) -> Step<kinds::StartCallRecording> {
+    let loc = Loc::caller();
     let s = Step::new(
         Action::START_CALL_RECORDING,
         "Start recording".into(),
         10,
-        Loc::caller(),
+        loc,
     );
+    let location = Opt::argument("start_call_recording", 0, &["Location"]);
     with_call_id(s)
-        .set(&["Track"], Tree::lit("BOTH"))
+        .default_by(TRACK, &[], Some(Tree::lit("BOTH")))
         .set(&["Destination", "Type"], Tree::lit("S3"))
-        .set_val(&["Destination", "Location"], destination)
+        .set_by_val(location, &["Destination"], &destination.to_val(), loc)
 }
+
+const TRACK: Opt = Opt::method("track", &["Track"], Sent::Same);
 
 impl Step<kinds::StartCallRecording> {
     /// Which audio to record: `"INCOMING"`, `"OUTGOING"` or `"BOTH"`.
     #[track_caller]
     pub fn track(self, track: &str) -> Self {
+        let loc = Loc::caller();
         if !["INCOMING", "OUTGOING", "BOTH"].contains(&track) {
             ctx::error(
-                Loc::caller(),
+                loc,
                 format!("track(\"{track}\"): use \"INCOMING\", \"OUTGOING\" or \"BOTH\""),
             );
         }
-        self.set(&["Track"], Tree::lit(track))
+        self.set_by(TRACK, &[], json!(track), loc)
     }
 }
 
@@ -161,12 +180,14 @@ pub fn resume_call_recording() -> Step<kinds::ResumeCallRecording> {
 /// Turns Amazon Voice Focus noise reduction on or off. <https://docs.aws.amazon.com/chime-sdk/latest/dg/voicefocus.html>
 #[track_caller]
 pub fn voice_focus(enable: bool) -> Step<kinds::VoiceFocus> {
+    let loc = Loc::caller();
     let s = Step::new(
         Action::VOICE_FOCUS,
         format!("Voice Focus {}", if enable { "on" } else { "off" }),
         10,
-        Loc::caller(),
+        loc,
     );
-    s.set(&["Enable"], Tree::lit(enable))
+    let enable_opt = Opt::argument("voice_focus", 0, &["Enable"]);
+    s.set_by(enable_opt, &[], json!(enable), loc)
         .set(&["CallId"], call_id())
 }
