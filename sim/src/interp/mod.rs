@@ -291,6 +291,26 @@ pub enum EventKind {
     },
 }
 
+impl EventKind {
+    /// A Task's call answered `output`: the request of a Task that `waits` for its token was
+    /// sent ([`EventKind::TaskSubmitted`]); any other Task succeeded.
+    pub(crate) fn answered(waits: bool, state: &str, resource: &str, output: Arc<Value>) -> Self {
+        let (state, resource) = (state.to_owned(), resource.to_owned());
+        match waits {
+            true => EventKind::TaskSubmitted {
+                state,
+                resource,
+                output,
+            },
+            false => EventKind::TaskSucceeded {
+                state,
+                resource,
+                output,
+            },
+        }
+    }
+}
+
 /// The events of an execution in order.
 pub type History = Vec<HistoryEvent>;
 

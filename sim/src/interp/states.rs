@@ -410,30 +410,11 @@ impl<'a, S: Integrations> StateCx<'a, S> {
                 heartbeat_seconds: heartbeat,
             },
         });
-        let kind = |output: &Value| {
-            let (state, resource, output) = (
-                name.to_string(),
-                s.resource.clone(),
-                Arc::new(output.clone()),
-            );
-            if waits {
-                EventKind::TaskSubmitted {
-                    state,
-                    resource,
-                    output,
-                }
-            } else {
-                EventKind::TaskSucceeded {
-                    state,
-                    resource,
-                    output,
-                }
-            }
-        };
         if let Ok(output) = &answer {
+            let output = Arc::new(output.clone());
             self.history.push(HistoryEvent {
                 at_ms: self.env.clock.now_millis(),
-                kind: kind(output),
+                kind: EventKind::answered(waits, name, &s.resource, output),
             });
         }
         match answer {
