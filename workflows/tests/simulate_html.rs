@@ -269,3 +269,32 @@ fn the_router_s_memory_is_its_stack_s() {
     assert!(stderr.contains("router_memory_mb"), "{stderr}");
     assert!(stderr.contains("128 to 10240 MB"), "{stderr}");
 }
+
+#[test]
+fn a_scenario_of_several_calls_gets_a_page_per_call() {
+    let dir = out("several");
+    let (code, stdout, stderr) = simulate(&[
+        "--scenario",
+        "workflows/scenarios/business-phone/messages-two-left-then-retrieved.yaml",
+        "--html",
+        str_dir(&dir),
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let name = "messages-two-left-then-retrieved";
+    let mut titles = Vec::new();
+    for file in [
+        format!("{name}.html"),
+        format!("{name}.call-2.html"),
+        format!("{name}.call-3.html"),
+    ] {
+        let page =
+            std::fs::read_to_string(dir.join(&file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        titles.push(trace_of(&page)["title"].as_str().unwrap().to_owned());
+        let history = dir.join(file.replace(".html", ".history.json"));
+        let read = history::read(&history, &business()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read.status, "SUCCEEDED", "{file}");
+    }
+    assert!(titles[1].ends_with(" — call 2"), "{titles:?}");
+    assert!(titles[2].ends_with(" — call 3"), "{titles:?}");
+    assert!(!dir.join(format!("{name}.call-4.html")).exists());
+}
