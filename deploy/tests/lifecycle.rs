@@ -48,18 +48,7 @@ fn command(bin: &str, args: &[&str], url: &str) -> Output {
 /// never from the test's own environment otherwise). Its stdin is not a terminal, so deploy
 /// never asks.
 fn command_with(bin: &str, args: &[&str], url: &str, pin: Option<&str>) -> Output {
-    let mut cmd = Command::new(bin);
-    cmd.env_remove("SWITCHBOARD_SECRET_OWNER_PIN");
-    if let Some(pin) = pin {
-        cmd.env("SWITCHBOARD_SECRET_OWNER_PIN", pin);
-    }
-    let out = cmd
-        .args(args)
-        .env("AWS_ENDPOINT_URL", url)
-        .env("SWITCHBOARD_S3_PATH_STYLE", "1")
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env_remove("AWS_PROFILE")
+    let out = prepared(bin, args, url, pin)
         .output()
         .unwrap_or_else(|e| panic!("running {bin}: {e}"));
     eprintln!(
@@ -70,6 +59,22 @@ fn command_with(bin: &str, args: &[&str], url: &str, pin: Option<&str>) -> Outpu
         String::from_utf8_lossy(&out.stdout)
     );
     out
+}
+
+/// `bin` with `args`, set to reach the emulator at `url` (and the owner's PIN, if given).
+fn prepared(bin: &str, args: &[&str], url: &str, pin: Option<&str>) -> Command {
+    let mut cmd = Command::new(bin);
+    cmd.env_remove("SWITCHBOARD_SECRET_OWNER_PIN");
+    if let Some(pin) = pin {
+        cmd.env("SWITCHBOARD_SECRET_OWNER_PIN", pin);
+    }
+    cmd.args(args)
+        .env("AWS_ENDPOINT_URL", url)
+        .env("SWITCHBOARD_S3_PATH_STYLE", "1")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env_remove("AWS_PROFILE");
+    cmd
 }
 
 /// GET on the fake of Chime SDK Voice: everything it holds.
@@ -213,13 +218,13 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
     // An order the service fails: deploy fails with the order's own words, tells no one to call,
     // and the number stack it rolled back is recreated by the next deploy.
     fake_orders(&fake, json!({"End": "Failed"}));
-    let args: Vec<&str> = common
+    let in_212: Vec<&str> = common
         .iter()
         .chain(&["--area-code", "212"])
         .chain(&zips)
         .copied()
         .collect();
-    let out = command(deploy, &args, &url);
+    let out = command(deploy, &in_212, &url);
     assert!(
         !out.status.success(),
         "deploy succeeded with a failed order"
@@ -233,13 +238,7 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
     fake_orders(&fake, json!({"End": "Successful"}));
 
     // The first deploy orders a number in 212.
-    let args: Vec<&str> = common
-        .iter()
-        .chain(&["--area-code", "212"])
-        .chain(&zips)
-        .copied()
-        .collect();
-    let out = command(deploy, &args, &url);
+    let out = command(deploy, &in_212, &url);
     assert!(out.status.success(), "deploy failed");
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let call_line = stdout
@@ -608,21 +607,8 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
     // Once more, while a second deploy tries to run beside it: its order is slow, so the number
     // stack is still being created when the second deploy reaches it, and the second deploy
     // refuses to touch it, saying why; the first one finishes as if alone.
-    let args: Vec<&str> = common
-        .iter()
-        .chain(&["--area-code", "212"])
-        .chain(&zips)
-        .copied()
-        .collect();
     fake_orders(&fake, json!({"Polls": 3}));
-    let first = Command::new(deploy)
-        .args(&args)
-        .env_remove("SWITCHBOARD_SECRET_OWNER_PIN")
-        .env("AWS_ENDPOINT_URL", &url)
-        .env("SWITCHBOARD_S3_PATH_STYLE", "1")
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env_remove("AWS_PROFILE")
+    let first = prepared(deploy, &in_212, &url, None)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -646,7 +632,7 @@ async fn deploy_call_redeploy_destroy_leaves_nothing() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    let second = command(deploy, &args, &url);
+    let second = command(deploy, &in_212, &url);
     let first = first.wait_with_output().unwrap();
     eprintln!(
         "$ deploy (the first of two)\n{}{}",
