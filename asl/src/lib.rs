@@ -39,6 +39,7 @@ mod emit;
 pub mod errors;
 pub mod fail;
 pub mod graph;
+pub mod history;
 mod language;
 pub mod map;
 pub mod names;

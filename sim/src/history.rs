@@ -35,166 +35,14 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
 use serde_json::Value;
 use switchboard_asl::errors::{HEARTBEAT_TIMEOUT, QUERY_EVALUATION_ERROR, TIMEOUT};
+use switchboard_asl::history::{
+    self as api, ErrorCause, ExecutionStarted, History, MapIteration, MapStateStarted, Output,
+    StateEntered, StateExited, TaskOutput, TaskScheduled, WHOLE,
+};
 
 use crate::interp::{EventKind, Execution, HistoryEvent};
-
-/// What `get-execution-history` answers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ExecutionHistory {
-    pub events: Vec<Event>,
-}
-
-/// One `HistoryEvent`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Event {
-    /// RFC 3339, as the AWS CLI prints it.
-    pub timestamp: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// From 1, in order.
-    pub id: i64,
-    /// The event before (0 for the first).
-    pub previous_event_id: i64,
-    /// The details object of this type, under its own key.
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub details: Option<Details>,
-}
-
-/// `"truncated": false`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct DataDetails {
-    pub truncated: bool,
-}
-
-const WHOLE: DataDetails = DataDetails { truncated: false };
-
-/// The details of an event, each under the key the API gives it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Details {
-    ExecutionStartedEventDetails(ExecutionStarted),
-    StateEnteredEventDetails(StateEntered),
-    StateExitedEventDetails(StateExited),
-    TaskScheduledEventDetails(TaskScheduled),
-    TaskStartedEventDetails(TaskResource),
-    TaskSubmittedEventDetails(TaskOutput),
-    TaskSucceededEventDetails(TaskOutput),
-    TaskFailedEventDetails(TaskError),
-    TaskTimedOutEventDetails(TaskError),
-    EvaluationFailedEventDetails(EvaluationFailed),
-    MapStateStartedEventDetails(MapStateStarted),
-    MapIterationStartedEventDetails(MapIteration),
-    MapIterationSucceededEventDetails(MapIteration),
-    MapIterationFailedEventDetails(MapIteration),
-    ExecutionSucceededEventDetails(Output),
-    ExecutionFailedEventDetails(ErrorCause),
-    ExecutionTimedOutEventDetails(ErrorCause),
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExecutionStarted {
-    pub input: String,
-    pub input_details: DataDetails,
-    pub role_arn: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StateEntered {
-    pub name: String,
-    pub input: String,
-    pub input_details: DataDetails,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StateExited {
-    pub name: String,
-    pub output: String,
-    pub output_details: DataDetails,
-    /// Each variable the state set, its value as a JSON string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_variables: Option<BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_variables_details: Option<DataDetails>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaskScheduled {
-    pub resource_type: String,
-    pub resource: String,
-    pub region: String,
-    /// The JSON the Task sent, as a string.
-    pub parameters: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timeout_in_seconds: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub heartbeat_in_seconds: Option<u64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaskResource {
-    pub resource_type: String,
-    pub resource: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaskOutput {
-    pub resource_type: String,
-    pub resource: String,
-    pub output: String,
-    pub output_details: DataDetails,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaskError {
-    pub resource_type: String,
-    pub resource: String,
-    pub error: String,
-    pub cause: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EvaluationFailed {
-    pub error: String,
-    pub cause: String,
-    pub state: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MapStateStarted {
-    pub length: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MapIteration {
-    /// The Map state's name.
-    pub name: String,
-    pub index: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Output {
-    pub output: String,
-    pub output_details: DataDetails,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ErrorCause {
-    pub error: String,
-    pub cause: String,
-}
 
 /// `arn:aws:states:::sqs:sendMessage.waitForTaskToken` → (`sqs`, `sendMessage.waitForTaskToken`);
 /// `arn:aws:states:::aws-sdk:dynamodb:putItem` → (`aws-sdk:dynamodb`, `putItem`). A resource
@@ -225,29 +73,27 @@ fn json(v: &Value) -> String {
 
 impl Execution {
     /// The execution so far as `GetExecutionHistory` reports it (see the [module docs](self)).
-    pub fn aws_history(&self) -> ExecutionHistory {
+    pub fn aws_history(&self) -> History {
         let mut w = Writer::default();
-        w.push(
-            self.start_ms(),
-            "ExecutionStarted",
-            Some(Details::ExecutionStartedEventDetails(ExecutionStarted {
-                input: json(self.input()),
+        w.push(self.start_ms(), "ExecutionStarted", |e| {
+            e.execution_started_event_details = Some(ExecutionStarted {
+                input: Some(json(self.input())),
                 input_details: WHOLE,
-                role_arn: self.role_arn().to_owned(),
-            })),
-        );
+                role_arn: Some(self.role_arn().to_owned()),
+            })
+        });
         let region = self.arn().split(':').nth(3).unwrap_or("us-east-1");
         for ev in self.history() {
             w.event(ev, region);
         }
-        ExecutionHistory { events: w.events }
+        History { events: w.events }
     }
 }
 
 /// Turns the interpreter's events into the API's, one at a time.
 #[derive(Default)]
 struct Writer {
-    events: Vec<Event>,
+    events: Vec<api::HistoryEvent>,
     /// The state whose Task call is under way, and its resource.
     task: Option<(String, String)>,
     /// Parallel and Map states that failed (and were caught): no `…StateSucceeded` on exit.
@@ -255,15 +101,18 @@ struct Writer {
 }
 
 impl Writer {
-    fn push(&mut self, at_ms: i64, kind: &str, details: Option<Details>) {
+    /// Adds the event `kind` at `at_ms`; `details` sets its details object, if it has one.
+    fn push(&mut self, at_ms: i64, kind: &str, details: impl FnOnce(&mut api::HistoryEvent)) {
         let id = self.events.len() as i64 + 1;
-        self.events.push(Event {
-            timestamp: timestamp(at_ms),
+        let mut event = api::HistoryEvent {
+            timestamp: Value::String(timestamp(at_ms)),
             kind: kind.to_owned(),
             id,
             previous_event_id: id - 1,
-            details,
-        });
+            ..api::HistoryEvent::default()
+        };
+        details(&mut event);
+        self.events.push(event);
     }
 
     fn event(&mut self, ev: &HistoryEvent, region: &str) {
@@ -273,15 +122,13 @@ impl Writer {
                 state, kind, input, ..
             } => {
                 let input = json(input);
-                self.push(
-                    at,
-                    &format!("{kind}StateEntered"),
-                    Some(Details::StateEnteredEventDetails(StateEntered {
+                self.push(at, &format!("{kind}StateEntered"), |e| {
+                    e.state_entered_event_details = Some(StateEntered {
                         name: state.clone(),
-                        input,
+                        input: Some(input),
                         input_details: WHOLE,
-                    })),
-                )
+                    })
+                })
             }
             EventKind::StateExited {
                 state,
@@ -296,7 +143,7 @@ impl Writer {
                         Some(i) => {
                             self.failed.remove(i);
                         }
-                        None => self.push(at, &format!("{kind}StateSucceeded"), None),
+                        None => self.push(at, &format!("{kind}StateSucceeded"), |_| {}),
                     }
                 }
                 let assigned_variables = assigned.as_ref().map(|vars| {
@@ -304,17 +151,15 @@ impl Writer {
                         .map(|(k, v)| (k.clone(), json(v)))
                         .collect::<BTreeMap<_, _>>()
                 });
-                self.push(
-                    at,
-                    &format!("{kind}StateExited"),
-                    Some(Details::StateExitedEventDetails(StateExited {
+                self.push(at, &format!("{kind}StateExited"), |e| {
+                    e.state_exited_event_details = Some(StateExited {
                         name: state.clone(),
-                        output,
+                        output: Some(output),
                         output_details: WHOLE,
-                        assigned_variables_details: assigned_variables.as_ref().map(|_| WHOLE),
+                        assigned_variables_details: assigned_variables.as_ref().and(WHOLE),
                         assigned_variables,
-                    })),
-                );
+                    })
+                });
             }
             EventKind::TaskScheduled {
                 state,
@@ -324,58 +169,51 @@ impl Writer {
                 heartbeat_seconds,
             } => {
                 let (resource_type, name) = resource_parts(resource);
-                self.push(
-                    at,
-                    "TaskScheduled",
-                    Some(Details::TaskScheduledEventDetails(TaskScheduled {
+                self.push(at, "TaskScheduled", |e| {
+                    e.task_scheduled_event_details = Some(TaskScheduled {
                         resource_type: resource_type.clone(),
                         resource: name.clone(),
                         region: region.to_owned(),
                         parameters: json(parameters),
-                        timeout_in_seconds: *timeout_seconds,
-                        heartbeat_in_seconds: *heartbeat_seconds,
-                    })),
-                );
-                self.push(
-                    at,
-                    "TaskStarted",
-                    Some(Details::TaskStartedEventDetails(TaskResource {
+                        timeout_in_seconds: timeout_seconds.map(|t| t as i64),
+                        heartbeat_in_seconds: heartbeat_seconds.map(|t| t as i64),
+                    })
+                });
+                self.push(at, "TaskStarted", |e| {
+                    e.task_started_event_details = Some(TaskOutput {
                         resource_type,
                         resource: name,
-                    })),
-                );
+                        ..TaskOutput::default()
+                    })
+                });
                 self.task = Some((state.clone(), resource.clone()));
             }
             EventKind::TaskSubmitted {
                 resource, output, ..
             } => {
                 let (resource_type, resource) = resource_parts(resource);
-                self.push(
-                    at,
-                    "TaskSubmitted",
-                    Some(Details::TaskSubmittedEventDetails(TaskOutput {
+                self.push(at, "TaskSubmitted", |e| {
+                    e.task_submitted_event_details = Some(TaskOutput {
                         resource_type,
                         resource,
-                        output: json(output),
+                        output: Some(json(output)),
                         output_details: WHOLE,
-                    })),
-                );
+                    })
+                });
             }
             EventKind::TaskSucceeded {
                 resource, output, ..
             } => {
                 self.task = None;
                 let (resource_type, resource) = resource_parts(resource);
-                self.push(
-                    at,
-                    "TaskSucceeded",
-                    Some(Details::TaskSucceededEventDetails(TaskOutput {
+                self.push(at, "TaskSucceeded", |e| {
+                    e.task_succeeded_event_details = Some(TaskOutput {
                         resource_type,
                         resource,
-                        output: json(output),
+                        output: Some(json(output)),
                         output_details: WHOLE,
-                    })),
-                );
+                    })
+                });
             }
             EventKind::Failed {
                 state,
@@ -384,23 +222,19 @@ impl Writer {
                 cause,
             } => self.failed(at, state, kind, error, cause),
             EventKind::ChildrenStarted { kind, count, .. } => match *kind {
-                "Map" => self.push(
-                    at,
-                    "MapStateStarted",
-                    Some(Details::MapStateStartedEventDetails(MapStateStarted {
-                        length: *count,
-                    })),
-                ),
-                _ => self.push(at, "ParallelStateStarted", None),
+                "Map" => self.push(at, "MapStateStarted", |e| {
+                    e.map_state_started_event_details = Some(MapStateStarted { length: *count })
+                }),
+                _ => self.push(at, "ParallelStateStarted", |_| {}),
             },
-            EventKind::ChildStarted { state, kind, index } if *kind == "Map" => self.push(
-                at,
-                "MapIterationStarted",
-                Some(Details::MapIterationStartedEventDetails(MapIteration {
-                    name: state.clone(),
-                    index: *index,
-                })),
-            ),
+            EventKind::ChildStarted { state, kind, index } if *kind == "Map" => {
+                self.push(at, "MapIterationStarted", |e| {
+                    e.map_iteration_started_event_details = Some(MapIteration {
+                        name: state.clone(),
+                        index: *index,
+                    })
+                })
+            }
             EventKind::ChildEnded {
                 state,
                 kind,
@@ -412,42 +246,34 @@ impl Writer {
                     index: *index,
                 };
                 match ok {
-                    true => self.push(
-                        at,
-                        "MapIterationSucceeded",
-                        Some(Details::MapIterationSucceededEventDetails(it)),
-                    ),
-                    false => self.push(
-                        at,
-                        "MapIterationFailed",
-                        Some(Details::MapIterationFailedEventDetails(it)),
-                    ),
+                    true => self.push(at, "MapIterationSucceeded", |e| {
+                        e.map_iteration_succeeded_event_details = Some(it)
+                    }),
+                    false => self.push(at, "MapIterationFailed", |e| {
+                        e.map_iteration_failed_event_details = Some(it)
+                    }),
                 }
             }
-            EventKind::ExecutionSucceeded { output } => self.push(
-                at,
-                "ExecutionSucceeded",
-                Some(Details::ExecutionSucceededEventDetails(Output {
-                    output: json(output),
+            EventKind::ExecutionSucceeded { output } => self.push(at, "ExecutionSucceeded", |e| {
+                e.execution_succeeded_event_details = Some(Output {
+                    output: Some(json(output)),
                     output_details: WHOLE,
-                })),
-            ),
-            EventKind::ExecutionFailed { error, cause } => self.push(
-                at,
-                "ExecutionFailed",
-                Some(Details::ExecutionFailedEventDetails(ErrorCause {
-                    error: error.clone(),
-                    cause: cause.clone(),
-                })),
-            ),
-            EventKind::ExecutionTimedOut { cause } => self.push(
-                at,
-                "ExecutionTimedOut",
-                Some(Details::ExecutionTimedOutEventDetails(ErrorCause {
-                    error: TIMEOUT.to_owned(),
-                    cause: cause.clone(),
-                })),
-            ),
+                })
+            }),
+            EventKind::ExecutionFailed { error, cause } => self.push(at, "ExecutionFailed", |e| {
+                e.execution_failed_event_details = Some(ErrorCause {
+                    error: Some(error.clone()),
+                    cause: Some(cause.clone()),
+                    ..ErrorCause::default()
+                })
+            }),
+            EventKind::ExecutionTimedOut { cause } => self.push(at, "ExecutionTimedOut", |e| {
+                e.execution_timed_out_event_details = Some(ErrorCause {
+                    error: Some(TIMEOUT.to_owned()),
+                    cause: Some(cause.clone()),
+                    ..ErrorCause::default()
+                })
+            }),
             // A retry shows as the next `TaskScheduled`, a catch as the state's exit; a
             // Parallel's branches start and end unannounced.
             EventKind::Retry { .. }
@@ -463,20 +289,21 @@ impl Writer {
         match self.task.take() {
             Some((task, resource)) if task == state => {
                 let (resource_type, resource) = resource_parts(&resource);
-                let e = TaskError {
-                    resource_type,
-                    resource,
-                    error: error.to_owned(),
-                    cause: cause.to_owned(),
+                let details = ErrorCause {
+                    resource_type: Some(resource_type),
+                    resource: Some(resource),
+                    error: Some(error.to_owned()),
+                    cause: Some(cause.to_owned()),
+                    state: None,
                 };
                 if error == TIMEOUT || error == HEARTBEAT_TIMEOUT {
-                    self.push(
-                        at,
-                        "TaskTimedOut",
-                        Some(Details::TaskTimedOutEventDetails(e)),
-                    );
+                    self.push(at, "TaskTimedOut", |e| {
+                        e.task_timed_out_event_details = Some(details)
+                    });
                 } else {
-                    self.push(at, "TaskFailed", Some(Details::TaskFailedEventDetails(e)));
+                    self.push(at, "TaskFailed", |e| {
+                        e.task_failed_event_details = Some(details)
+                    });
                 }
                 return;
             }
@@ -484,17 +311,16 @@ impl Writer {
         }
         if matches!(kind, "Parallel" | "Map") {
             self.failed.push(state.to_owned());
-            self.push(at, &format!("{kind}StateFailed"), None);
+            self.push(at, &format!("{kind}StateFailed"), |_| {});
         } else if error == QUERY_EVALUATION_ERROR {
-            self.push(
-                at,
-                "EvaluationFailed",
-                Some(Details::EvaluationFailedEventDetails(EvaluationFailed {
-                    error: error.to_owned(),
-                    cause: cause.to_owned(),
-                    state: state.to_owned(),
-                })),
-            );
+            self.push(at, "EvaluationFailed", |e| {
+                e.evaluation_failed_event_details = Some(ErrorCause {
+                    error: Some(error.to_owned()),
+                    cause: Some(cause.to_owned()),
+                    state: Some(state.to_owned()),
+                    ..ErrorCause::default()
+                })
+            });
         }
     }
 }

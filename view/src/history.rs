@@ -25,7 +25,6 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use switchboard_asl::{State, Task};
 
@@ -34,143 +33,18 @@ use crate::graph::Graph;
 use crate::trace::{Step, Trace};
 use crate::words::{cut, field, strip_ssml, Field};
 
-/// What `get-execution-history` answers.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct History {
-    pub events: Vec<HistoryEvent>,
-}
+pub use switchboard_asl::history::{
+    ErrorCause, ExecutionStarted, History, HistoryEvent, Output, StateEntered, StateExited,
+    TaskOutput, TaskScheduled,
+};
 
-/// One `HistoryEvent`, with the details objects of the event types a call's execution has
-/// (a simulator fills the same fields to record its executions in this shape).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HistoryEvent {
-    /// An RFC 3339 string in the AWS CLI's output, seconds since the epoch in the API's JSON.
-    pub timestamp: Value,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub id: i64,
-    #[serde(default)]
-    pub previous_event_id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub execution_started_event_details: Option<ExecutionStarted>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub execution_succeeded_event_details: Option<Output>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state_entered_event_details: Option<StateEntered>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state_exited_event_details: Option<StateExited>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_scheduled_event_details: Option<TaskScheduled>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_started_event_details: Option<TaskOutput>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_submitted_event_details: Option<TaskOutput>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_succeeded_event_details: Option<TaskOutput>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_failed_event_details: Option<ErrorCause>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_timed_out_event_details: Option<ErrorCause>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_start_failed_event_details: Option<ErrorCause>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_submit_failed_event_details: Option<ErrorCause>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evaluation_failed_event_details: Option<ErrorCause>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub execution_failed_event_details: Option<ErrorCause>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub execution_timed_out_event_details: Option<ErrorCause>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub execution_aborted_event_details: Option<ErrorCause>,
-}
-
-/// `ExecutionStartedEventDetails`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExecutionStarted {
-    /// The execution's input, as a JSON string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role_arn: Option<String>,
-}
-
-/// `ExecutionSucceededEventDetails`: the execution's output, as a JSON string.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Output {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output: Option<String>,
-}
-
-/// `StateExitedEventDetails`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StateExited {
-    pub name: String,
-    /// The state's output, as a JSON string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output: Option<String>,
-}
-
-/// `StateEnteredEventDetails`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StateEntered {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input: Option<String>,
-}
-
-/// `TaskScheduledEventDetails`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaskScheduled {
-    pub resource_type: String,
-    pub resource: String,
-    #[serde(default)]
-    pub region: String,
-    /// The JSON the Task sent, as a string.
-    pub parameters: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout_in_seconds: Option<i64>,
-}
-
-/// `TaskSucceededEventDetails` (and, without `output`, `TaskStartedEventDetails`; with the
-/// queue's answer as `output`, `TaskSubmittedEventDetails`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaskOutput {
-    #[serde(default)]
-    pub resource_type: String,
-    #[serde(default)]
-    pub resource: String,
-    /// The result, as a JSON string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output: Option<String>,
-}
-
-/// The `error` and `cause` of a failure's details.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ErrorCause {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cause: Option<String>,
-}
-
-impl ErrorCause {
-    fn text(&self) -> String {
-        match (&self.error, &self.cause) {
-            (Some(e), Some(c)) if !c.is_empty() && c != e => format!("{e}: {}", cut(c, 200)),
-            (Some(e), _) => e.clone(),
-            (None, Some(c)) => cut(c, 200),
-            (None, None) => "failed".to_owned(),
-        }
+/// What a failure's details say, in a line.
+fn error_text(e: &ErrorCause) -> String {
+    match (&e.error, &e.cause) {
+        (Some(e), Some(c)) if !c.is_empty() && c != e => format!("{e}: {}", cut(c, 200)),
+        (Some(e), _) => e.clone(),
+        (None, Some(c)) => cut(c, 200),
+        (None, None) => "failed".to_owned(),
     }
 }
 
@@ -257,29 +131,23 @@ pub fn trace(history: &History, graph: &Graph, title: &str) -> Result<Trace, Str
                     .or(ev.task_start_failed_event_details.as_ref())
                     .or(ev.task_submit_failed_event_details.as_ref())
                     .or(ev.evaluation_failed_event_details.as_ref());
-                step.error = Some(d.map_or_else(|| kind.to_owned(), ErrorCause::text));
+                step.error = Some(d.map_or_else(|| kind.to_owned(), error_text));
             }
             ("ExecutionSucceeded", _) => t.status = "SUCCEEDED".to_owned(),
             ("ExecutionFailed", _) => {
                 t.status = "FAILED".to_owned();
-                t.error = ev
-                    .execution_failed_event_details
-                    .as_ref()
-                    .map(ErrorCause::text);
+                t.error = ev.execution_failed_event_details.as_ref().map(error_text);
             }
             ("ExecutionTimedOut", _) => {
                 t.status = "TIMED_OUT".to_owned();
                 t.error = ev
                     .execution_timed_out_event_details
                     .as_ref()
-                    .map(ErrorCause::text);
+                    .map(error_text);
             }
             ("ExecutionAborted", _) => {
                 t.status = "ABORTED".to_owned();
-                t.error = ev
-                    .execution_aborted_event_details
-                    .as_ref()
-                    .map(ErrorCause::text);
+                t.error = ev.execution_aborted_event_details.as_ref().map(error_text);
             }
             _ => {}
         }

@@ -26,7 +26,7 @@
 //!     id: 1,
 //!     kind: "SucceedStateEntered".into(),
 //!     timestamp: 1749564000.0.into(),
-//!     state_entered_event_details: Some(StateEntered { name: "Hi".into(), input: None }),
+//!     state_entered_event_details: Some(StateEntered { name: "Hi".into(), ..StateEntered::default() }),
 //!     ..HistoryEvent::default()
 //! };
 //! let mut trace = history::trace(&History { events: vec![entered] }, &graph, "says hello")?;

@@ -11,12 +11,12 @@ use switchboard_asl::StateMachine;
 
 use super::{expect, Failure, LambdaDef, Scenario, ScenarioError, DEFAULT_AT};
 use crate::expr::Clock;
-use crate::history::ExecutionHistory;
 use crate::pstn::{
     CallPlacer, CallSpec, Direction, Mark, Outbox, Setup, SimQueue, Simulator, Transcript,
 };
 use crate::services::dynamodb::Flavor;
 use crate::services::Services;
+use switchboard_asl::history::History as ExecutionHistory;
 
 /// What running a scenario gave.
 #[derive(Debug, Clone, Serialize)]

@@ -220,7 +220,8 @@ fn calls(
             "{}\n",
             serde_json::to_string_pretty(h).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
         );
-        let read: Option<History> = serde_json::from_str(&text).ok();
+        // The simulator writes the model the page reads (`switchboard_asl::history`).
+        let read: Option<&History> = Some(h);
         let (mut trace, drawn_as_run) =
             match read.as_ref().map(|h| history::trace(h, graph, &title)) {
                 Some(Ok(trace)) => (trace, None),
