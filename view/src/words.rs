@@ -173,14 +173,13 @@ fn named(path: &str) -> String {
     }
 }
 
-/// Splits `s` at `sep` outside string literals and brackets.
-pub fn split_top(s: &str, sep: char) -> Vec<&str> {
-    let mut parts = Vec::new();
+/// The characters of `s` outside string literals (`"…"`, `'…'`, with `\` escapes), each with
+/// its byte index and the bracket depth once it is read.
+fn unquoted(s: &str) -> impl Iterator<Item = (usize, char, i32)> + '_ {
     let mut depth = 0i32;
     let mut quote: Option<char> = None;
     let mut escaped = false;
-    let mut start = 0;
-    for (i, c) in s.char_indices() {
+    s.char_indices().filter_map(move |(i, c)| {
         if let Some(q) = quote {
             if escaped {
                 escaped = false;
@@ -189,17 +188,29 @@ pub fn split_top(s: &str, sep: char) -> Vec<&str> {
             } else if c == q {
                 quote = None;
             }
-            continue;
+            return None;
         }
         match c {
-            '"' | '\'' => quote = Some(c),
+            '"' | '\'' => {
+                quote = Some(c);
+                return None;
+            }
             '(' | '[' | '{' => depth += 1,
             ')' | ']' | '}' => depth -= 1,
-            c if c == sep && depth == 0 => {
-                parts.push(&s[start..i]);
-                start = i + c.len_utf8();
-            }
             _ => {}
+        }
+        Some((i, c, depth))
+    })
+}
+
+/// Splits `s` at `sep` outside string literals and brackets.
+pub fn split_top(s: &str, sep: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c, depth) in unquoted(s) {
+        if c == sep && depth == 0 {
+            parts.push(&s[start..i]);
+            start = i + c.len_utf8();
         }
     }
     parts.push(&s[start..]);
@@ -237,31 +248,12 @@ pub fn parenthesised(s: &str) -> Option<&str> {
 }
 
 fn balanced(s: &str) -> bool {
-    let mut depth = 0i32;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for c in s.chars() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
+    let mut depth = 0;
+    for (_, _, d) in unquoted(s) {
+        if d < 0 {
+            return false;
         }
-        match c {
-            '"' | '\'' => quote = Some(c),
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => {
-                depth -= 1;
-                if depth < 0 {
-                    return false;
-                }
-            }
-            _ => {}
-        }
+        depth = d;
     }
     depth == 0
 }
