@@ -3,30 +3,17 @@
 //! `HistoryEvent` and its `*EventDetails`): the events of each kind of state, in order, with
 //! the details a reader of a real history finds there.
 
-use std::sync::Arc;
-
 use serde_json::{json, Value};
 use switchboard::wire::{ERROR_HANGUP, RESOURCE_SEND_AND_WAIT};
-use switchboard_asl::StateMachine;
-use switchboard_sim::expr::Clock;
 use switchboard_sim::interp::{Env, Execution, Status};
-use switchboard_sim::services::Services;
+
+mod support;
+use support::{call_queue as queue, start};
 
 const T0: i64 = 1_749_564_000_000;
 
 fn env() -> Env {
-    let mut services = Services::new();
-    services.queues.create("call-1");
-    Env::new(Clock::new(T0, 7), services)
-}
-
-fn start(def: Value, input: Value, env: &Env) -> Execution {
-    let m = Arc::new(StateMachine::from_json(&def.to_string()).expect("definition parses"));
-    Execution::start(m, "exec-1", input, env)
-}
-
-fn queue() -> String {
-    switchboard_sim::services::sqs::Queues::url_for("call-1")
+    support::env_with_call_queue(T0)
 }
 
 /// The history as the JSON `aws stepfunctions get-execution-history --output json` prints.

@@ -4,30 +4,19 @@
 
 use std::cell::Cell;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use serde_json::{json, Value};
 use switchboard::wire::{ATTR_WAIT_TOKEN, ERROR_HANGUP, RESOURCE_SEND_AND_WAIT};
-use switchboard_asl::StateMachine;
 use switchboard_sim::expr::Clock;
-use switchboard_sim::interp::{error_matches, Env, EventKind, Execution, Status, TokenError};
-use switchboard_sim::services::Services;
+use switchboard_sim::interp::{error_matches, Env, EventKind, Status, TokenError};
+
+mod support;
+use support::{call_queue as queue, start};
 
 const T0: i64 = 1_714_564_800_000;
 
 fn env() -> Env {
-    let mut services = Services::new();
-    services.queues.create("call-1");
-    Env::new(Clock::new(T0, 7), services)
-}
-
-fn start(def: Value, input: Value, env: &Env) -> Execution {
-    let m = Arc::new(StateMachine::from_json(&def.to_string()).expect("definition parses"));
-    Execution::start(m, "exec-1", input, env)
-}
-
-fn queue() -> String {
-    switchboard_sim::services::sqs::Queues::url_for("call-1")
+    support::env_with_call_queue(T0)
 }
 
 /// A waiting Task whose message body carries the token where `TransactionAttributes` says.

@@ -8,6 +8,9 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 use switchboard::wire;
 use switchboard_asl::StateMachine;
+use switchboard_sim::expr::Clock;
+use switchboard_sim::interp::{Env, Execution};
+use switchboard_sim::services::Services;
 
 /// The caller's `CallId`, read from the execution input.
 pub const LEG_A: &str =
@@ -55,4 +58,23 @@ pub fn machine(start: &str, states: Value) -> Arc<StateMachine> {
 /// `Speak` on the caller's leg.
 pub fn speak(text: &str) -> Value {
     json!({"Type": "Speak", "Parameters": {"CallId": LEG_A, "Text": text}})
+}
+
+/// An environment whose clock starts at `t0` (epoch ms), with the call's queue `call-1` for
+/// flows that wait on the caller.
+pub fn env_with_call_queue(t0: i64) -> Env {
+    let mut services = Services::new();
+    services.queues.create("call-1");
+    Env::new(Clock::new(t0, 7), services)
+}
+
+/// The execution `exec-1` of `def` on `input`.
+pub fn start(def: Value, input: Value, env: &Env) -> Execution {
+    let m = Arc::new(StateMachine::from_json(&def.to_string()).expect("definition parses"));
+    Execution::start(m, "exec-1", input, env)
+}
+
+/// The URL of the call's queue `call-1`.
+pub fn call_queue() -> String {
+    switchboard_sim::services::sqs::Queues::url_for("call-1")
 }
