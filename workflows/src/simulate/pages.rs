@@ -19,7 +19,7 @@ use switchboard_sim::cost::Prices;
 use switchboard_sim::pstn::Entry;
 use switchboard_sim::scenario::{Outcome, Scenario, Site};
 use switchboard_view::coverage::Coverage;
-use switchboard_view::history::{self, History};
+use switchboard_view::history;
 use switchboard_view::page::{self, Options};
 use switchboard_view::{cli, Graph, Trace};
 
@@ -220,23 +220,18 @@ fn calls(
             "{}\n",
             serde_json::to_string_pretty(h).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
         );
-        // The simulator writes the model the page reads (`switchboard_asl::history`).
-        let read: Option<&History> = Some(h);
-        let (mut trace, drawn_as_run) =
-            match read.as_ref().map(|h| history::trace(h, graph, &title)) {
-                Some(Ok(trace)) => (trace, None),
-                _ => {
-                    let g = as_run();
-                    let trace = match (&read, &g) {
-                        (Some(h), Some(g)) => history::trace(h, g, &title).ok(),
-                        _ => None,
-                    };
-                    match (trace, g) {
-                        (Some(trace), Some(g)) => (trace, Some(g)),
-                        _ => continue,
-                    }
+        // The simulator writes the model the page reads (`switchboard_asl::history`): drawn on
+        // the flow's graph, or else on the definition the scenario ran.
+        let (mut trace, drawn_as_run) = match history::trace(h, graph, &title) {
+            Ok(trace) => (trace, None),
+            Err(_) => {
+                let Some(g) = as_run() else { continue };
+                match history::trace(h, &g, &title) {
+                    Ok(trace) => (trace, Some(g)),
+                    Err(_) => continue,
                 }
-            };
+            }
+        };
         trace
             .facts
             .push(format!("{} ({})", o.scenario.display(), pass(o)));
