@@ -181,7 +181,7 @@ pub async fn run(args: &DeployArgs, progress: &mut Progress) -> Result<Summary, 
     // 6. The files the flows play, into the buckets the stack made.
     let resources = cfn::resources(&cfn, &app_stack).await?;
     for (bucket_name, b) in &t.stack.buckets {
-        let id = format!("Bucket{}", switchboard_stack::policy::logical(bucket_name));
+        let id = switchboard_stack::policy::bucket_id(bucket_name);
         let Some((_, physical)) = resources.get(&id) else {
             return Err(Error(format!("stack {app_stack} has no {id}")));
         };
@@ -206,7 +206,7 @@ pub async fn run(args: &DeployArgs, progress: &mut Progress) -> Result<Summary, 
         .tables
         .keys()
         .filter_map(|name| {
-            let id = format!("Table{}", switchboard_stack::policy::logical(name));
+            let id = switchboard_stack::policy::table_id(name);
             Some((name.clone(), resources.get(&id)?.1.clone()))
         })
         .collect();

@@ -66,11 +66,7 @@ pub fn state_machine(uses: &Uses, r: &dyn Resolve) -> Vec<Value> {
     for (table, actions) in &uses.tables {
         let actions: Vec<String> = actions.iter().map(|a| format!("dynamodb:{a}")).collect();
         let actions: Vec<&str> = actions.iter().map(String::as_str).collect();
-        out.push(allow(
-            &format!("Table{}", logical(table)),
-            &actions,
-            vec![r.table_arn(table)],
-        ));
+        out.push(allow(&table_id(table), &actions, vec![r.table_arn(table)]));
     }
     if !uses.functions.is_empty() {
         // `lambda:invoke` on a function and its versions and aliases
@@ -166,6 +162,19 @@ pub fn universal_target_action(target: &str) -> Option<String> {
     let mut c = api.chars();
     let first = c.next()?.to_ascii_uppercase();
     Some(format!("{prefix}:{first}{}", c.as_str()))
+}
+
+/// The logical id of the table the flows name `table` (`BusinessPhoneMessages` →
+/// `TableBusinessPhoneMessages`), in the template and wherever the stack's resources are looked
+/// up (deploy, destroy, tests).
+pub fn table_id(table: &str) -> String {
+    format!("Table{}", logical(table))
+}
+
+/// The logical id of the bucket the flows name `bucket` (`acme-business-phone` →
+/// `BucketAcmeBusinessPhone`).
+pub fn bucket_id(bucket: &str) -> String {
+    format!("Bucket{}", logical(bucket))
 }
 
 /// A name as a CloudFormation logical id: letters and digits, each word capitalised.

@@ -13,7 +13,7 @@ use switchboard_compiler::uses::{uses, Uses};
 use switchboard_compiler::Compiled;
 
 use crate::config::{StackConfig, TableConfig};
-use crate::policy::{self, allow, arn, document, logical, trust, Resolve};
+use crate::policy::{self, allow, arn, bucket_id, document, logical, table_id, trust, Resolve};
 
 /// CloudFormation's limit on a template passed inline (`TemplateBody`); above it the template
 /// goes through S3 (`TemplateURL`)
@@ -53,14 +53,14 @@ pub fn app(
     let deploy_time: BTreeSet<String> = flows.iter().flat_map(|c| placeholders(&c.json)).collect();
     for (table, t) in &stack.tables {
         let named = (!deploy_time.contains(table)).then_some(table.as_str());
-        resources.insert(ctx.table_id(table), table_resource(named, t, keep_data));
+        resources.insert(table_id(table), table_resource(named, t, keep_data));
     }
     let mut audio = BucketUse::default();
     for (_, u) in &per_flow {
         audio.add(u, stack);
     }
     for bucket in stack.buckets.keys() {
-        let id = ctx.bucket_id(bucket);
+        let id = bucket_id(bucket);
         let named = (!deploy_time.contains(bucket)).then_some(bucket.as_str());
         resources.insert(id.clone(), bucket_resource(named, keep_data));
         resources.insert(format!("{id}Policy"), audio.policy(bucket, &id));
@@ -187,23 +187,15 @@ impl Context<'_> {
         json!({"Fn::Sub": format!("${{AWS::StackName}}-{flow}")})
     }
 
-    fn table_id(&self, table: &str) -> String {
-        format!("Table{}", logical(table))
-    }
-
-    fn bucket_id(&self, bucket: &str) -> String {
-        format!("Bucket{}", logical(bucket))
-    }
-
     /// The `DefinitionSubstitutions` of a definition: every `${Name}` in it, resolved to the
     /// stack resource it names.
     fn substitutions(&self, c: &Compiled, errors: &mut Vec<String>) -> Map<String, Value> {
         let mut out = Map::new();
         for name in placeholders(&c.json) {
             let value = if self.stack.tables.contains_key(&name) {
-                json!({"Ref": self.table_id(&name)})
+                json!({"Ref": table_id(&name)})
             } else if self.stack.buckets.contains_key(&name) {
-                json!({"Ref": self.bucket_id(&name)})
+                json!({"Ref": bucket_id(&name)})
             } else if name == SUB_SCHEDULER_ROLE {
                 json!({"Fn::GetAtt": ["SchedulerRole", "Arn"]})
             } else if name == SUB_SCHEDULE_GROUP {
@@ -225,7 +217,7 @@ impl Resolve for Context<'_> {
     fn table_arn(&self, name: &str) -> Value {
         let bare = bare(name);
         if self.stack.tables.contains_key(bare) {
-            json!({"Fn::GetAtt": [self.table_id(bare), "Arn"]})
+            json!({"Fn::GetAtt": [table_id(bare), "Arn"]})
         } else {
             arn("dynamodb", &format!("table/{name}"))
         }
